@@ -1,0 +1,279 @@
+"""The exception tree. Every error onstage raises is an ``OnstageError``::
+
+    OnstageError
+    ├── APIError                        something went wrong talking to an API
+    │   ├── APIConnectionError          no usable HTTP response (DNS, refused, reset, TLS…)
+    │   │   └── APITimeoutError         the request timed out
+    │   ├── APIStatusError              the API answered with a non-2xx status
+    │   │   ├── BadRequestError              400
+    │   │   ├── AuthenticationError          401
+    │   │   ├── PermissionDeniedError        403
+    │   │   ├── NotFoundError                404
+    │   │   ├── ConflictError                409
+    │   │   ├── UnprocessableEntityError     422
+    │   │   ├── RateLimitError               429
+    │   │   └── InternalServerError          5xx
+    │   ├── ResponseValidationError     a 2xx body that does not parse into the model
+    │   └── PaginationError             a list endpoint that stopped making progress
+    ├── ConfigurationError              a client built without what it needs (token, ids…)
+    ├── InvalidArgumentError            a call made with an argument the SDK can reject locally
+    ├── WaitTimeoutError                a ``wait_until_*`` helper ran out of time
+    └── WebhookVerificationError        a webhook delivery that failed verification
+
+Messages never contain secrets: bodies are passed through the redactor before they are quoted.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from ._redact import redact_text
+
+if TYPE_CHECKING:
+    import httpx
+
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConfigurationError",
+    "ConflictError",
+    "InternalServerError",
+    "InvalidArgumentError",
+    "NotFoundError",
+    "OnstageError",
+    "PaginationError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "ResponseValidationError",
+    "UnprocessableEntityError",
+    "WaitTimeoutError",
+    "WebhookVerificationError",
+    "make_status_error",
+]
+
+
+class OnstageError(Exception):
+    """Base class of every exception raised by onstage."""
+
+
+class ConfigurationError(OnstageError):
+    """The client is missing something it needs (credentials, bound ids) or got a bad option."""
+
+
+class InvalidArgumentError(OnstageError, ValueError):
+    """An argument was rejected before any request was sent."""
+
+
+class WaitTimeoutError(OnstageError, TimeoutError):
+    """A ``wait_until_*`` helper gave up; ``last`` holds the last observed resource."""
+
+    def __init__(self, message: str, *, last: object = None) -> None:
+        super().__init__(message)
+        self.last = last
+
+
+class WebhookVerificationError(OnstageError):
+    """A webhook delivery could not be verified (missing header, bad signature, unknown key…)."""
+
+
+class APIError(OnstageError):
+    """An error while talking to one of the APIs."""
+
+    request: httpx.Request | None
+
+    def __init__(self, message: str, *, request: httpx.Request | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.request = request
+
+
+class APIConnectionError(APIError):
+    """No usable response arrived: the connection failed, was reset, or the body was cut short."""
+
+    def __init__(self, message: str = "Connection error.", *, request: httpx.Request | None = None) -> None:
+        super().__init__(message, request=request)
+
+
+class APITimeoutError(APIConnectionError):
+    """The request timed out (connect, read, write or pool)."""
+
+    def __init__(self, message: str = "Request timed out.", *, request: httpx.Request | None = None) -> None:
+        super().__init__(message, request=request)
+
+
+class ResponseValidationError(APIError):
+    """A successful response whose body does not fit the model of ``operation``."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        operation: str,
+        response: httpx.Response | None = None,
+        body: object = None,
+    ) -> None:
+        super().__init__(f"{operation}: {message}", request=response.request if response is not None else None)
+        self.operation = operation
+        self.response = response
+        self.body = body
+
+
+class PaginationError(APIError):
+    """A paginated list stopped making progress (a page with no new items, or a repeated cursor)."""
+
+
+class APIStatusError(APIError):
+    """The API answered with a non-success status.
+
+    Attributes: ``status_code``; ``code`` and ``message`` as the API reported them (parsed from each
+    API's error shape); ``request_id`` when the response carries one; ``body`` (parsed JSON or text);
+    ``response`` (the raw ``httpx.Response``).
+    """
+
+    status_code: int
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        response: httpx.Response,
+        body: object,
+        code: str | int | None = None,
+        request_id: str | None = None,
+    ) -> None:
+        self.status_code = response.status_code
+        self.code = code
+        self.body = body
+        self.response = response
+        self.request_id = request_id
+        super().__init__(message, request=response.request)
+
+    def __str__(self) -> str:
+        parts = [f"{self.status_code}"]
+        if self.code is not None and str(self.code) != str(self.status_code):
+            parts.append(f"[{self.code}]")
+        parts.append(self.message)
+        if self.request_id:
+            parts.append(f"(request id {self.request_id})")
+        return " ".join(parts)
+
+
+class BadRequestError(APIStatusError):
+    """400."""
+
+
+class AuthenticationError(APIStatusError):
+    """401: the token or API key is missing, wrong or expired."""
+
+
+class PermissionDeniedError(APIStatusError):
+    """403."""
+
+
+class NotFoundError(APIStatusError):
+    """404."""
+
+
+class ConflictError(APIStatusError):
+    """409."""
+
+
+class UnprocessableEntityError(APIStatusError):
+    """422."""
+
+
+class RateLimitError(APIStatusError):
+    """429: too many requests. ``retry_after`` (seconds) when the API said."""
+
+    retry_after: float | None = None
+
+
+class InternalServerError(APIStatusError):
+    """5xx."""
+
+
+_STATUS_CLASSES: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+}
+
+_REQUEST_ID_HEADERS = ("cf-ray", "x-request-id", "request-id", "x-amzn-requestid", "x-correlation-id")
+
+
+def _first_str(*values: Any) -> str | None:
+    for v in values:
+        if isinstance(v, str) and v:
+            return v
+    return None
+
+
+def parse_error_body(body: object, status_code: int) -> tuple[str | int | None, str]:
+    """Return ``(code, message)`` from any of the three APIs' error shapes.
+
+    RealtimeKit: ``{"success": false, "error": {"code", "message"}}``, the v4 gateway's
+    ``{"errors": [{"code", "message"}]}``, or a bare ``{"message"}``. TP Streams (DRF):
+    ``{"detail": "..."}`` or field errors ``{"field": ["msg", ...]}``. Webinar: ``{"error": "...",
+    "message": "...", "code": "..."}`` with optional ``errors[]``. Plain text bodies are quoted.
+    """
+    if isinstance(body, dict):
+        err = body.get("error")
+        if isinstance(err, dict):
+            return err.get("code"), _first_str(err.get("message"), err.get("description")) or "error"
+        errors = body.get("errors")
+        first = errors[0] if isinstance(errors, list) and errors else None
+        code = body.get("code")
+        message = _first_str(body.get("message"), err, body.get("detail"))
+        if isinstance(first, dict):
+            code = code if code is not None else first.get("code")
+            detail = _first_str(first.get("message"))
+            if detail:
+                field = first.get("field")
+                detail = f"{field}: {detail}" if isinstance(field, str) else detail
+                message = f"{message}: {detail}" if message and message != detail else detail
+        if message:
+            return code, message
+        # DRF field errors: {"title": ["This field is required."], ...}
+        fields = [
+            f"{k}: {'; '.join(str(m) for m in v) if isinstance(v, list) else v}"
+            for k, v in body.items()
+            if k not in ("success", "timestamp")
+        ]
+        if fields:
+            return code, ", ".join(fields)
+        return code, "error"
+    if isinstance(body, list) and body:
+        return None, "; ".join(json.dumps(x) if not isinstance(x, str) else x for x in body[:5])
+    if isinstance(body, str) and body.strip():
+        text = " ".join(body.split())
+        return None, text if len(text) <= 300 else text[:297] + "..."
+    return None, "error"
+
+
+def request_id_of(response: httpx.Response) -> str | None:
+    headers = response.headers
+    for name in _REQUEST_ID_HEADERS:
+        value = headers.get(name)
+        if value:
+            return value
+    return None
+
+
+def make_status_error(response: httpx.Response, body: object, *, operation: str | None = None) -> APIStatusError:
+    """Build the right ``APIStatusError`` subclass for a non-2xx response."""
+    status = response.status_code
+    cls = _STATUS_CLASSES.get(status) or (InternalServerError if status >= 500 else APIStatusError)
+    code, message = parse_error_body(body, status)
+    message = redact_text(message)
+    if operation:
+        message = f"{message} ({operation})"
+    return cls(message, response=response, body=body, code=code, request_id=request_id_of(response))

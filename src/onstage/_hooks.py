@@ -1,0 +1,53 @@
+"""Event hooks: ``on_request``, ``on_response``, ``on_retry``. Each hook may be sync or async.
+
+Hooks see the real ``httpx`` objects (secrets included, as they would on an httpx event hook);
+anything onstage itself logs or formats is redacted.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+import httpx
+from attrs import frozen
+
+__all__ = ["Hook", "Hooks", "RetryEvent", "call_hooks"]
+
+Hook = Callable[[Any], Awaitable[None] | None]
+
+
+@frozen
+class RetryEvent:
+    """Passed to ``on_retry`` hooks before onstage sleeps and retries."""
+
+    operation: str
+    attempt: int  # 1 for the first retry
+    delay: float  # seconds it will sleep
+    request: httpx.Request
+    response: httpx.Response | None  # the failed response, or None after a transport error
+    error: BaseException | None
+
+
+@frozen
+class Hooks:
+    on_request: tuple[Hook, ...] = ()
+    on_response: tuple[Hook, ...] = ()
+    on_retry: tuple[Hook, ...] = ()
+
+    @classmethod
+    def build(
+        cls,
+        on_request: Sequence[Hook] | None = None,
+        on_response: Sequence[Hook] | None = None,
+        on_retry: Sequence[Hook] | None = None,
+    ) -> Hooks:
+        return cls(tuple(on_request or ()), tuple(on_response or ()), tuple(on_retry or ()))
+
+
+async def call_hooks(hooks: tuple[Hook, ...], arg: object) -> None:
+    for hook in hooks:
+        result = hook(arg)
+        if inspect.isawaitable(result):
+            await result

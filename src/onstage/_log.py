@@ -1,0 +1,53 @@
+"""The ``onstage`` logger. ``ONSTAGE_LOG=debug|info`` turns on a stderr handler; everything logged
+goes through the redactor first (tokens, keys, stream keys, storage secrets)."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+import httpx
+
+from ._redact import redact_headers, redact_text
+
+__all__ = ["log_request", "log_response", "log_retry", "logger", "setup_logging"]
+
+logger = logging.getLogger("onstage")
+
+
+def setup_logging() -> None:
+    level = os.environ.get("ONSTAGE_LOG", "").strip().lower()
+    if level not in ("debug", "info"):
+        return
+    logger.setLevel(logging.DEBUG if level == "debug" else logging.INFO)
+    if not any(getattr(h, "_onstage", False) for h in logger.handlers):
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("[%(asctime)s %(name)s %(levelname)s] %(message)s"))
+        handler._onstage = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
+
+
+def _url(request: httpx.Request) -> str:
+    return redact_text(str(request.url))
+
+
+def log_request(request: httpx.Request) -> None:
+    logger.debug(
+        "request %s %s headers=%s body=%s",
+        request.method,
+        _url(request),
+        redact_headers(request.headers.multi_items()),
+        redact_text(request.content.decode("utf-8", "replace")[:2000]) if request.content else "",
+    )
+
+
+def log_response(response: httpx.Response, retries: int) -> None:
+    request = response.request
+    ms = response.elapsed.total_seconds() * 1000.0
+    logger.info("%s %s -> %s in %.1f ms (retries %d)", request.method, _url(request), response.status_code, ms, retries)
+    if logger.isEnabledFor(logging.DEBUG):
+        logger.debug("response body=%s", redact_text(response.content.decode("utf-8", "replace")[:2000]))
+
+
+def log_retry(operation: str, attempt: int, delay: float, reason: str) -> None:
+    logger.info("retrying %s (attempt %d) in %.2fs: %s", operation, attempt, delay, redact_text(reason))

@@ -1,0 +1,26 @@
+"""What the runtime needs to know about one operation. Instances are generated per API into
+``_generated/<api>/_operations.py`` from the spec (method, path, ``x-onstage`` metadata)."""
+
+from __future__ import annotations
+
+from attrs import frozen
+
+__all__ = ["Operation", "Pagination"]
+
+
+@frozen
+class Pagination:
+    style: str  # "page_no" | "next" | "page" | "single"
+    items: str | None = None  # attribute of the parsed payload holding the items; None: the payload is the list
+
+
+@frozen
+class Operation:
+    id: str
+    method: str
+    path: str
+    resource: str
+    name: str
+    idempotent: bool
+    unwrap_key: str | None = None
+    pagination: Pagination | None = None

@@ -1,0 +1,46 @@
+"""``APIResponse``: the parsed model plus what raw HTTP access users ask for."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any, Generic, TypeVar
+
+import httpx
+from attrs import define, field
+
+from ._errors import request_id_of
+
+__all__ = ["APIResponse"]
+
+T = TypeVar("T")
+
+
+@define(slots=True)
+class APIResponse(Generic[T]):
+    """A response with its parsed value: ``parsed``, ``status_code``, ``headers``, ``request_id``,
+    ``elapsed``, ``retries_taken``, ``body`` (the JSON on the wire) and ``http_response``."""
+
+    parsed: T
+    http_response: httpx.Response = field(repr=False)
+    body: Any = field(repr=False)
+    retries_taken: int = 0
+
+    @property
+    def status_code(self) -> int:
+        return self.http_response.status_code
+
+    @property
+    def headers(self) -> httpx.Headers:
+        return self.http_response.headers
+
+    @property
+    def request_id(self) -> str | None:
+        return request_id_of(self.http_response)
+
+    @property
+    def elapsed(self) -> datetime.timedelta:
+        return self.http_response.elapsed
+
+    @property
+    def url(self) -> httpx.URL:
+        return self.http_response.request.url

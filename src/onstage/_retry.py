@@ -1,0 +1,85 @@
+"""When to retry, and how long to wait. The only module that decides; ``_client_base`` sleeps.
+
+Rules (a create is never duplicated):
+- connection failures before the request was sent (connect error/timeout, pool timeout): always;
+- any other transport error or timeout: only for idempotent methods (GET, PUT, DELETE, HEAD, OPTIONS);
+- 408, 429 and 5xx: idempotent methods;
+- POST/PATCH: only 429, and 503 when the server sent ``Retry-After`` (it did not act on the request).
+Waits grow exponentially with jitter and honour ``retry-after-ms`` / ``Retry-After`` (seconds or an
+HTTP date) up to a cap.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import random
+import time
+from collections.abc import Mapping
+
+import httpx
+
+__all__ = [
+    "DEFAULT_MAX_RETRIES",
+    "IDEMPOTENT_METHODS",
+    "INITIAL_RETRY_DELAY",
+    "MAX_RETRY_AFTER",
+    "MAX_RETRY_DELAY",
+    "retry_after_seconds",
+    "retry_delay",
+    "should_retry_exception",
+    "should_retry_status",
+]
+
+DEFAULT_MAX_RETRIES = 2
+INITIAL_RETRY_DELAY = 0.5
+MAX_RETRY_DELAY = 8.0
+MAX_RETRY_AFTER = 60.0
+
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+
+# Raised before any byte of the request reached the server.
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+
+
+def retry_after_seconds(headers: Mapping[str, str], *, now: float | None = None) -> float | None:
+    """Seconds the server asked us to wait, or None. ``retry-after-ms`` wins over ``Retry-After``."""
+    ms = headers.get("retry-after-ms")
+    if ms:
+        try:
+            return max(float(ms) / 1000.0, 0.0)
+        except ValueError:
+            pass
+    value = headers.get("retry-after")
+    if not value:
+        return None
+    try:
+        return max(float(value), 0.0)
+    except ValueError:
+        pass
+    parsed = email.utils.parsedate_tz(value)
+    if parsed is None:
+        return None
+    then = email.utils.mktime_tz(parsed)
+    return max(then - (time.time() if now is None else now), 0.0)
+
+
+def should_retry_status(status: int, *, idempotent: bool, headers: Mapping[str, str]) -> bool:
+    if status == 429:
+        return True
+    if idempotent:
+        return status == 408 or status >= 500
+    return status == 503 and retry_after_seconds(headers) is not None
+
+
+def should_retry_exception(exc: BaseException, *, idempotent: bool) -> bool:
+    if isinstance(exc, _NOT_SENT):
+        return True
+    return idempotent and isinstance(exc, (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError))
+
+
+def retry_delay(attempt: int, retry_after: float | None) -> float:
+    """Delay before retry number ``attempt`` (0-based)."""
+    if retry_after is not None and retry_after <= MAX_RETRY_AFTER:
+        return retry_after
+    base = min(INITIAL_RETRY_DELAY * (2.0**attempt), MAX_RETRY_DELAY)
+    return base * (1.0 - 0.25 * random.random())
