@@ -434,7 +434,8 @@ def render_json(changes: list[Change], old_name: str = "old", new_name: str = "n
 
 
 def load_spec(path: Path, text: str | None = None) -> Json:
-    data = yaml.safe_load(path.read_text(encoding="utf-8") if text is None else text)
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: 10x faster
+    data = yaml.load(path.read_text(encoding="utf-8") if text is None else text, Loader=loader)  # noqa: S506 - a SafeLoader
     if not isinstance(data, Mapping):
         raise SpecError(f"{path}: not an OpenAPI document (top level is not a mapping)")
     return data

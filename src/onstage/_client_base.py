@@ -39,7 +39,7 @@ from ._retry import (
 )
 from ._types import NOT_GIVEN, NotGiven
 
-__all__ = ["DEFAULT_TIMEOUT", "BaseClient"]
+__all__ = ["DEFAULT_TIMEOUT", "BaseClient", "BoundIdsMixin"]
 
 T = TypeVar("T")
 
@@ -126,6 +126,12 @@ class BaseClient:
     @property
     def max_retries(self) -> int:
         return self._max_retries
+
+    def _clone(self) -> Self:
+        """A shallow copy without the cached resource objects (they point at ``self``)."""
+        clone = object.__new__(type(self))
+        clone.__dict__.update({k: v for k, v in self.__dict__.items() if k.startswith("_")})
+        return clone
 
     def _copy_state(self, other: BaseClient) -> None:
         """Make ``self`` share ``other``'s pool; it never closes it."""
@@ -279,3 +285,17 @@ class BaseClient:
         reason = f"status {response.status_code}" if response is not None else type(error).__name__
         log_retry(op.id, attempt, delay, reason)
         await anyio.sleep(delay)
+
+
+class BoundIdsMixin:
+    """Ids bound once on the client (``account_id``, ``app_id``, ``organization_id``)."""
+
+    _bound: dict[str, str | None]
+
+    def _bound_id(self, name: str) -> str:
+        value = self._bound.get(name)
+        if not value:
+            from ._errors import ConfigurationError  # noqa: PLC0415
+
+            raise ConfigurationError(f"this call needs {name}: pass {name}= when creating the client")
+        return value

@@ -29,8 +29,9 @@ class KeyServer:
         self.requests: list[httpx.Request] = []
         self.respond: Callable[[httpx.Request], httpx.Response] | None = None
 
-    def __call__(self, request: httpx.Request) -> httpx.Response:
+    async def __call__(self, request: httpx.Request) -> httpx.Response:
         self.requests.append(request)
+        await anyio.sleep(0.005)  # a real round trip: lets concurrent deliveries overlap the fetch
         if self.respond is not None:
             return self.respond(request)
         return httpx.Response(200, json={"success": True, "data": {"publicKey": self.pem}, "message": ""})

@@ -1,0 +1,94 @@
+"""``RealtimeKit``: the Cloudflare RealtimeKit client."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Self
+
+import httpx
+
+from .._client_base import BaseClient, BoundIdsMixin
+from .._env import env_first, require
+from .._envelope import unwrap_data
+from .._generated.realtimekit.resources import Resources
+from .._hooks import Hook
+from .._retry import DEFAULT_MAX_RETRIES
+from .._types import NOT_GIVEN, NotGiven
+
+__all__ = ["DEFAULT_BASE_URL", "RealtimeKit"]
+
+DEFAULT_BASE_URL = "https://api.cloudflare.com/client/v4"
+
+
+class RealtimeKit(Resources, BoundIdsMixin, BaseClient):
+    """Async client for Cloudflare RealtimeKit (``/accounts/{account_id}/realtime/kit/...``).
+
+    ``account_id`` and ``app_id`` are bound once; responses come back unwrapped from
+    ``{success, data, paging}``. Credentials default to the environment: ``CLOUDFLARE_API_TOKEN``
+    (or ``REALTIMEKIT_API_TOKEN``), ``CLOUDFLARE_ACCOUNT_ID``, ``REALTIMEKIT_APP_ID`` and
+    ``REALTIMEKIT_BASE_URL``.
+    """
+
+    _unwrap = staticmethod(unwrap_data)
+    _api_name = "realtimekit"
+
+    def __init__(
+        self,
+        *,
+        api_token: str | None = None,
+        account_id: str | None = None,
+        app_id: str | None = None,
+        base_url: str | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        default_headers: Mapping[str, str] | None = None,
+        default_query: Mapping[str, Any] | None = None,
+        http_client: httpx.AsyncClient | None = None,
+        on_request: Sequence[Hook] | None = None,
+        on_response: Sequence[Hook] | None = None,
+        on_retry: Sequence[Hook] | None = None,
+    ) -> None:
+        token = require(api_token, "api_token", "CLOUDFLARE_API_TOKEN", "REALTIMEKIT_API_TOKEN")
+        self._bound = {
+            "account_id": account_id or env_first("CLOUDFLARE_ACCOUNT_ID"),
+            "app_id": app_id or env_first("REALTIMEKIT_APP_ID"),
+        }
+        super().__init__(
+            base_url=base_url or env_first("REALTIMEKIT_BASE_URL") or DEFAULT_BASE_URL,
+            auth_headers={"Authorization": f"Bearer {token}"},
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+            default_query=default_query,
+            http_client=http_client,
+            on_request=on_request,
+            on_response=on_response,
+            on_retry=on_retry,
+        )
+
+    @property
+    def account_id(self) -> str | None:
+        return self._bound["account_id"]
+
+    @property
+    def app_id(self) -> str | None:
+        return self._bound["app_id"]
+
+    def with_options(
+        self,
+        *,
+        app_id: str | None = None,
+        base_url: str | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        default_headers: Mapping[str, str] | None = None,
+        default_query: Mapping[str, Any] | None = None,
+    ) -> Self:
+        """A configured copy sharing this client's connection pool (e.g. another ``app_id``)."""
+        clone = self._clone()
+        if app_id is not None:
+            clone._bound = {**self._bound, "app_id": app_id}
+        return self._with_common_options(
+            clone, timeout=timeout, max_retries=max_retries, default_headers=default_headers,
+            default_query=default_query, base_url=base_url,
+        )

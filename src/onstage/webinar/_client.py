@@ -1,0 +1,90 @@
+"""``Webinar``: the Tenbyte Vidinfra Webinar client."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Self
+
+import httpx
+
+from .._client_base import BaseClient
+from .._env import env_first
+from .._envelope import unwrap_data
+from .._errors import ConfigurationError
+from .._generated.webinar.resources import Resources
+from .._hooks import Hook
+from .._retry import DEFAULT_MAX_RETRIES
+from .._types import NOT_GIVEN, NotGiven
+
+__all__ = ["DEFAULT_BASE_URL", "Webinar"]
+
+DEFAULT_BASE_URL = "https://api.tenbyte.io/v1/webinar"
+
+
+class Webinar(Resources, BaseClient):
+    """Async client for the Vidinfra Webinar API (rooms and sessions).
+
+    Authenticate with ``api_key=`` (sent as ``X-API-Key``; the default for server-to-server use) or
+    ``bearer_token=`` (a host user's JWT). Environment: ``TENBYTE_API_KEY`` or
+    ``WEBINAR_BEARER_TOKEN``, and ``WEBINAR_BASE_URL``. Responses are unwrapped from
+    ``{success, data, timestamp}``.
+    """
+
+    _unwrap = staticmethod(unwrap_data)
+    _api_name = "webinar"
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        bearer_token: str | None = None,
+        base_url: str | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        default_headers: Mapping[str, str] | None = None,
+        default_query: Mapping[str, Any] | None = None,
+        http_client: httpx.AsyncClient | None = None,
+        on_request: Sequence[Hook] | None = None,
+        on_response: Sequence[Hook] | None = None,
+        on_retry: Sequence[Hook] | None = None,
+    ) -> None:
+        if api_key and bearer_token:
+            raise ConfigurationError("pass api_key or bearer_token, not both")
+        if not api_key and not bearer_token:
+            api_key = env_first("TENBYTE_API_KEY", "WEBINAR_API_KEY")
+            bearer_token = None if api_key else env_first("WEBINAR_BEARER_TOKEN")
+        if api_key:
+            auth = {"X-API-Key": api_key}
+        elif bearer_token:
+            auth = {"Authorization": f"Bearer {bearer_token}"}
+        else:
+            raise ConfigurationError(
+                "api_key or bearer_token is required: pass one or set TENBYTE_API_KEY / WEBINAR_BEARER_TOKEN"
+            )
+        super().__init__(
+            base_url=base_url or env_first("WEBINAR_BASE_URL") or DEFAULT_BASE_URL,
+            auth_headers=auth,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+            default_query=default_query,
+            http_client=http_client,
+            on_request=on_request,
+            on_response=on_response,
+            on_retry=on_retry,
+        )
+
+    def with_options(
+        self,
+        *,
+        base_url: str | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        default_headers: Mapping[str, str] | None = None,
+        default_query: Mapping[str, Any] | None = None,
+    ) -> Self:
+        """A configured copy sharing this client's connection pool."""
+        return self._with_common_options(
+            self._clone(), timeout=timeout, max_retries=max_retries, default_headers=default_headers,
+            default_query=default_query, base_url=base_url,
+        )
