@@ -67,9 +67,9 @@ APIS: dict[str, dict[str, Any]] = {
 
 # Patches applied to the spec before parsing, each with why (githubkit style).
 PATCHES = {
-    "unwrap-envelope": "responses describe the wire body; generated parsers take the payload the runtime unwraps",
+    "unwrap-envelope": "responses describe the wire body; generated parsers take the unwrapped payload",
     "uuid-as-str": "ids stay plain str so they round-trip into paths and compare with user strings",
-    "strip-prefix": "component names are prefixed per API in the shared spec; each API gets its own namespace",
+    "strip-prefix": "components are prefixed per API in the shared spec; each API gets its own namespace",
     "success-only": "error bodies are parsed by the runtime's error mapper, not by generated models",
 }
 
@@ -131,10 +131,10 @@ def operations(spec: dict[str, Any], api: str) -> list[tuple[str, str, dict[str,
     return out
 
 
-def split_spec(spec: dict[str, Any], api: str) -> dict[str, Any]:
+def split_spec(spec: dict[str, Any], api: str, apis: dict[str, dict[str, Any]] = APIS) -> dict[str, Any]:
     prefix = f"{api}_"
     paths: dict[str, Any] = {}
-    envelope = APIS[api]["envelope"]
+    envelope = apis[api]["envelope"]
     for path, method, op, path_params in operations(spec, api):
         op = copy.deepcopy(op)
         responses = {}
@@ -270,7 +270,8 @@ def _env() -> Environment:
     )
     env.filters.update(TEMPLATE_FILTERS)
     env.filters["s"] = s
-    env.filters["pyrepr"] = lambda v: repr(v)
+    env.filters["pyrepr"] = repr
+    env.filters["bl"] = lambda t: re.sub(r"(?<![\w.])list\[", "builtins.list[", t)
     env.globals.update(
         pytype=pytype,
         construct=construct,
@@ -286,13 +287,22 @@ def _env() -> Environment:
     return env
 
 
-def _config(out: Path) -> Config:
+def _config(out: Path, spec_path: Path = SPEC) -> Config:
     cfg = ConfigFile.load_from_path(CODEGEN_CONFIG)
-    return Config.from_sources(cfg, MetaType.NONE, SPEC, "utf-8", True, out)
+    return Config.from_sources(cfg, MetaType.NONE, spec_path, "utf-8", True, out)
 
 
 GENERIC_SECRETS = frozenset(
-    {"token", "stream_key", "livekit_token", "secret_token", "password", "private_key", "access_key", "secret"}
+    {
+        "token",
+        "stream_key",
+        "livekit_token",
+        "secret_token",
+        "password",
+        "private_key",
+        "access_key",
+        "secret",
+    }
 )
 
 
@@ -311,14 +321,20 @@ def secret_names(spec: dict[str, Any], api: str) -> set[str]:
     return names
 
 
-def build_api(spec: dict[str, Any], api: str, out: Path, env: Environment) -> list[str]:
+def build_api(
+    spec: dict[str, Any], api: str, out: Path, env: Environment, apis: dict[str, dict[str, Any]] = APIS
+) -> list[str]:
     from _facade import facade_context  # noqa: PLC0415 - sibling module in scripts/
 
-    sub = split_spec(spec, api)
+    sub = split_spec(spec, api, apis)
     data = GeneratorData.from_dict(sub, config=_config(out))
     if isinstance(data, GeneratorError):
         raise SystemExit(f"{api}: {data.header}: {data.detail}")
-    problems = [f"{api}: {e.header}: {e.detail}" for c in data.endpoint_collections_by_tag.values() for e in c.parse_errors]
+    problems = [
+        f"{api}: {e.header}: {e.detail}"
+        for c in data.endpoint_collections_by_tag.values()
+        for e in c.parse_errors
+    ]
     problems += [f"{api}: {e.header}: {e.detail}" for e in data.errors]
     if problems:
         raise SystemExit("generator reported problems:\n  " + "\n  ".join(problems))
@@ -337,9 +353,11 @@ def build_api(spec: dict[str, Any], api: str, out: Path, env: Environment) -> li
             models=models, enums=enums, api=api, secret_names=secrets, delegates=delegates
         )
     )
-    ctx = facade_context(spec, api, data, APIS[api])
+    ctx = facade_context(spec, api, data, apis[api])
     for tag in ctx["tags"]:
-        text = env.get_template("endpoint_module.py.jinja").render(tag=tag, api=api, ops=ctx["ops_by_tag"][tag])
+        text = env.get_template("endpoint_module.py.jinja").render(
+            tag=tag, api=api, ops=ctx["ops_by_tag"][tag]
+        )
         (pkg / "api" / f"{tag}.py").write_text(text)
     (pkg / "api" / "__init__.py").write_text('"""Endpoint modules, one per tag."""\n')
     (pkg / "resources.py").write_text(env.get_template("resources.py.jinja").render(api=api, **ctx))
@@ -347,15 +365,17 @@ def build_api(spec: dict[str, Any], api: str, out: Path, env: Environment) -> li
     return problems
 
 
-def generate(out: Path = OUT, *, strict: bool = True) -> dict[str, Any]:
-    spec = load_spec()
+def generate(
+    out: Path = OUT, *, spec_path: Path = SPEC, apis: dict[str, dict[str, Any]] = APIS, strict: bool = True
+) -> dict[str, Any]:
+    spec = load_spec(spec_path)
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
     env = _env()
     problems: list[str] = []
-    for api in APIS:
-        problems += build_api(spec, api, out, env)
+    for api in apis:
+        problems += build_api(spec, api, out, env, apis)
     (out / "__init__.py").write_text('"""Emitted by `make generate`. Never edit by hand."""\n')
     if problems and strict:
         raise SystemExit("generator reported problems:\n  " + "\n  ".join(problems))
@@ -368,8 +388,8 @@ def generate(out: Path = OUT, *, strict: bool = True) -> dict[str, Any]:
         "generator_version": version("openapi-python-client"),
         "formatter": "ruff",
         "formatter_version": version("ruff"),
-        "spec": "openapi/onstage.yaml",
-        "spec_sha256": hashlib.sha256(SPEC.read_bytes()).hexdigest(),
+        "spec": spec_path.resolve().relative_to(ROOT).as_posix(),
+        "spec_sha256": hashlib.sha256(spec_path.read_bytes()).hexdigest(),
         "templates_sha256": _tree_hash(TEMPLATES),
         "patches": PATCHES,
     }

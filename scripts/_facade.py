@@ -92,7 +92,9 @@ def _success(endpoint: Any) -> Any:
 
 def facade_context(spec: dict[str, Any], api: str, data: Any, cfg: dict[str, Any]) -> dict[str, Any]:
     endpoints = {
-        (_norm(s(e.path)), e.method.lower()): e for c in data.endpoint_collections_by_tag.values() for e in c.endpoints
+        (_norm(s(e.path)), e.method.lower()): e
+        for c in data.endpoint_collections_by_tag.values()
+        for e in c.endpoints
     }
     bound = cfg["bound"]
     ops_by_tag: dict[str, list[dict[str, Any]]] = {}
@@ -105,11 +107,14 @@ def facade_context(spec: dict[str, Any], api: str, data: Any, cfg: dict[str, Any
         names = {_norm(s(p.name)): p for p in ep.path_parameters}
         order = re.findall(r"{([^}]+)}", path)
         path_params = [
-            {"name": n, "py": _pyname(n), "bound": n in bound, "type": argtype(names[_norm(n)])} for n in order
+            {"name": n, "py": _pyname(n), "bound": n in bound, "type": argtype(names[_norm(n)])}
+            for n in order
         ]
         path_expr = path
         for p in path_params:
-            path_expr = path_expr.replace("{" + p["name"] + "}", "{path_param(" + repr(p["py"]) + ", " + p["py"] + ")}")
+            path_expr = path_expr.replace(
+                "{" + p["name"] + "}", "{path_param(" + repr(p["py"]) + ", " + p["py"] + ")}"
+            )
         query = [
             {
                 "name": s(q.name),
@@ -146,7 +151,7 @@ def facade_context(spec: dict[str, Any], api: str, data: Any, cfg: dict[str, Any
             "defaults": xo.get("defaults") or {},
         }
         ops_by_tag.setdefault(tag, []).append(ctx)
-        entries = [(xo["resource"], xo["method"], None)]
+        entries: list[tuple[str, str, dict[str, Any] | None]] = [(xo["resource"], xo["method"], None)]
         entries += [(xo["resource"], v["method"], v.get("body") or {}) for v in xo.get("variants") or []]
         entries += [(a.rsplit(".", 1)[0], a.rsplit(".", 1)[1], None) for a in xo.get("also") or []]
         for resource, name, fixed in entries:
@@ -190,16 +195,21 @@ def _tree(resources: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
         parts = name.split(".")
         for i in range(1, len(parts)):
             names.add(".".join(parts[:i]))
-    out = []
+    out: list[dict[str, Any]] = []
     for name in sorted(names, key=lambda n: (-n.count("."), n)):
-        children = sorted(n for n in names if n.startswith(name + ".") and n.count(".") == name.count(".") + 1)
+        children = sorted(
+            n for n in names if n.startswith(name + ".") and n.count(".") == name.count(".") + 1
+        )
         out.append(
             {
                 "name": name,
                 "attr": name.rsplit(".", 1)[-1],
                 "cls": "".join(strings.pascal_case(p) for p in name.split(".")) + "Resource",
                 "children": [
-                    {"attr": c.rsplit(".", 1)[-1], "cls": "".join(strings.pascal_case(p) for p in c.split(".")) + "Resource"}
+                    {
+                        "attr": c.rsplit(".", 1)[-1],
+                        "cls": "".join(strings.pascal_case(p) for p in c.split(".")) + "Resource",
+                    }
                     for c in children
                 ],
                 "methods": sorted(resources.get(name, []), key=lambda m: m["method"]),

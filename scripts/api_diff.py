@@ -4,10 +4,12 @@
     api_diff.py --base REF [--head REF|WORKTREE] [--package onstage] [--search src] [--repo .]
                 [--fail-on-breaking]
 
-One line per breakage (`public.path: what broke: old -> new (file:line)`), then a count. Only the
-public surface is compared: private modules such as `onstage._generated` and `_names` are skipped,
-except what a public module re-exports (reported under its public name). Exit 0; 1 with
---fail-on-breaking when something broke; 2 when a version could not be loaded.
+One line per breakage (`public.path(param): what broke (file:line)`), then a count. Only the public
+surface is compared: private modules (`onstage._generated`, `_client`, ...) and `_names` are skipped,
+except what a public module re-exports (reported under its shortest public name) and the classes users
+reach through typed public properties (`rtk.meetings` -> the generated `MeetingsResource`, reported as
+`onstage.RealtimeKit.meetings.<member>`). Exit 0; 1 with --fail-on-breaking when something broke;
+2 when a version could not be loaded.
 """
 
 from __future__ import annotations
@@ -16,15 +18,18 @@ import argparse
 import logging
 import re
 import sys
+from collections import deque
 from pathlib import Path
+from typing import Any
 
 import griffe
 
 WORKTREE = "WORKTREE"
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
+Obj = griffe.Object | griffe.Alias
 
 
-def load(package: str, ref: str, repo: Path, search: str) -> griffe.Object | griffe.Alias:
+def load(package: str, ref: str, repo: Path, search: str) -> Obj:
     """The package as committed at `ref`, or as in the working tree for WORKTREE."""
     if ref == WORKTREE:
         return griffe.load(package, search_paths=[repo / search], try_relative_path=False)
@@ -33,17 +38,56 @@ def load(package: str, ref: str, repo: Path, search: str) -> griffe.Object | gri
     return griffe.load_git(package, ref=ref, repo=repo, search_paths=[search])
 
 
-def public_names(module: griffe.Object | griffe.Alias, out: dict[str, str] | None = None) -> dict[str, str]:
-    """Map the canonical path of every publicly re-exported object to its public path."""
-    out = {} if out is None else out
+def _resolve(obj: Any) -> Any:
+    """An alias's final target, or None when it points outside what griffe loaded."""
+    try:
+        return obj.final_target if obj.is_alias else obj
+    except (griffe.AliasResolutionError, griffe.CyclicAliasError):
+        return None
+
+
+def surface(module: Obj, names: dict[str, str], classes: dict[str, Any]) -> None:
+    """Fill `names` (canonical path of each re-exported object -> its public path) and `classes`
+    (public path -> class) by walking the public modules."""
     for member in module.members.values():
         if not member.is_public:
             continue
+        target = _resolve(member)
         if member.is_alias:
-            out.setdefault(member.target_path, member.path)  # type: ignore[union-attr]
-        elif member.is_module and member.path not in out.values():
-            out[member.path] = member.path
-            public_names(member, out)
+            key = target.path if target is not None else str(getattr(member, "target_path", ""))
+            if len(names.get(key, member.path)) >= len(member.path):  # keep the shortest public name
+                names[key] = member.path
+        elif member.is_module and member.path not in names:
+            names[member.path] = member.path
+            surface(member, names, classes)
+        if target is not None and target.is_class:
+            classes.setdefault(member.path, target)
+
+
+def reached(root: Obj, classes: dict[str, Any]) -> dict[str, Any]:
+    """Classes users only reach through typed public attributes or properties of public classes
+    (`rtk.meetings` -> the generated `MeetingsResource`), by access path; shortest path first."""
+    package = root.path.split(".")[0]
+    seen = {cls.path for cls in classes.values()}
+    out: dict[str, Any] = {}
+    queue = deque(sorted(classes.items(), key=lambda item: (len(item[0]), item[0])))
+    while queue:
+        path, cls = queue.popleft()
+        for name, member in cls.all_members.items():
+            target = None if name.startswith("_") else _resolve(member)
+            if target is None or not target.is_attribute:
+                continue
+            annotation = getattr(target.annotation, "canonical_path", None)
+            if not isinstance(annotation, str) or not annotation.startswith(f"{package}."):
+                continue
+            try:
+                found = _resolve(root.modules_collection.get_member(annotation))
+            except (KeyError, ValueError, AttributeError):
+                continue
+            if found is not None and found.is_class and found.path not in seen:
+                seen.add(found.path)
+                out[f"{path}.{name}"] = found
+                queue.append((f"{path}.{name}", found))
     return out
 
 
@@ -61,13 +105,24 @@ def describe(breakage: griffe.Breakage, names: dict[str, str]) -> str:
     return f"{public_path(breakage.obj.path, names)}{param}: {what} ({location})"
 
 
-def find(old: griffe.Object | griffe.Alias, new: griffe.Object | griffe.Alias) -> list[str]:
-    names = public_names(old)
-    return [describe(b, names) for b in griffe.find_breaking_changes(old, new)]
+def find(old: Obj, new: Obj) -> list[str]:
+    """Breakages of the public modules, then of the classes reached through public attributes."""
+    names: dict[str, str] = {}
+    old_classes: dict[str, Any] = {}
+    new_classes: dict[str, Any] = {}
+    surface(old, names, old_classes)
+    surface(new, {}, new_classes)
+    lines = [describe(b, names) for b in griffe.find_breaking_changes(old, new)]
+    new_reached = reached(new, new_classes)
+    for path, cls in reached(old, old_classes).items():
+        if path in new_reached:  # else the attribute itself is gone, reported above
+            found = griffe.find_breaking_changes(cls, new_reached[path])
+            lines.extend(describe(b, {cls.path: path}) for b in found)
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description="Breaking changes of the public Python API between git refs.")
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--base", required=True, help="git ref of the old version")
     ap.add_argument("--head", default=WORKTREE, help=f"git ref of the new version, or {WORKTREE} (default)")
     ap.add_argument("--package", default="onstage")

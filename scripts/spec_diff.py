@@ -207,10 +207,10 @@ class _Differ:
             return
         stack |= {guard}
         if onull != nnull:
-            what, text = (
-                ("became-nullable", "null allowed") if nnull else ("became-non-nullable", "null refused")
+            now = "now" if nnull else "no longer"
+            self.rule(
+                area, "became-nullable" if nnull else "became-non-nullable", loc, f"null is {now} allowed"
             )
-            self.rule(area, what, loc, text)
         ob, nb = self.branches(0, o), self.branches(1, n)
         if ob is not None or nb is not None:
             ob = {oref or self.summary(0, o): o} if ob is None else ob
@@ -224,7 +224,8 @@ class _Differ:
             return
         ot, nt, oe, ne = _types(o), _types(n), _enum(o), _enum(n)
         if ot != nt or o.get("format") != n.get("format") or (oe is None) != (ne is None):
-            wider = (not nt or bool(ot and nt > ot) or ot == nt) and o.get("format") == n.get("format")
+            accepts = nt | ({"integer"} if "number" in nt else set())  # an int is a valid number
+            wider = (not nt or bool(ot and accepts >= ot)) and o.get("format") == n.get("format")
             wider = wider and (ne is None or (oe is not None and ne.keys() >= oe.keys()))
             detail = f"{_type_str(o)} -> {_type_str(n)}"
             self.rule(area, "type-widened" if wider else "type-changed", loc, detail)
@@ -453,7 +454,7 @@ def load_spec_at_ref(ref: str, path: Path) -> Json:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description="Classify OpenAPI changes as breaking or not for SDK users.")
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("specs", nargs="*", metavar="SPEC", help="OLD NEW, or with --base-ref: [NEW]")
     ap.add_argument("--base-ref", help="compare the spec as committed at this git ref with the working tree")
     ap.add_argument("--format", choices=("text", "json"), default="text")

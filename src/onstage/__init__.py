@@ -1,6 +1,6 @@
 """onstage — async-first SDK for Cloudflare RealtimeKit, TP Streams and the Vidinfra Webinar API.
 
-    from onstage import RealtimeKit, TPStreams, Webinar
+from onstage import RealtimeKit, TPStreams, Webinar
 """
 
 from ._errors import (
@@ -61,8 +61,8 @@ __all__ = [
     "TPStreams",
     "UnprocessableEntityError",
     "WaitTimeoutError",
-    "Webinar",
     "WebhookVerificationError",
+    "Webinar",
     "__version__",
 ]
 

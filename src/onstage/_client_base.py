@@ -13,7 +13,6 @@ from typing import Any, Self, TypeVar
 import anyio
 import httpx
 
-from ._version import __version__
 from ._envelope import Unwrap
 from ._errors import (
     APIConnectionError,
@@ -31,15 +30,15 @@ from ._redact import REDACTED
 from ._response import APIResponse
 from ._retry import (
     DEFAULT_MAX_RETRIES,
-    IDEMPOTENT_METHODS,
     retry_after_seconds,
     retry_delay,
     should_retry_exception,
     should_retry_status,
 )
 from ._types import NOT_GIVEN, NotGiven
+from ._version import __version__
 
-__all__ = ["DEFAULT_TIMEOUT", "BaseClient", "BoundIdsMixin"]
+__all__ = ["DEFAULT_TIMEOUT", "BaseClient"]
 
 T = TypeVar("T")
 
@@ -69,6 +68,7 @@ class BaseClient:
 
     _unwrap: Unwrap
     _api_name: str = "api"
+    _bound: dict[str, str | None] = {}  # noqa: RUF012 - replaced per instance by clients that bind ids
 
     def __init__(
         self,
@@ -99,6 +99,15 @@ class BaseClient:
         self._owns_http = http_client is None
         self._http = http_client or httpx.AsyncClient(limits=DEFAULT_LIMITS, follow_redirects=False)
         self._closed = False
+
+    def _bound_id(self, name: str) -> str:
+        """An id bound on the client (``account_id``, ``app_id``, ``organization_id``)."""
+        value = self._bound.get(name)
+        if not value:
+            from ._errors import ConfigurationError  # noqa: PLC0415
+
+            raise ConfigurationError(f"this call needs {name}: pass {name}= when creating the client")
+        return value
 
     # -- lifecycle -----------------------------------------------------------------------------
     async def aclose(self) -> None:
@@ -221,7 +230,9 @@ class BaseClient:
                     retries += 1
                     await self._sleep_for_retry(op, retries, request, None, exc)
                     continue
-                raise APITimeoutError(f"{op.id}: request timed out ({type(exc).__name__})", request=request) from exc
+                raise APITimeoutError(
+                    f"{op.id}: request timed out ({type(exc).__name__})", request=request
+                ) from exc
             except httpx.TransportError as exc:
                 if retries < max_retries and should_retry_exception(exc, idempotent=idempotent):
                     retries += 1
@@ -235,20 +246,27 @@ class BaseClient:
             status = response.status_code
             if 200 <= status < 300:
                 return self._success(op, response, parse, retries)
-            if retries < max_retries and should_retry_status(status, idempotent=idempotent, headers=response.headers):
+            if retries < max_retries and should_retry_status(
+                status, idempotent=idempotent, headers=response.headers
+            ):
                 retries += 1
                 await self._sleep_for_retry(op, retries, request, response, None)
                 continue
             raise self._status_error(op, response)
 
-    def _success(self, op: Operation, response: httpx.Response, parse: Callable[[Any], T], retries: int) -> APIResponse[T]:
+    def _success(
+        self, op: Operation, response: httpx.Response, parse: Callable[[Any], T], retries: int
+    ) -> APIResponse[T]:
         content = response.content
         if content:
             try:
                 body = _loads(content)
             except ValueError as exc:
                 raise ResponseValidationError(
-                    f"response body is not JSON ({exc})", operation=op.id, response=response, body=response.text
+                    f"response body is not JSON ({exc})",
+                    operation=op.id,
+                    response=response,
+                    body=response.text,
                 ) from None
         else:
             body = None
@@ -260,7 +278,10 @@ class BaseClient:
             parsed = parse(payload)
         except _PARSE_ERRORS as exc:
             raise ResponseValidationError(
-                f"cannot parse the response: {type(exc).__name__}: {exc}", operation=op.id, response=response, body=body
+                f"cannot parse the response: {type(exc).__name__}: {exc}",
+                operation=op.id,
+                response=response,
+                body=body,
             ) from exc
         return APIResponse(parsed, response, body, retries)
 
@@ -281,21 +302,9 @@ class BaseClient:
         retry_after = retry_after_seconds(response.headers) if response is not None else None
         delay = retry_delay(attempt - 1, retry_after)
         if self._hooks.on_retry:
-            await call_hooks(self._hooks.on_retry, RetryEvent(op.id, attempt, delay, request, response, error))
+            await call_hooks(
+                self._hooks.on_retry, RetryEvent(op.id, attempt, delay, request, response, error)
+            )
         reason = f"status {response.status_code}" if response is not None else type(error).__name__
         log_retry(op.id, attempt, delay, reason)
         await anyio.sleep(delay)
-
-
-class BoundIdsMixin:
-    """Ids bound once on the client (``account_id``, ``app_id``, ``organization_id``)."""
-
-    _bound: dict[str, str | None]
-
-    def _bound_id(self, name: str) -> str:
-        value = self._bound.get(name)
-        if not value:
-            from ._errors import ConfigurationError  # noqa: PLC0415
-
-            raise ConfigurationError(f"this call needs {name}: pass {name}= when creating the client")
-        return value

@@ -117,7 +117,9 @@ class ResponseValidationError(APIError):
         response: httpx.Response | None = None,
         body: object = None,
     ) -> None:
-        super().__init__(f"{operation}: {message}", request=response.request if response is not None else None)
+        super().__init__(
+            f"{operation}: {message}", request=response.request if response is not None else None
+        )
         self.operation = operation
         self.response = response
         self.body = body
@@ -264,11 +266,13 @@ def request_id_of(response: httpx.Response) -> str | None:
     for name in _REQUEST_ID_HEADERS:
         value = headers.get(name)
         if value:
-            return value
+            return str(value)
     return None
 
 
-def make_status_error(response: httpx.Response, body: object, *, operation: str | None = None) -> APIStatusError:
+def make_status_error(
+    response: httpx.Response, body: object, *, operation: str | None = None
+) -> APIStatusError:
     """Build the right ``APIStatusError`` subclass for a non-2xx response."""
     status = response.status_code
     cls = _STATUS_CLASSES.get(status) or (InternalServerError if status >= 500 else APIStatusError)

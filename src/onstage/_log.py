@@ -43,8 +43,18 @@ def log_request(request: httpx.Request) -> None:
 
 def log_response(response: httpx.Response, retries: int) -> None:
     request = response.request
-    ms = response.elapsed.total_seconds() * 1000.0
-    logger.info("%s %s -> %s in %.1f ms (retries %d)", request.method, _url(request), response.status_code, ms, retries)
+    try:
+        ms = response.elapsed.total_seconds() * 1000.0
+    except RuntimeError:  # transports that do not time requests (httpx.MockTransport)
+        ms = 0.0
+    logger.info(
+        "%s %s -> %s in %.1f ms (retries %d)",
+        request.method,
+        _url(request),
+        response.status_code,
+        ms,
+        retries,
+    )
     if logger.isEnabledFor(logging.DEBUG):
         logger.debug("response body=%s", redact_text(response.content.decode("utf-8", "replace")[:2000]))
 

@@ -28,12 +28,7 @@ def make_options(
     extra_query: Mapping[str, Any] | None,
 ) -> RequestOptions | None:
     """None when nothing was given: the hot path then takes the client defaults without allocating."""
-    if (
-        timeout is NOT_GIVEN
-        and max_retries is NOT_GIVEN
-        and extra_headers is None
-        and extra_query is None
-    ):
+    if timeout is NOT_GIVEN and max_retries is NOT_GIVEN and extra_headers is None and extra_query is None:
         return None
     return RequestOptions(timeout, max_retries, extra_headers, extra_query)
 

@@ -87,10 +87,12 @@ def _total(body: Any, style: str) -> int | None:
 class AsyncPaginator(Generic[T]):
     """Lazily fetches pages. Async-iterable over items; see the module docstring."""
 
-    def __init__(self, fetch: Fetch, pagination: Pagination, params: dict[str, Any], operation: str) -> None:
+    def __init__(
+        self, fetch: Fetch, pagination: Pagination | None, params: dict[str, Any], operation: str
+    ) -> None:
         self._fetch = fetch
-        self._style = pagination.style
-        self._attr = pagination.items
+        self._style = pagination.style if pagination is not None else "single"
+        self._attr = pagination.items if pagination is not None else None
         self._params = params
         self._operation = operation
 
@@ -98,17 +100,10 @@ class AsyncPaginator(Generic[T]):
         return f"AsyncPaginator({self._operation}, style={self._style!r})"
 
     async def first_page(self) -> Page[T]:
-        async for page in self.pages():
-            return page
-        raise PaginationError(f"{self._operation}: no page returned")  # pragma: no cover - pages() yields once
+        return await self.pages().__anext__()
 
     def __aiter__(self) -> AsyncIterator[T]:
-        return self._iter_items()
-
-    async def _iter_items(self) -> AsyncIterator[T]:
-        async for page in self.pages():
-            for item in page.items:
-                yield item
+        return _ItemIterator(self.pages())
 
     async def to_list(self, limit: int | None = None) -> list[T]:
         """Collect items (all of them, or the first ``limit``)."""
@@ -119,55 +114,103 @@ class AsyncPaginator(Generic[T]):
                 break
         return out
 
-    async def pages(self) -> AsyncIterator[Page[T]]:
-        style = self._style
-        params = dict(self._params)
-        size_key = {"page_no": "per_page", "page": "limit"}.get(style)
-        page_key = {"page_no": "page_no", "page": "page"}.get(style)
-        if page_key is not None:
-            params.setdefault(page_key, 1)
-        number = 0
-        seen = 0
-        previous: Sequence[Any] | None = None
-        next_url: str | None = None
-        while True:
-            number += 1
-            if number > MAX_PAGES:
-                raise PaginationError(f"{self._operation}: more than {MAX_PAGES} pages; giving up")
-            response = await self._fetch(params)
-            items: list[T] = _items(response.parsed, self._attr)
-            body = response.body
-            total = _total(body, style)
-            yield Page(items, total, response, number)
-            if style == "single":
-                return
-            seen += len(items)
-            raw = _raw_items(body, style, self._attr)
-            if style == "next":
-                nxt = body.get("next") if isinstance(body, dict) else None
-                if not nxt:
-                    return
-                if not items or nxt == next_url:
-                    raise PaginationError(f"{self._operation}: page {number} made no progress (next={nxt!r})")
-                next_url = nxt
-                params = _params_from_next(nxt, params)
-                continue
-            if total is not None and seen >= total:
-                return
-            if not items:
-                if total is not None and seen < total:
-                    raise PaginationError(
-                        f"{self._operation}: page {number} is empty but the API reported {total} items ({seen} seen)"
-                    )
-                return
-            if previous is not None and raw is not None and raw == previous:
-                raise PaginationError(f"{self._operation}: page {number} repeated the previous page")
-            previous = raw
-            size = _as_int(params.get(size_key)) if size_key else None
-            if total is None and size is not None and len(items) < size:
-                return
-            assert page_key is not None
-            params = {**params, page_key: (_as_int(params.get(page_key)) or 1) + 1}
+    def pages(self) -> _PageIterator[T]:
+        """An async iterator of ``Page`` objects. A plain iterator, not an async generator: breaking
+        out of ``async for`` leaves nothing to finalize (safe on asyncio and trio)."""
+        return _PageIterator(self)
+
+
+class _ItemIterator(Generic[T]):
+    def __init__(self, pages: _PageIterator[T]) -> None:
+        self._pages = pages
+        self._items: list[T] = []
+        self._index = 0
+
+    def __aiter__(self) -> _ItemIterator[T]:
+        return self
+
+    async def __anext__(self) -> T:
+        while self._index >= len(self._items):
+            page = await self._pages.__anext__()
+            self._items, self._index = page.items, 0
+        item = self._items[self._index]
+        self._index += 1
+        return item
+
+
+class _PageIterator(Generic[T]):
+    """The pagination state machine; see the module docstring for the stopping rules."""
+
+    def __init__(self, paginator: AsyncPaginator[T]) -> None:
+        self._p = paginator
+        style = paginator._style
+        self._params = dict(paginator._params)
+        self._size_key = {"page_no": "per_page", "page": "limit"}.get(style)
+        self._page_key = {"page_no": "page_no", "page": "page"}.get(style)
+        if self._page_key is not None:
+            self._params.setdefault(self._page_key, 1)
+        self._number = 0
+        self._seen = 0
+        self._previous: Sequence[Any] | None = None
+        self._next_url: str | None = None
+        self._done = False
+
+    def __aiter__(self) -> _PageIterator[T]:
+        return self
+
+    async def __anext__(self) -> Page[T]:
+        if self._done:
+            raise StopAsyncIteration
+        p = self._p
+        self._number += 1
+        if self._number > MAX_PAGES:
+            raise PaginationError(f"{p._operation}: more than {MAX_PAGES} pages; giving up")
+        response = await p._fetch(self._params)
+        items: list[T] = _items(response.parsed, p._attr)
+        body = response.body
+        total = _total(body, p._style)
+        self._advance(items, body, total)
+        return Page(items, total, response, self._number)
+
+    def _advance(self, items: list[T], body: Any, total: int | None) -> None:
+        """Decide whether there is a next page (and its parameters), or raise on no progress."""
+        p, number = self._p, self._number
+        style = p._style
+        if style == "single":
+            self._done = True
+            return
+        self._seen += len(items)
+        if style == "next":
+            nxt = body.get("next") if isinstance(body, dict) else None
+            if not nxt:
+                self._done = True
+            elif not items or nxt == self._next_url:
+                raise PaginationError(f"{p._operation}: page {number} made no progress (next={nxt!r})")
+            else:
+                self._next_url = nxt
+                self._params = _params_from_next(nxt, self._params)
+            return
+        if total is not None and self._seen >= total:
+            self._done = True
+            return
+        if not items:
+            if total is not None and self._seen < total:
+                raise PaginationError(
+                    f"{p._operation}: page {number} is empty but the API reported "
+                    f"{total} items ({self._seen} seen)"
+                )
+            self._done = True
+            return
+        raw = _raw_items(body, style, p._attr)
+        if self._previous is not None and raw is not None and raw == self._previous:
+            raise PaginationError(f"{p._operation}: page {number} repeated the previous page")
+        self._previous = raw
+        size = _as_int(self._params.get(self._size_key)) if self._size_key else None
+        if total is None and size is not None and len(items) < size:
+            self._done = True
+            return
+        key = self._page_key or "page"
+        self._params = {**self._params, key: (_as_int(self._params.get(key)) or 1) + 1}
 
 
 def _raw_items(body: Any, style: str, attr: str | None) -> Sequence[Any] | None:

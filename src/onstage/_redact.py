@@ -40,7 +40,9 @@ SECRET_KEYS = frozenset(
 
 _KEYS = "|".join(sorted((re.escape(k) for k in SECRET_KEYS), key=len, reverse=True))
 # "stream_key": "abc"   |  'token': 'abc'  |  streamKey=abc  | "token": null is left alone
-_JSON_PAIR = re.compile(rf"""(?i)(["']?(?:{_KEYS}|streamKey)["']?\s*[:=]\s*)(["'])(?:\\.|(?!\2).)*\2""")
+_JSON_PAIR = re.compile(
+    rf"""(?i)((?:\\?["'])?\b(?:{_KEYS}|streamKey)(?:\\?["'])?\s*[:=]\s*)(\\?["'])(?:(?!\2).)*?\2"""
+)
 _BARE_PAIR = re.compile(rf"""(?i)\b((?:{_KEYS}|streamKey)=)[^&\s"',;]+""")
 _AUTH_VALUE = re.compile(r"(?i)\b(Bearer|Token|Basic)\s+[A-Za-z0-9._~+/=\-]{6,}")
 

@@ -39,7 +39,12 @@ class APIResponse(Generic[T]):
 
     @property
     def elapsed(self) -> datetime.timedelta:
-        return self.http_response.elapsed
+        """Time from sending the request to reading the whole response (zero on transports that
+        do not measure it, such as ``httpx.MockTransport``)."""
+        try:
+            return self.http_response.elapsed
+        except RuntimeError:
+            return datetime.timedelta(0)
 
     @property
     def url(self) -> httpx.URL:

@@ -74,7 +74,9 @@ def should_retry_status(status: int, *, idempotent: bool, headers: Mapping[str, 
 def should_retry_exception(exc: BaseException, *, idempotent: bool) -> bool:
     if isinstance(exc, _NOT_SENT):
         return True
-    return idempotent and isinstance(exc, (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError))
+    return idempotent and isinstance(
+        exc, (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
+    )
 
 
 def retry_delay(attempt: int, retry_after: float | None) -> float:

@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import textwrap
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -278,6 +279,14 @@ def test_facade_resource_or_method_change_is_breaking() -> None:
     assert result[1].detail == "facade method things.get -> things.items.get"
 
 
+def test_facade_added_where_there_was_none_is_non_breaking() -> None:
+    old = base()
+    op(old).pop("x-onstage")
+    assert rows(lambda s: op(s).update({"x-onstage": {"resource": "things", "method": "get"}}), old) == [
+        ("facade-added", "x-onstage", False)
+    ]
+
+
 def test_facade_variants_and_aliases() -> None:
     def mutate(s: dict[str, Any]) -> None:
         op(s, "/things", "post")["x-onstage"]["variants"] = []
@@ -340,6 +349,21 @@ def add_param(required: bool) -> Callable[[dict[str, Any]], None]:
             lambda s: op(s, "/things")["parameters"][0]["schema"].update(type=["integer", "string"]),
             [("param-type-widened", "query.page_no", False)],
             id="type-widened",
+        ),
+        pytest.param(
+            lambda s: op(s, "/things")["parameters"][0]["schema"].update(type="number"),
+            [("param-type-widened", "query.page_no", False)],
+            id="integer-to-number-widened",
+        ),
+        pytest.param(
+            lambda s: op(s)["parameters"][0]["schema"].pop("enum"),
+            [("param-type-widened", "query.expand", False)],
+            id="enum-constraint-dropped",
+        ),
+        pytest.param(
+            lambda s: op(s, "/things")["parameters"][0]["schema"].update(enum=[1, 2]),
+            [("param-type-changed", "query.page_no", True)],
+            id="enum-constraint-added",
         ),
     ],
 )
@@ -470,6 +494,18 @@ def create(s: dict[str, Any]) -> Any:
             [("body-added", "body", False)],
             id="optional-body-added",
         ),
+        pytest.param(
+            lambda s: op(s, "/things", "post")["requestBody"].update(required=False),
+            [("body-became-optional", "body", False)],
+            id="body-became-optional",
+        ),
+        pytest.param(
+            lambda s: op(s, "/things", "post")["requestBody"].update(
+                content={"multipart/form-data": {"schema": {"type": "object"}}}
+            ),
+            [("body-media-type-removed", "body", True), ("body-media-type-added", "body", False)],
+            id="media-type-changed",
+        ),
     ],
 )
 def test_request_body_changes(mutate: Callable[[dict[str, Any]], Any], expected: list[Row]) -> None:
@@ -532,9 +568,14 @@ def get_thing_rows(mutate: Callable[[dict[str, Any]], Any], old: dict[str, Any] 
             id="lost-required",
         ),
         pytest.param(
-            lambda s: thing(s)["properties"]["size"].update(type="number"),
+            lambda s: thing(s)["properties"]["size"].update(type="string"),
             [("response-type-changed", "response.200.data.size", True)],
             id="type-changed",
+        ),
+        pytest.param(
+            lambda s: thing(s)["properties"]["size"].update(type="number"),
+            [("response-type-widened", "response.200.data.size", True)],
+            id="type-widened-breaks-readers",
         ),
         pytest.param(
             lambda s: thing(s)["properties"]["id"].pop("format"),
@@ -821,21 +862,77 @@ def test_base_ref_mode_against_a_git_repo(tmp_path: Path) -> None:
 # -- api_diff ---------------------------------------------------------------------------------------------
 
 PKG_V1 = {
-    "__init__.py": (
-        "from demo._impl import Client\n\n__all__ = ['Client', 'greet', 'farewell']\n\n\n"
-        "def greet(name: str, punct: str = '!') -> str:\n    return name + punct\n\n\n"
-        "def farewell(name: str) -> str:\n    return name\n"
-    ),
-    "_impl.py": "class Client:\n    def get(self, key: str) -> str:\n        return key\n",
-    "_generated/__init__.py": "def build(a: int, b: int) -> int:\n    return a + b\n",
+    "__init__.py": """
+        from demo._impl import Client
+
+        __all__ = ["Client", "farewell", "greet"]
+
+
+        def greet(name: str, punct: str = "!") -> str:
+            return name + punct
+
+
+        def farewell(name: str) -> str:
+            return name
+    """,
+    "_impl.py": """
+        class ItemsResource:  # not exported: users reach it as `client.items`
+            def list(self, page: int = 1) -> list[str]:
+                return []
+
+            def delete(self, item_id: str) -> None:
+                pass
+
+
+        class Client:
+            def get(self, key: str) -> str:
+                return key
+
+            @property
+            def items(self) -> ItemsResource:
+                return ItemsResource()
+
+            def _internal(self, x: int) -> None:
+                pass
+    """,
+    "_generated/__init__.py": """
+        def build(a: int, b: int) -> int:
+            return a + b
+    """,
 }
 PKG_V2 = {
-    "__init__.py": (
-        "from demo._impl import Client\n\n__all__ = ['Client', 'greet']\n\n\n"
-        "def greet(name: str, lang: str, punct: str = '!') -> str:\n    return name + punct\n"
-    ),
-    "_impl.py": "class Client:\n    def get(self, key: str, *, timeout: float) -> str:\n        return key\n",
-    "_generated/__init__.py": "def build(a: int) -> int:\n    return a\n",
+    # farewell removed; greet gained a required positional parameter
+    "__init__.py": """
+        from demo._impl import Client
+
+        __all__ = ["Client", "greet"]
+
+
+        def greet(name: str, lang: str, punct: str = "!") -> str:
+            return name + punct
+    """,
+    # Client.get gained a required keyword; client.items.delete removed; private changes are ignored
+    "_impl.py": """
+        class ItemsResource:
+            def list(self, page: int = 1) -> list[str]:
+                return []
+
+
+        class Client:
+            def get(self, key: str, *, timeout: float) -> str:
+                return key
+
+            @property
+            def items(self) -> ItemsResource:
+                return ItemsResource()
+
+            def _internal(self) -> None:
+                pass
+    """,
+    "_generated/__init__.py": """
+        def build(a: int) -> int:
+            return a
+    """,
 }
 
 
@@ -843,7 +940,12 @@ def write_pkg(root: Path, files: dict[str, str]) -> None:
     for name, text in files.items():
         path = root / "src" / "demo" / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
+        path.write_text(textwrap.dedent(text).lstrip())
+
+
+def breakages(stdout: str) -> set[str]:
+    """Breakage lines without their trailing `(file:line)`."""
+    return {line.rsplit(" (", 1)[0] for line in stdout.strip().splitlines()[:-1]}
 
 
 def test_api_diff_reports_removed_function_and_changed_signatures(tmp_path: Path) -> None:
@@ -858,32 +960,36 @@ def test_api_diff_reports_removed_function_and_changed_signatures(tmp_path: Path
 
     result = run("api_diff.py", "--base", "HEAD~1", "--head", "HEAD", "--package", "demo", cwd=repo)
     assert result.returncode == 0, result.stderr
-    lines = result.stdout.strip().splitlines()
-    assert any(line.startswith("demo.farewell: Public object was removed") for line in lines), lines
-    assert any(line.startswith("demo.greet(lang): Parameter was added as required") for line in lines), lines
-    # Client lives in a private module but is re-exported: reported under its public name
-    assert any(
-        line.startswith("demo.Client.get(timeout): Parameter was added as required") for line in lines
-    ), lines
-    assert not any("_generated" in line or "build" in line for line in lines), lines  # private module ignored
-    assert lines[-1] == f"{len(lines) - 1} breaking changes in the public API of demo (HEAD~1 -> HEAD)"
-
-    failing = run(
-        "api_diff.py",
-        "--base",
-        "HEAD~1",
-        "--head",
-        "HEAD",
-        "--package",
-        "demo",
-        "--fail-on-breaking",
-        cwd=repo,
+    assert breakages(result.stdout) == {
+        "demo.farewell: Public object was removed",
+        "demo.greet(lang): Parameter was added as required",
+        "demo.greet(punct): Positional parameter was moved",
+        # Client lives in a private module but is re-exported: reported under its public name
+        "demo.Client.get(timeout): Parameter was added as required",
+        # ItemsResource is not exported, but users reach it through the typed `Client.items` property
+        "demo.Client.items.delete: Public object was removed",
+    }
+    assert "_generated" not in result.stdout and "_internal" not in result.stdout  # private: ignored
+    assert (
+        result.stdout.strip().splitlines()[-1]
+        == "5 breaking changes in the public API of demo (HEAD~1 -> HEAD)"
     )
-    assert failing.returncode == 1
-    # WORKTREE (the default head) equals HEAD here: nothing breaks
+    assert any(line.endswith("(src/demo/__init__.py:0)") for line in result.stdout.splitlines())
+
+    args = ["--base", "HEAD~1", "--head", "HEAD", "--package", "demo", "--fail-on-breaking"]
+    assert run("api_diff.py", *args, cwd=repo).returncode == 1
+    # the default head is the working tree: equal to HEAD here, then with an uncommitted break
     clean = run(
         "api_diff.py", "--base", "HEAD", "--package", "demo", "--repo", str(repo), "--fail-on-breaking"
     )
     assert clean.returncode == 0, clean.stderr
     assert clean.stdout.strip() == "0 breaking changes in the public API of demo (HEAD -> WORKTREE)"
+    (repo / "src" / "demo" / "__init__.py").write_text(
+        "from demo._impl import Client\n\n__all__ = ['Client']\n"
+    )
+    dirty = run("api_diff.py", "--base", "HEAD", "--package", "demo", "--fail-on-breaking", cwd=repo)
+    assert dirty.returncode == 1
+    assert breakages(dirty.stdout) == {"demo.greet: Public object was removed"}
+    # an unknown ref or package is a load error
     assert run("api_diff.py", "--base", "no-such-ref", "--package", "demo", cwd=repo).returncode == 2
+    assert run("api_diff.py", "--base", "HEAD", "--package", "nope", cwd=repo).returncode == 2

@@ -177,6 +177,28 @@ async def test_concurrent_bad_deliveries_refresh_once(
 
 
 @pytest.mark.anyio
+async def test_concurrent_deliveries_after_rotation_all_verify_with_one_refresh(
+    keypair: KeyPair, other_keypair: KeyPair, clock: Clock
+) -> None:
+    server = KeyServer(keypair.public_pem)
+    events: list[str] = []
+
+    async def deliver(verifier: WebhookVerifier) -> None:
+        events.append((await verifier.unwrap(BODY, other_keypair.headers(BODY))).event)
+
+    async with server.client() as client:
+        verifier = WebhookVerifier(key_url=KEY_URL, http_client=client)
+        await verifier.load_key()
+        clock.now += KEY_REFRESH_INTERVAL + 1
+        server.pem = other_keypair.public_pem
+        async with anyio.create_task_group() as tg:
+            for _ in range(10):
+                tg.start_soon(deliver, verifier)
+    assert events == ["meeting.started"] * 10  # waiters reuse the refreshed key, none is rejected
+    assert len(server.requests) == 2
+
+
+@pytest.mark.anyio
 async def test_given_key_is_never_fetched(keypair: KeyPair, other_keypair: KeyPair, clock: Clock) -> None:
     server = KeyServer(other_keypair.public_pem)
     async with server.client() as client:

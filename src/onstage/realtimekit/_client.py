@@ -7,7 +7,7 @@ from typing import Any, Self
 
 import httpx
 
-from .._client_base import BaseClient, BoundIdsMixin
+from .._client_base import BaseClient
 from .._env import env_first, require
 from .._envelope import unwrap_data
 from .._generated.realtimekit.resources import Resources
@@ -20,7 +20,7 @@ __all__ = ["DEFAULT_BASE_URL", "RealtimeKit"]
 DEFAULT_BASE_URL = "https://api.cloudflare.com/client/v4"
 
 
-class RealtimeKit(Resources, BoundIdsMixin, BaseClient):
+class RealtimeKit(Resources, BaseClient):
     """Async client for Cloudflare RealtimeKit (``/accounts/{account_id}/realtime/kit/...``).
 
     ``account_id`` and ``app_id`` are bound once; responses come back unwrapped from
@@ -89,6 +89,10 @@ class RealtimeKit(Resources, BoundIdsMixin, BaseClient):
         if app_id is not None:
             clone._bound = {**self._bound, "app_id": app_id}
         return self._with_common_options(
-            clone, timeout=timeout, max_retries=max_retries, default_headers=default_headers,
-            default_query=default_query, base_url=base_url,
+            clone,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+            default_query=default_query,
+            base_url=base_url,
         )

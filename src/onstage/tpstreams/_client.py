@@ -8,7 +8,7 @@ from typing import Any, Self
 
 import httpx
 
-from .._client_base import BaseClient, BoundIdsMixin
+from .._client_base import BaseClient
 from .._env import env_first, require
 from .._envelope import unwrap_none
 from .._generated.tpstreams.resources import Resources
@@ -22,7 +22,7 @@ __all__ = ["DEFAULT_BASE_URL", "TPStreams"]
 DEFAULT_BASE_URL = "https://app.tpstreams.com"
 
 
-class TPStreams(Resources, BoundIdsMixin, BaseClient):
+class TPStreams(Resources, BaseClient):
     """Async client for TP Streams (``/api/v1/{organization_id}/...``, ``Authorization: Token``).
 
     ``organization_id`` is bound once. ``base_url`` is the host root (paths carry ``/api/...``).
@@ -67,7 +67,7 @@ class TPStreams(Resources, BoundIdsMixin, BaseClient):
         return self._bound["organization_id"]
 
     @cached_property
-    def live_streams(self) -> LiveStreams:  # type: ignore[override]
+    def live_streams(self) -> LiveStreams:
         """Live streams, with ``wait_until_ready`` and datetime ``start`` on top of the generated verbs."""
         return LiveStreams(self)
 
@@ -86,6 +86,10 @@ class TPStreams(Resources, BoundIdsMixin, BaseClient):
         if organization_id is not None:
             clone._bound = {"organization_id": organization_id}
         return self._with_common_options(
-            clone, timeout=timeout, max_retries=max_retries, default_headers=default_headers,
-            default_query=default_query, base_url=base_url,
+            clone,
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+            default_query=default_query,
+            base_url=base_url,
         )

@@ -32,7 +32,9 @@ def format_start(start: datetime.datetime | str) -> str:
                 "convert it to the organization's local time and drop tzinfo"
             )
         return start.strftime("%Y-%m-%d %H:%M:%S")
-    raise InvalidArgumentError(f"start must be a datetime or 'YYYY-MM-DD HH:MM:SS', got {type(start).__name__}")
+    raise InvalidArgumentError(
+        f"start must be a datetime or 'YYYY-MM-DD HH:MM:SS', got {type(start).__name__}"
+    )
 
 
 def is_ready(asset: Asset) -> bool:
@@ -43,7 +45,7 @@ def is_ready(asset: Asset) -> bool:
 class LiveStreams(LiveStreamsResource):
     """``tp.live_streams``: the generated verbs plus ``wait_until_ready`` and datetime ``start``."""
 
-    async def create(  # type: ignore[override]
+    async def create(
         self,
         *,
         title: str,

@@ -19,7 +19,14 @@ from .._errors import WebhookVerificationError
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 
-__all__ = ["INSTALL_HINT", "decode_signature", "load_public_key", "require_cryptography", "verify_signature"]
+__all__ = [
+    "INSTALL_HINT",
+    "decode_signature",
+    "expected_length",
+    "load_public_key",
+    "require_cryptography",
+    "verify_signature",
+]
 
 INSTALL_HINT = (
     "RealtimeKit webhook verification needs the 'cryptography' package; install it with: "

@@ -85,6 +85,10 @@ class Webinar(Resources, BaseClient):
     ) -> Self:
         """A configured copy sharing this client's connection pool."""
         return self._with_common_options(
-            self._clone(), timeout=timeout, max_retries=max_retries, default_headers=default_headers,
-            default_query=default_query, base_url=base_url,
+            self._clone(),
+            timeout=timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+            default_query=default_query,
+            base_url=base_url,
         )

@@ -1345,9 +1345,9 @@ class CreatePresetRequest:
     def from_dict(cls, d: Mapping[str, Any]) -> CreatePresetRequest:
         obj = cls(
             name=d["name"],
-            config=None if (_v2 := d["config"]) is None else PresetConfig.from_dict(_v2),
-            permissions=None if (_v3 := d["permissions"]) is None else PresetPermissions.from_dict(_v3),
-            ui=None if (_v4 := d["ui"]) is None else PresetUI.from_dict(_v4),
+            config=PresetConfig.from_dict(d["config"]),
+            permissions=PresetPermissions.from_dict(d["permissions"]),
+            ui=PresetUI.from_dict(d["ui"]),
         )
         obj._raw = d
         return obj
@@ -1403,7 +1403,7 @@ class CreateWebhookRequest:
         obj = cls(
             name=d["name"],
             url=d["url"],
-            events=None if (_v3 := d["events"]) is None else [WebhookEvent(_i0) for _i0 in _v3],
+            events=[WebhookEvent(_i0) for _i0 in d["events"]],
             enabled=d.get("enabled"),
         )
         obj._raw = d
@@ -1459,10 +1459,10 @@ class DeletedParticipant:
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> DeletedParticipant:
         obj = cls(
-            created_at=None if (_v1 := d["created_at"]) is None else parse_datetime(_v1),
+            created_at=parse_datetime(d["created_at"]),
             custom_participant_id=d["custom_participant_id"],
             preset_id=d["preset_id"],
-            updated_at=None if (_v4 := d["updated_at"]) is None else parse_datetime(_v4),
+            updated_at=parse_datetime(d["updated_at"]),
         )
         obj._raw = d
         return obj
@@ -2665,8 +2665,8 @@ class Meeting:
     def from_dict(cls, d: Mapping[str, Any]) -> Meeting:
         obj = cls(
             id=d["id"],
-            created_at=None if (_v2 := d["created_at"]) is None else parse_datetime(_v2),
-            updated_at=None if (_v3 := d["updated_at"]) is None else parse_datetime(_v3),
+            created_at=parse_datetime(d["created_at"]),
+            updated_at=parse_datetime(d["updated_at"]),
             title=d.get("title"),
             status=None if (_v5 := d.get("status")) is None else MeetingStatus(_v5),
             record_on_start=d.get("record_on_start"),
@@ -2773,8 +2773,8 @@ class MeetingListItem:
     def from_dict(cls, d: Mapping[str, Any]) -> MeetingListItem:
         obj = cls(
             id=d["id"],
-            created_at=None if (_v2 := d["created_at"]) is None else parse_datetime(_v2),
-            updated_at=None if (_v3 := d["updated_at"]) is None else parse_datetime(_v3),
+            created_at=parse_datetime(d["created_at"]),
+            updated_at=parse_datetime(d["updated_at"]),
             title=d.get("title"),
             status=None if (_v5 := d.get("status")) is None else MeetingStatus(_v5),
             record_on_start=d.get("record_on_start"),
@@ -3183,8 +3183,8 @@ class Participant:
             id=d["id"],
             custom_participant_id=d["custom_participant_id"],
             preset_name=d["preset_name"],
-            created_at=None if (_v4 := d["created_at"]) is None else parse_datetime(_v4),
-            updated_at=None if (_v5 := d["updated_at"]) is None else parse_datetime(_v5),
+            created_at=parse_datetime(d["created_at"]),
+            updated_at=parse_datetime(d["updated_at"]),
             name=d.get("name"),
             picture=d.get("picture"),
         )
@@ -3508,8 +3508,8 @@ class ParticipantWithToken:
             id=d["id"],
             custom_participant_id=d["custom_participant_id"],
             preset_name=d["preset_name"],
-            created_at=None if (_v4 := d["created_at"]) is None else parse_datetime(_v4),
-            updated_at=None if (_v5 := d["updated_at"]) is None else parse_datetime(_v5),
+            created_at=parse_datetime(d["created_at"]),
+            updated_at=parse_datetime(d["updated_at"]),
             token=d["token"],
             name=d.get("name"),
             picture=d.get("picture"),
@@ -4422,7 +4422,7 @@ class Poll:
         obj = cls(
             id=d["id"],
             question=d["question"],
-            options=None if (_v3 := d["options"]) is None else [PollOption.from_dict(_i0) for _i0 in _v3],
+            options=[PollOption.from_dict(_i0) for _i0 in d["options"]],
             anonymous=d.get("anonymous"),
             hide_votes=d.get("hide_votes"),
             created_by=d.get("created_by"),
@@ -4486,7 +4486,7 @@ class PollOption:
         obj = cls(
             text=d["text"],
             count=d["count"],
-            votes=None if (_v3 := d["votes"]) is None else [PollVote.from_dict(_i0) for _i0 in _v3],
+            votes=[PollVote.from_dict(_i0) for _i0 in d["votes"]],
         )
         obj._raw = d
         return obj
@@ -4702,8 +4702,8 @@ class Preset:
         obj = cls(
             id=d["id"],
             name=d["name"],
-            config=None if (_v3 := d["config"]) is None else PresetConfig.from_dict(_v3),
-            ui=None if (_v4 := d["ui"]) is None else PresetUI.from_dict(_v4),
+            config=PresetConfig.from_dict(d["config"]),
+            ui=PresetUI.from_dict(d["ui"]),
             permissions=None if (_v5 := d.get("permissions")) is None else PresetPermissions.from_dict(_v5),
             created_at=None if (_v6 := d.get("created_at")) is None else parse_datetime(_v6),
             updated_at=None if (_v7 := d.get("updated_at")) is None else parse_datetime(_v7),
@@ -5668,8 +5668,8 @@ class Recording:
     def from_dict(cls, d: Mapping[str, Any]) -> Recording:
         obj = cls(
             id=d["id"],
-            status=None if (_v2 := d["status"]) is None else RecordingStatus(_v2),
-            invoked_time=None if (_v3 := d["invoked_time"]) is None else parse_datetime(_v3),
+            status=RecordingStatus(d["status"]),
+            invoked_time=parse_datetime(d["invoked_time"]),
             started_time=None
             if (_v4 := d.get("started_time")) is None
             else (None if _v4 is None else parse_datetime(_v4)),
@@ -6278,9 +6278,9 @@ class ReplacePresetRequest:
     def from_dict(cls, d: Mapping[str, Any]) -> ReplacePresetRequest:
         obj = cls(
             name=d["name"],
-            config=None if (_v2 := d["config"]) is None else PresetConfig.from_dict(_v2),
-            permissions=None if (_v3 := d["permissions"]) is None else PresetPermissions.from_dict(_v3),
-            ui=None if (_v4 := d["ui"]) is None else PresetUI.from_dict(_v4),
+            config=PresetConfig.from_dict(d["config"]),
+            permissions=PresetPermissions.from_dict(d["permissions"]),
+            ui=PresetUI.from_dict(d["ui"]),
         )
         obj._raw = d
         return obj
@@ -6336,7 +6336,7 @@ class ReplaceWebhookRequest:
         obj = cls(
             name=d["name"],
             url=d["url"],
-            events=None if (_v3 := d["events"]) is None else [WebhookEvent(_i0) for _i0 in _v3],
+            events=[WebhookEvent(_i0) for _i0 in d["events"]],
             enabled=d.get("enabled"),
         )
         obj._raw = d
@@ -6471,16 +6471,16 @@ class Session:
         obj = cls(
             id=d["id"],
             associated_id=d["associated_id"],
-            created_at=None if (_v3 := d["created_at"]) is None else parse_datetime(_v3),
-            started_at=None if (_v4 := d["started_at"]) is None else parse_datetime(_v4),
-            updated_at=None if (_v5 := d["updated_at"]) is None else parse_datetime(_v5),
+            created_at=parse_datetime(d["created_at"]),
+            started_at=parse_datetime(d["started_at"]),
+            updated_at=parse_datetime(d["updated_at"]),
             live_participants=d["live_participants"],
             max_concurrent_participants=d["max_concurrent_participants"],
             meeting_display_name=d["meeting_display_name"],
             minutes_consumed=d["minutes_consumed"],
             organization_id=d["organization_id"],
-            status=None if (_v11 := d["status"]) is None else SessionStatus(_v11),
-            type_=None if (_v12 := d["type"]) is None else SessionType(_v12),
+            status=SessionStatus(d["status"]),
+            type_=SessionType(d["type"]),
             ended_at=None
             if (_v13 := d.get("ended_at")) is None
             else (None if _v13 is None else parse_datetime(_v13)),
@@ -6550,9 +6550,7 @@ class SessionChat:
     def from_dict(cls, d: Mapping[str, Any]) -> SessionChat:
         obj = cls(
             chat_download_url=d["chat_download_url"],
-            chat_download_url_expiry=None
-            if (_v2 := d["chat_download_url_expiry"]) is None
-            else parse_datetime(_v2),
+            chat_download_url_expiry=parse_datetime(d["chat_download_url_expiry"]),
         )
         obj._raw = d
         return obj
@@ -7034,8 +7032,8 @@ class SessionParticipantRef:
     def from_dict(cls, d: Mapping[str, Any]) -> SessionParticipantRef:
         obj = cls(
             id=d["id"],
-            created_at=None if (_v2 := d["created_at"]) is None else parse_datetime(_v2),
-            updated_at=None if (_v3 := d["updated_at"]) is None else parse_datetime(_v3),
+            created_at=parse_datetime(d["created_at"]),
+            updated_at=parse_datetime(d["updated_at"]),
             email=d.get("email"),
             name=d.get("name"),
             picture=d.get("picture"),
@@ -7153,9 +7151,7 @@ class SessionSummary:
         obj = cls(
             session_id=d["sessionId"],
             summary_download_url=d["summaryDownloadUrl"],
-            summary_download_url_expiry=None
-            if (_v3 := d["summaryDownloadUrlExpiry"]) is None
-            else parse_datetime(_v3),
+            summary_download_url_expiry=parse_datetime(d["summaryDownloadUrlExpiry"]),
         )
         obj._raw = d
         return obj
@@ -7207,9 +7203,7 @@ class SessionTranscript:
         obj = cls(
             session_id=d["sessionId"],
             transcript_download_url=d["transcript_download_url"],
-            transcript_download_url_expiry=None
-            if (_v3 := d["transcript_download_url_expiry"]) is None
-            else parse_datetime(_v3),
+            transcript_download_url_expiry=parse_datetime(d["transcript_download_url_expiry"]),
         )
         obj._raw = d
         return obj
@@ -7253,7 +7247,7 @@ class SetRecordingStateRequest:
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> SetRecordingStateRequest:
         obj = cls(
-            action=None if (_v1 := d["action"]) is None else SetRecordingStateRequestAction(_v1),
+            action=SetRecordingStateRequestAction(d["action"]),
         )
         obj._raw = d
         return obj
@@ -7625,7 +7619,7 @@ class StorageConfig:
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> StorageConfig:
         obj = cls(
-            type_=None if (_v1 := d["type"]) is None else StorageType(_v1),
+            type_=StorageType(d["type"]),
             access_key=d.get("access_key"),
             secret=d.get("secret"),
             bucket=d.get("bucket"),
@@ -8525,10 +8519,10 @@ class Webhook:
             id=d["id"],
             name=d["name"],
             url=d["url"],
-            events=None if (_v4 := d["events"]) is None else [WebhookEvent(_i0) for _i0 in _v4],
+            events=[WebhookEvent(_i0) for _i0 in d["events"]],
             enabled=d["enabled"],
-            created_at=None if (_v6 := d["created_at"]) is None else parse_datetime(_v6),
-            updated_at=None if (_v7 := d["updated_at"]) is None else parse_datetime(_v7),
+            created_at=parse_datetime(d["created_at"]),
+            updated_at=parse_datetime(d["updated_at"]),
         )
         obj._raw = d
         return obj

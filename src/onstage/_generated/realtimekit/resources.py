@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import builtins
 import datetime
 from collections.abc import Mapping, Sequence
 from functools import cached_property
@@ -67,7 +68,7 @@ class LivestreamsAnalyticsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
-    ) -> list[LivestreamDaywiseStats]:
+    ) -> builtins.list[LivestreamDaywiseStats]:
         """Fetch day-wise livestream analytics
         ``GET /accounts/{account_id}/realtime/kit/{app_id}/analytics/livestreams/daywise``.
         """
@@ -128,7 +129,7 @@ class LivestreamsAnalyticsResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
-    ) -> APIResponse[list[LivestreamDaywiseStats]]:
+    ) -> APIResponse[builtins.list[LivestreamDaywiseStats]]:
         """Fetch day-wise livestream analytics
         ``GET /accounts/{account_id}/realtime/kit/{app_id}/analytics/livestreams/daywise``.
         """
@@ -286,7 +287,7 @@ class MeetingsParticipantsResource:
         client = self._client
         options = make_options(timeout, max_retries, extra_headers, extra_query)
 
-        async def fetch(page: dict[str, Any]) -> APIResponse[Any]:
+        async def fetch(_page_params: dict[str, Any]) -> APIResponse[Any]:
             return await _meetings.get_meeting_participants(
                 client,
                 client._bound_id("account_id"),
@@ -294,17 +295,17 @@ class MeetingsParticipantsResource:
                 meeting_id,
                 page_no=page_no,
                 per_page=per_page,
-                options=with_query(options, page),
+                options=with_query(options, _page_params),
             )
 
-        start: dict[str, Any] = {}
+        _start: dict[str, Any] = {}
         if not isinstance(page_no, NotGiven):
-            start["page_no"] = page_no
+            _start["page_no"] = page_no
         if not isinstance(per_page, NotGiven):
-            start["per_page"] = per_page
+            _start["per_page"] = per_page
         return AsyncPaginator(
-            fetch, _meetings._OP_get_meeting_participants.pagination, start, "get_meeting_participants"
-        )  # type: ignore[arg-type]
+            fetch, _meetings._OP_get_meeting_participants.pagination, _start, "get_meeting_participants"
+        )
 
     async def refresh_token(
         self,
@@ -509,7 +510,7 @@ class MeetingsParticipantsResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
-    ) -> APIResponse[list[Participant]]:
+    ) -> APIResponse[builtins.list[Participant]]:
         """Fetch all participants of a meeting
         ``GET /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants``.
         """
@@ -693,7 +694,7 @@ class SessionsParticipantsResource:
         client = self._client
         options = make_options(timeout, max_retries, extra_headers, extra_query)
 
-        async def fetch(page: dict[str, Any]) -> APIResponse[Any]:
+        async def fetch(_page_params: dict[str, Any]) -> APIResponse[Any]:
             return await _sessions.get_session_participants(
                 client,
                 client._bound_id("account_id"),
@@ -706,17 +707,17 @@ class SessionsParticipantsResource:
                 sort_by=sort_by,
                 include_peer_events=include_peer_events,
                 view=view,
-                options=with_query(options, page),
+                options=with_query(options, _page_params),
             )
 
-        start: dict[str, Any] = {}
+        _start: dict[str, Any] = {}
         if not isinstance(page_no, NotGiven):
-            start["page_no"] = page_no
+            _start["page_no"] = page_no
         if not isinstance(per_page, NotGiven):
-            start["per_page"] = per_page
+            _start["per_page"] = per_page
         return AsyncPaginator(
-            fetch, _sessions._OP_get_session_participants.pagination, start, "GetSessionParticipants"
-        )  # type: ignore[arg-type]
+            fetch, _sessions._OP_get_session_participants.pagination, _start, "GetSessionParticipants"
+        )
 
 
 class SessionsParticipantsResourceWithRawResponse:
@@ -1326,7 +1327,7 @@ class AppsResource:
         client = self._client
         options = make_options(timeout, max_retries, extra_headers, extra_query)
 
-        async def fetch(page: dict[str, Any]) -> APIResponse[Any]:
+        async def fetch(_page_params: dict[str, Any]) -> APIResponse[Any]:
             return await _apps.get_apps(
                 client,
                 client._bound_id("account_id"),
@@ -1334,15 +1335,15 @@ class AppsResource:
                 per_page=per_page,
                 search=search,
                 sort_order=sort_order,
-                options=with_query(options, page),
+                options=with_query(options, _page_params),
             )
 
-        start: dict[str, Any] = {}
+        _start: dict[str, Any] = {}
         if not isinstance(page_no, NotGiven):
-            start["page_no"] = page_no
+            _start["page_no"] = page_no
         if not isinstance(per_page, NotGiven):
-            start["per_page"] = per_page
-        return AsyncPaginator(fetch, _apps._OP_get_apps.pagination, start, "get_apps")  # type: ignore[arg-type]
+            _start["per_page"] = per_page
+        return AsyncPaginator(fetch, _apps._OP_get_apps.pagination, _start, "get_apps")
 
 
 class AppsResourceWithRawResponse:
@@ -1410,7 +1411,7 @@ class AppsResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
-    ) -> APIResponse[list[App]]:
+    ) -> APIResponse[builtins.list[App]]:
         """Fetch all apps
         ``GET /accounts/{account_id}/realtime/kit/apps``.
 
@@ -1597,7 +1598,7 @@ class LivestreamsResource:
         client = self._client
         options = make_options(timeout, max_retries, extra_headers, extra_query)
 
-        async def fetch(page: dict[str, Any]) -> APIResponse[Any]:
+        async def fetch(_page_params: dict[str, Any]) -> APIResponse[Any]:
             return await _livestreams.fetch_all_livestreams(
                 client,
                 client._bound_id("account_id"),
@@ -1609,17 +1610,17 @@ class LivestreamsResource:
                 start_time=start_time,
                 end_time=end_time,
                 sort_order=sort_order,
-                options=with_query(options, page),
+                options=with_query(options, _page_params),
             )
 
-        start: dict[str, Any] = {}
+        _start: dict[str, Any] = {}
         if not isinstance(per_page, NotGiven):
-            start["per_page"] = per_page
+            _start["per_page"] = per_page
         if not isinstance(page_no, NotGiven):
-            start["page_no"] = page_no
+            _start["page_no"] = page_no
         return AsyncPaginator(
-            fetch, _livestreams._OP_fetch_all_livestreams.pagination, start, "fetch_all_livestreams"
-        )  # type: ignore[arg-type]
+            fetch, _livestreams._OP_fetch_all_livestreams.pagination, _start, "fetch_all_livestreams"
+        )
 
     async def list_for_meeting(
         self,
@@ -1855,7 +1856,7 @@ class LivestreamsResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
-    ) -> APIResponse[list[Livestream] | LivestreamListPayload]:
+    ) -> APIResponse[builtins.list[Livestream] | LivestreamListPayload]:
         """Fetch all livestreams
         ``GET /accounts/{account_id}/realtime/kit/{app_id}/livestreams``.
 
@@ -2080,7 +2081,7 @@ class MeetingsResource:
         client = self._client
         options = make_options(timeout, max_retries, extra_headers, extra_query)
 
-        async def fetch(page: dict[str, Any]) -> APIResponse[Any]:
+        async def fetch(_page_params: dict[str, Any]) -> APIResponse[Any]:
             return await _meetings.get_all_meetings(
                 client,
                 client._bound_id("account_id"),
@@ -2091,15 +2092,15 @@ class MeetingsResource:
                 end_time=end_time,
                 search=search,
                 status=status,
-                options=with_query(options, page),
+                options=with_query(options, _page_params),
             )
 
-        start: dict[str, Any] = {}
+        _start: dict[str, Any] = {}
         if not isinstance(page_no, NotGiven):
-            start["page_no"] = page_no
+            _start["page_no"] = page_no
         if not isinstance(per_page, NotGiven):
-            start["per_page"] = per_page
-        return AsyncPaginator(fetch, _meetings._OP_get_all_meetings.pagination, start, "get_all_meetings")  # type: ignore[arg-type]
+            _start["per_page"] = per_page
+        return AsyncPaginator(fetch, _meetings._OP_get_all_meetings.pagination, _start, "get_all_meetings")
 
     async def replace(
         self,
@@ -2303,7 +2304,7 @@ class MeetingsResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
-    ) -> APIResponse[list[MeetingListItem]]:
+    ) -> APIResponse[builtins.list[MeetingListItem]]:
         """Fetch all meetings for an App
         ``GET /accounts/{account_id}/realtime/kit/{app_id}/meetings``.
 
@@ -2541,7 +2542,7 @@ class PresetsResource:
         client = self._client
         options = make_options(timeout, max_retries, extra_headers, extra_query)
 
-        async def fetch(page: dict[str, Any]) -> APIResponse[Any]:
+        async def fetch(_page_params: dict[str, Any]) -> APIResponse[Any]:
             return await _presets.get_presets(
                 client,
                 client._bound_id("account_id"),
@@ -2549,15 +2550,15 @@ class PresetsResource:
                 page_no=page_no,
                 per_page=per_page,
                 search=search,
-                options=with_query(options, page),
+                options=with_query(options, _page_params),
             )
 
-        start: dict[str, Any] = {}
+        _start: dict[str, Any] = {}
         if not isinstance(page_no, NotGiven):
-            start["page_no"] = page_no
+            _start["page_no"] = page_no
         if not isinstance(per_page, NotGiven):
-            start["per_page"] = per_page
-        return AsyncPaginator(fetch, _presets._OP_get_presets.pagination, start, "get-presets")  # type: ignore[arg-type]
+            _start["per_page"] = per_page
+        return AsyncPaginator(fetch, _presets._OP_get_presets.pagination, _start, "get-presets")
 
     async def replace(
         self,
@@ -2728,7 +2729,7 @@ class PresetsResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
-    ) -> APIResponse[list[PresetListItem]]:
+    ) -> APIResponse[builtins.list[PresetListItem]]:
         """Fetch all presets
         ``GET /accounts/{account_id}/realtime/kit/{app_id}/presets``.
         """
@@ -2906,7 +2907,7 @@ class RecordingsResource:
         client = self._client
         options = make_options(timeout, max_retries, extra_headers, extra_query)
 
-        async def fetch(page: dict[str, Any]) -> APIResponse[Any]:
+        async def fetch(_page_params: dict[str, Any]) -> APIResponse[Any]:
             return await _recordings.get_all_recordings(
                 client,
                 client._bound_id("account_id"),
@@ -2921,17 +2922,17 @@ class RecordingsResource:
                 start_time=start_time,
                 end_time=end_time,
                 status=status,
-                options=with_query(options, page),
+                options=with_query(options, _page_params),
             )
 
-        start: dict[str, Any] = {}
+        _start: dict[str, Any] = {}
         if not isinstance(page_no, NotGiven):
-            start["page_no"] = page_no
+            _start["page_no"] = page_no
         if not isinstance(per_page, NotGiven):
-            start["per_page"] = per_page
+            _start["per_page"] = per_page
         return AsyncPaginator(
-            fetch, _recordings._OP_get_all_recordings.pagination, start, "get_all_recordings"
-        )  # type: ignore[arg-type]
+            fetch, _recordings._OP_get_all_recordings.pagination, _start, "get_all_recordings"
+        )
 
     async def pause(
         self,
@@ -3216,7 +3217,7 @@ class RecordingsResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
-    ) -> APIResponse[list[Recording]]:
+    ) -> APIResponse[builtins.list[Recording]]:
         """Fetch all recordings for an App
         ``GET /accounts/{account_id}/realtime/kit/{app_id}/recordings``.
 
@@ -3645,7 +3646,7 @@ class SessionsResource:
         client = self._client
         options = make_options(timeout, max_retries, extra_headers, extra_query)
 
-        async def fetch(page: dict[str, Any]) -> APIResponse[Any]:
+        async def fetch(_page_params: dict[str, Any]) -> APIResponse[Any]:
             return await _sessions.get_sessions(
                 client,
                 client._bound_id("account_id"),
@@ -3660,15 +3661,15 @@ class SessionsResource:
                 status=status,
                 search=search,
                 associated_id=associated_id,
-                options=with_query(options, page),
+                options=with_query(options, _page_params),
             )
 
-        start: dict[str, Any] = {}
+        _start: dict[str, Any] = {}
         if not isinstance(page_no, NotGiven):
-            start["page_no"] = page_no
+            _start["page_no"] = page_no
         if not isinstance(per_page, NotGiven):
-            start["per_page"] = per_page
-        return AsyncPaginator(fetch, _sessions._OP_get_sessions.pagination, start, "GetSessions")  # type: ignore[arg-type]
+            _start["per_page"] = per_page
+        return AsyncPaginator(fetch, _sessions._OP_get_sessions.pagination, _start, "GetSessions")
 
     def list_livestream_sessions(
         self,
@@ -3693,7 +3694,7 @@ class SessionsResource:
         client = self._client
         options = make_options(timeout, max_retries, extra_headers, extra_query)
 
-        async def fetch(page: dict[str, Any]) -> APIResponse[Any]:
+        async def fetch(_page_params: dict[str, Any]) -> APIResponse[Any]:
             return await _livestreams.get_v_2_livestreamsession_session_meeting_id_active_livestream(
                 client,
                 client._bound_id("account_id"),
@@ -3701,20 +3702,20 @@ class SessionsResource:
                 session_id,
                 page_no=page_no,
                 per_page=per_page,
-                options=with_query(options, page),
+                options=with_query(options, _page_params),
             )
 
-        start: dict[str, Any] = {}
+        _start: dict[str, Any] = {}
         if not isinstance(page_no, NotGiven):
-            start["page_no"] = page_no
+            _start["page_no"] = page_no
         if not isinstance(per_page, NotGiven):
-            start["per_page"] = per_page
+            _start["per_page"] = per_page
         return AsyncPaginator(
             fetch,
             _livestreams._OP_get_v_2_livestreamsession_session_meeting_id_active_livestream.pagination,
-            start,
+            _start,
             "get-v2-livestreamsession-session-meetingId-active-livestream",
-        )  # type: ignore[arg-type]
+        )
 
 
 class SessionsResourceWithRawResponse:
@@ -4065,16 +4066,16 @@ class WebhooksResource:
         client = self._client
         options = make_options(timeout, max_retries, extra_headers, extra_query)
 
-        async def fetch(page: dict[str, Any]) -> APIResponse[Any]:
+        async def fetch(_page_params: dict[str, Any]) -> APIResponse[Any]:
             return await _webhooks.get_all_webhooks(
                 client,
                 client._bound_id("account_id"),
                 client._bound_id("app_id"),
-                options=with_query(options, page),
+                options=with_query(options, _page_params),
             )
 
-        start: dict[str, Any] = {}
-        return AsyncPaginator(fetch, _webhooks._OP_get_all_webhooks.pagination, start, "getAllWebhooks")  # type: ignore[arg-type]
+        _start: dict[str, Any] = {}
+        return AsyncPaginator(fetch, _webhooks._OP_get_all_webhooks.pagination, _start, "getAllWebhooks")
 
     async def list_event_types(
         self,
@@ -4083,7 +4084,7 @@ class WebhooksResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
-    ) -> list[WebhookEvent]:
+    ) -> builtins.list[WebhookEvent]:
         """List supported webhook event names
         ``GET /accounts/{account_id}/realtime/kit/{app_id}/webhooks/all``.
 
@@ -4301,7 +4302,7 @@ class WebhooksResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
-    ) -> APIResponse[list[Webhook]]:
+    ) -> APIResponse[builtins.list[Webhook]]:
         """Fetch all webhooks details
         ``GET /accounts/{account_id}/realtime/kit/{app_id}/webhooks``.
 
@@ -4323,7 +4324,7 @@ class WebhooksResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
-    ) -> APIResponse[list[WebhookEvent]]:
+    ) -> APIResponse[builtins.list[WebhookEvent]]:
         """List supported webhook event names
         ``GET /accounts/{account_id}/realtime/kit/{app_id}/webhooks/all``.
 

@@ -13,6 +13,7 @@ from attrs import field as _field
 
 from ..._gen_support import (
     EMPTY,
+    FileInput,
     OpenStrEnum,
     jsonable,
     parse_date,
@@ -430,7 +431,7 @@ class Asset:
         obj = cls(
             id=d["id"],
             title=d["title"],
-            type_=None if (_v3 := d["type"]) is None else AssetType(_v3),
+            type_=AssetType(d["type"]),
             bytes_=d.get("bytes"),
             video=None
             if (_v5 := d.get("video")) is None
@@ -711,7 +712,7 @@ class CreateChaptersRequest:
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> CreateChaptersRequest:
         obj = cls(
-            chapters=None if (_v1 := d["chapters"]) is None else [ChapterInput.from_dict(_i0) for _i0 in _v1],
+            chapters=[ChapterInput.from_dict(_i0) for _i0 in d["chapters"]],
         )
         obj._raw = d
         return obj
@@ -879,7 +880,7 @@ class CreateTranscodingJobRequest:
         obj = cls(
             input_url=d["input_url"],
             output_path=d["output_path"],
-            resolutions=None if (_v3 := d["resolutions"]) is None else [Resolution(_i0) for _i0 in _v3],
+            resolutions=[Resolution(_i0) for _i0 in d["resolutions"]],
             enable_drm=d.get("enable_drm"),
             client_metadata=None
             if (_v5 := d.get("client_metadata")) is None
@@ -975,7 +976,7 @@ class CreateUploadSessionRequest:
     def from_dict(cls, d: Mapping[str, Any]) -> CreateUploadSessionRequest:
         obj = cls(
             title=d["title"],
-            resolutions=None if (_v2 := d["resolutions"]) is None else [Resolution(_i0) for _i0 in _v2],
+            resolutions=[Resolution(_i0) for _i0 in d["resolutions"]],
             content_protection_type=None
             if (_v3 := d.get("content_protection_type")) is None
             else ContentProtectionType(_v3),
@@ -1044,8 +1045,8 @@ class CreateVideoRequest:
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> CreateVideoRequest:
         obj = cls(
-            inputs=None if (_v1 := d["inputs"]) is None else [VideoInput.from_dict(_i0) for _i0 in _v1],
-            resolutions=None if (_v2 := d["resolutions"]) is None else [Resolution(_i0) for _i0 in _v2],
+            inputs=[VideoInput.from_dict(_i0) for _i0 in d["inputs"]],
+            resolutions=[Resolution(_i0) for _i0 in d["resolutions"]],
             title=d.get("title"),
             content_protection_type=None
             if (_v4 := d.get("content_protection_type")) is None
@@ -1856,7 +1857,7 @@ class PaginatedAssetList:
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> PaginatedAssetList:
         obj = cls(
-            results=None if (_v1 := d["results"]) is None else [Asset.from_dict(_i0) for _i0 in _v1],
+            results=[Asset.from_dict(_i0) for _i0 in d["results"]],
             count=d.get("count"),
             next_=d.get("next"),
             previous=d.get("previous"),
@@ -1916,7 +1917,7 @@ class PaginatedChapterList:
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> PaginatedChapterList:
         obj = cls(
-            results=None if (_v1 := d["results"]) is None else [Chapter.from_dict(_i0) for _i0 in _v1],
+            results=[Chapter.from_dict(_i0) for _i0 in d["results"]],
             count=d.get("count"),
             next_=d.get("next"),
             previous=d.get("previous"),
@@ -1976,7 +1977,7 @@ class PaginatedFolderList:
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> PaginatedFolderList:
         obj = cls(
-            results=None if (_v1 := d["results"]) is None else [Folder.from_dict(_i0) for _i0 in _v1],
+            results=[Folder.from_dict(_i0) for _i0 in d["results"]],
             count=d.get("count"),
             next_=d.get("next"),
             previous=d.get("previous"),
@@ -2036,7 +2037,7 @@ class PaginatedOrganizationList:
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> PaginatedOrganizationList:
         obj = cls(
-            results=None if (_v1 := d["results"]) is None else [Organization.from_dict(_i0) for _i0 in _v1],
+            results=[Organization.from_dict(_i0) for _i0 in d["results"]],
             count=d.get("count"),
             next_=d.get("next"),
             previous=d.get("previous"),
@@ -2096,7 +2097,7 @@ class PaginatedTranscodingJobList:
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> PaginatedTranscodingJobList:
         obj = cls(
-            results=None if (_v1 := d["results"]) is None else [TranscodingJob.from_dict(_i0) for _i0 in _v1],
+            results=[TranscodingJob.from_dict(_i0) for _i0 in d["results"]],
             count=d.get("count"),
             next_=d.get("next"),
             previous=d.get("previous"),
@@ -2156,7 +2157,7 @@ class PaginatedUsageRowList:
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> PaginatedUsageRowList:
         obj = cls(
-            results=None if (_v1 := d["results"]) is None else [UsageRow.from_dict(_i0) for _i0 in _v1],
+            results=[UsageRow.from_dict(_i0) for _i0 in d["results"]],
             count=d.get("count"),
             next_=d.get("next"),
             previous=d.get("previous"),
@@ -2216,7 +2217,7 @@ class PaginatedWebhookList:
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> PaginatedWebhookList:
         obj = cls(
-            results=None if (_v1 := d["results"]) is None else [Webhook.from_dict(_i0) for _i0 in _v1],
+            results=[Webhook.from_dict(_i0) for _i0 in d["results"]],
             count=d.get("count"),
             next_=d.get("next"),
             previous=d.get("previous"),

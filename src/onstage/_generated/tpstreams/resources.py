@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import builtins
 import datetime
 from collections.abc import Mapping, Sequence
 from functools import cached_property
@@ -325,13 +326,16 @@ class AssetsChaptersResource:
         client = self._client
         options = make_options(timeout, max_retries, extra_headers, extra_query)
 
-        async def fetch(page: dict[str, Any]) -> APIResponse[Any]:
+        async def fetch(_page_params: dict[str, Any]) -> APIResponse[Any]:
             return await _chapters.tp_list_chapters(
-                client, client._bound_id("organization_id"), asset_id, options=with_query(options, page)
+                client,
+                client._bound_id("organization_id"),
+                asset_id,
+                options=with_query(options, _page_params),
             )
 
-        start: dict[str, Any] = {}
-        return AsyncPaginator(fetch, _chapters._OP_tp_list_chapters.pagination, start, "tp_list_chapters")  # type: ignore[arg-type]
+        _start: dict[str, Any] = {}
+        return AsyncPaginator(fetch, _chapters._OP_tp_list_chapters.pagination, _start, "tp_list_chapters")
 
 
 class AssetsChaptersResourceWithRawResponse:
@@ -468,13 +472,16 @@ class AssetsSubtitlesResource:
         client = self._client
         options = make_options(timeout, max_retries, extra_headers, extra_query)
 
-        async def fetch(page: dict[str, Any]) -> APIResponse[Any]:
+        async def fetch(_page_params: dict[str, Any]) -> APIResponse[Any]:
             return await _subtitles.tp_list_subtitles(
-                client, client._bound_id("organization_id"), asset_id, options=with_query(options, page)
+                client,
+                client._bound_id("organization_id"),
+                asset_id,
+                options=with_query(options, _page_params),
             )
 
-        start: dict[str, Any] = {}
-        return AsyncPaginator(fetch, _subtitles._OP_tp_list_subtitles.pagination, start, "tp_list_subtitles")  # type: ignore[arg-type]
+        _start: dict[str, Any] = {}
+        return AsyncPaginator(fetch, _subtitles._OP_tp_list_subtitles.pagination, _start, "tp_list_subtitles")
 
 
 class AssetsSubtitlesResourceWithRawResponse:
@@ -518,7 +525,7 @@ class AssetsSubtitlesResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
-    ) -> APIResponse[list[Subtitle]]:
+    ) -> APIResponse[builtins.list[Subtitle]]:
         """List the subtitles of an asset
         ``GET /api/v1/{organization_id}/assets/{asset_id}/subtitles/``.
 
@@ -654,7 +661,7 @@ class AssetsVideosResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
-    ) -> list[Asset]:
+    ) -> builtins.list[Asset]:
         """Create up to 50 videos in one call
         ``POST /api/v1/{organization_id}/assets/videos/bulk-create/``.
 
@@ -729,7 +736,7 @@ class AssetsVideosResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
-    ) -> APIResponse[list[Asset]]:
+    ) -> APIResponse[builtins.list[Asset]]:
         """Create up to 50 videos in one call
         ``POST /api/v1/{organization_id}/assets/videos/bulk-create/``.
 
@@ -963,7 +970,7 @@ class AssetsResource:
         client = self._client
         options = make_options(timeout, max_retries, extra_headers, extra_query)
 
-        async def fetch(page: dict[str, Any]) -> APIResponse[Any]:
+        async def fetch(_page_params: dict[str, Any]) -> APIResponse[Any]:
             return await _assets.tp_list_assets(
                 client,
                 client._bound_id("organization_id"),
@@ -972,15 +979,15 @@ class AssetsResource:
                 limit=limit,
                 offset=offset,
                 q=q,
-                options=with_query(options, page),
+                options=with_query(options, _page_params),
             )
 
-        start: dict[str, Any] = {}
+        _start: dict[str, Any] = {}
         if not isinstance(limit, NotGiven):
-            start["limit"] = limit
+            _start["limit"] = limit
         if not isinstance(offset, NotGiven):
-            start["offset"] = offset
-        return AsyncPaginator(fetch, _assets._OP_tp_list_assets.pagination, start, "tp_list_assets")  # type: ignore[arg-type]
+            _start["offset"] = offset
+        return AsyncPaginator(fetch, _assets._OP_tp_list_assets.pagination, _start, "tp_list_assets")
 
     async def move(
         self,
@@ -1596,13 +1603,13 @@ class FoldersResource:
         client = self._client
         options = make_options(timeout, max_retries, extra_headers, extra_query)
 
-        async def fetch(page: dict[str, Any]) -> APIResponse[Any]:
+        async def fetch(_page_params: dict[str, Any]) -> APIResponse[Any]:
             return await _folders.tp_list_folders(
-                client, client._bound_id("organization_id"), q=q, options=with_query(options, page)
+                client, client._bound_id("organization_id"), q=q, options=with_query(options, _page_params)
             )
 
-        start: dict[str, Any] = {}
-        return AsyncPaginator(fetch, _folders._OP_tp_list_folders.pagination, start, "tp_list_folders")  # type: ignore[arg-type]
+        _start: dict[str, Any] = {}
+        return AsyncPaginator(fetch, _folders._OP_tp_list_folders.pagination, _start, "tp_list_folders")
 
 
 class FoldersResourceWithRawResponse:
@@ -1774,15 +1781,15 @@ class LiveStreamsResource:
         client = self._client
         options = make_options(timeout, max_retries, extra_headers, extra_query)
 
-        async def fetch(page: dict[str, Any]) -> APIResponse[Any]:
+        async def fetch(_page_params: dict[str, Any]) -> APIResponse[Any]:
             return await _live_streams.tp_list_live_streams(
-                client, client._bound_id("organization_id"), options=with_query(options, page)
+                client, client._bound_id("organization_id"), options=with_query(options, _page_params)
             )
 
-        start: dict[str, Any] = {}
+        _start: dict[str, Any] = {}
         return AsyncPaginator(
-            fetch, _live_streams._OP_tp_list_live_streams.pagination, start, "tp_list_live_streams"
-        )  # type: ignore[arg-type]
+            fetch, _live_streams._OP_tp_list_live_streams.pagination, _start, "tp_list_live_streams"
+        )
 
     async def start_server(
         self,
@@ -2041,13 +2048,15 @@ class OrganizationsResource:
         client = self._client
         options = make_options(timeout, max_retries, extra_headers, extra_query)
 
-        async def fetch(page: dict[str, Any]) -> APIResponse[Any]:
-            return await _organizations.tp_list_organizations(client, options=with_query(options, page))
+        async def fetch(_page_params: dict[str, Any]) -> APIResponse[Any]:
+            return await _organizations.tp_list_organizations(
+                client, options=with_query(options, _page_params)
+            )
 
-        start: dict[str, Any] = {}
+        _start: dict[str, Any] = {}
         return AsyncPaginator(
-            fetch, _organizations._OP_tp_list_organizations.pagination, start, "tp_list_organizations"
-        )  # type: ignore[arg-type]
+            fetch, _organizations._OP_tp_list_organizations.pagination, _start, "tp_list_organizations"
+        )
 
 
 class OrganizationsResourceWithRawResponse:
@@ -2194,7 +2203,7 @@ class TranscodingJobsResource:
         client = self._client
         options = make_options(timeout, max_retries, extra_headers, extra_query)
 
-        async def fetch(page: dict[str, Any]) -> APIResponse[Any]:
+        async def fetch(_page_params: dict[str, Any]) -> APIResponse[Any]:
             return await _transcoding_jobs.tp_list_transcoding_jobs(
                 client,
                 client._bound_id("organization_id"),
@@ -2204,18 +2213,18 @@ class TranscodingJobsResource:
                 created_to=created_to,
                 ordering=ordering,
                 page=page,
-                options=with_query(options, page),
+                options=with_query(options, _page_params),
             )
 
-        start: dict[str, Any] = {}
+        _start: dict[str, Any] = {}
         if not isinstance(page, NotGiven):
-            start["page"] = page
+            _start["page"] = page
         return AsyncPaginator(
             fetch,
             _transcoding_jobs._OP_tp_list_transcoding_jobs.pagination,
-            start,
+            _start,
             "tp_list_transcoding_jobs",
-        )  # type: ignore[arg-type]
+        )
 
 
 class TranscodingJobsResourceWithRawResponse:
@@ -2375,7 +2384,7 @@ class UsageResource:
         client = self._client
         options = make_options(timeout, max_retries, extra_headers, extra_query)
 
-        async def fetch(page: dict[str, Any]) -> APIResponse[Any]:
+        async def fetch(_page_params: dict[str, Any]) -> APIResponse[Any]:
             return await _usage.tp_list_usage(
                 client,
                 client._bound_id("organization_id"),
@@ -2386,11 +2395,11 @@ class UsageResource:
                 start=start,
                 end=end,
                 ordering=ordering,
-                options=with_query(options, page),
+                options=with_query(options, _page_params),
             )
 
-        start: dict[str, Any] = {}
-        return AsyncPaginator(fetch, _usage._OP_tp_list_usage.pagination, start, "tp_list_usage")  # type: ignore[arg-type]
+        _start: dict[str, Any] = {}
+        return AsyncPaginator(fetch, _usage._OP_tp_list_usage.pagination, _start, "tp_list_usage")
 
 
 class UsageResourceWithRawResponse:
@@ -2511,13 +2520,13 @@ class WebhooksResource:
         client = self._client
         options = make_options(timeout, max_retries, extra_headers, extra_query)
 
-        async def fetch(page: dict[str, Any]) -> APIResponse[Any]:
+        async def fetch(_page_params: dict[str, Any]) -> APIResponse[Any]:
             return await _webhooks.tp_list_webhooks(
-                client, client._bound_id("organization_id"), options=with_query(options, page)
+                client, client._bound_id("organization_id"), options=with_query(options, _page_params)
             )
 
-        start: dict[str, Any] = {}
-        return AsyncPaginator(fetch, _webhooks._OP_tp_list_webhooks.pagination, start, "tp_list_webhooks")  # type: ignore[arg-type]
+        _start: dict[str, Any] = {}
+        return AsyncPaginator(fetch, _webhooks._OP_tp_list_webhooks.pagination, _start, "tp_list_webhooks")
 
     async def replace(
         self,

@@ -969,7 +969,7 @@ class RescheduleSessionRequest:
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> RescheduleSessionRequest:
         obj = cls(
-            scheduled_start_time=None if (_v1 := d["scheduled_start_time"]) is None else parse_datetime(_v1),
+            scheduled_start_time=parse_datetime(d["scheduled_start_time"]),
         )
         obj._raw = d
         return obj

@@ -94,13 +94,15 @@ class RoomsSessionsResource:
         client = self._client
         options = make_options(timeout, max_retries, extra_headers, extra_query)
 
-        async def fetch(page: dict[str, Any]) -> APIResponse[Any]:
-            return await _sessions.webinar_list_room_sessions(client, id, options=with_query(options, page))
+        async def fetch(_page_params: dict[str, Any]) -> APIResponse[Any]:
+            return await _sessions.webinar_list_room_sessions(
+                client, id, options=with_query(options, _page_params)
+            )
 
-        start: dict[str, Any] = {}
+        _start: dict[str, Any] = {}
         return AsyncPaginator(
-            fetch, _sessions._OP_webinar_list_room_sessions.pagination, start, "webinar_list_room_sessions"
-        )  # type: ignore[arg-type]
+            fetch, _sessions._OP_webinar_list_room_sessions.pagination, _start, "webinar_list_room_sessions"
+        )
 
 
 class RoomsSessionsResourceWithRawResponse:
@@ -268,17 +270,17 @@ class RoomsResource:
         client = self._client
         options = make_options(timeout, max_retries, extra_headers, extra_query)
 
-        async def fetch(page: dict[str, Any]) -> APIResponse[Any]:
+        async def fetch(_page_params: dict[str, Any]) -> APIResponse[Any]:
             return await _rooms.webinar_list_rooms(
-                client, page=page, limit=limit, options=with_query(options, page)
+                client, page=page, limit=limit, options=with_query(options, _page_params)
             )
 
-        start: dict[str, Any] = {}
+        _start: dict[str, Any] = {}
         if not isinstance(page, NotGiven):
-            start["page"] = page
+            _start["page"] = page
         if not isinstance(limit, NotGiven):
-            start["limit"] = limit
-        return AsyncPaginator(fetch, _rooms._OP_webinar_list_rooms.pagination, start, "webinar_list_rooms")  # type: ignore[arg-type]
+            _start["limit"] = limit
+        return AsyncPaginator(fetch, _rooms._OP_webinar_list_rooms.pagination, _start, "webinar_list_rooms")
 
     def list_mine(
         self,
@@ -297,13 +299,13 @@ class RoomsResource:
         client = self._client
         options = make_options(timeout, max_retries, extra_headers, extra_query)
 
-        async def fetch(page: dict[str, Any]) -> APIResponse[Any]:
-            return await _rooms.webinar_list_my_rooms(client, options=with_query(options, page))
+        async def fetch(_page_params: dict[str, Any]) -> APIResponse[Any]:
+            return await _rooms.webinar_list_my_rooms(client, options=with_query(options, _page_params))
 
-        start: dict[str, Any] = {}
+        _start: dict[str, Any] = {}
         return AsyncPaginator(
-            fetch, _rooms._OP_webinar_list_my_rooms.pagination, start, "webinar_list_my_rooms"
-        )  # type: ignore[arg-type]
+            fetch, _rooms._OP_webinar_list_my_rooms.pagination, _start, "webinar_list_my_rooms"
+        )
 
     async def update(
         self,
@@ -682,19 +684,19 @@ class SessionsResource:
         client = self._client
         options = make_options(timeout, max_retries, extra_headers, extra_query)
 
-        async def fetch(page: dict[str, Any]) -> APIResponse[Any]:
+        async def fetch(_page_params: dict[str, Any]) -> APIResponse[Any]:
             return await _sessions.webinar_list_sessions(
-                client, page=page, limit=limit, options=with_query(options, page)
+                client, page=page, limit=limit, options=with_query(options, _page_params)
             )
 
-        start: dict[str, Any] = {}
+        _start: dict[str, Any] = {}
         if not isinstance(page, NotGiven):
-            start["page"] = page
+            _start["page"] = page
         if not isinstance(limit, NotGiven):
-            start["limit"] = limit
+            _start["limit"] = limit
         return AsyncPaginator(
-            fetch, _sessions._OP_webinar_list_sessions.pagination, start, "webinar_list_sessions"
-        )  # type: ignore[arg-type]
+            fetch, _sessions._OP_webinar_list_sessions.pagination, _start, "webinar_list_sessions"
+        )
 
     def list_live(
         self,
@@ -712,13 +714,15 @@ class SessionsResource:
         client = self._client
         options = make_options(timeout, max_retries, extra_headers, extra_query)
 
-        async def fetch(page: dict[str, Any]) -> APIResponse[Any]:
-            return await _sessions.webinar_list_live_sessions(client, options=with_query(options, page))
+        async def fetch(_page_params: dict[str, Any]) -> APIResponse[Any]:
+            return await _sessions.webinar_list_live_sessions(
+                client, options=with_query(options, _page_params)
+            )
 
-        start: dict[str, Any] = {}
+        _start: dict[str, Any] = {}
         return AsyncPaginator(
-            fetch, _sessions._OP_webinar_list_live_sessions.pagination, start, "webinar_list_live_sessions"
-        )  # type: ignore[arg-type]
+            fetch, _sessions._OP_webinar_list_live_sessions.pagination, _start, "webinar_list_live_sessions"
+        )
 
     async def reschedule(
         self,

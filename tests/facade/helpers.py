@@ -1,0 +1,73 @@
+"""Build clients on httpx.MockTransport."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+
+from onstage import RealtimeKit, TPStreams, Webinar
+
+Handler = Callable[[httpx.Request], httpx.Response]
+
+TOKEN = "rtk-FAKE-token-0123456789"
+TP_TOKEN = "tp-FAKE-token-abcdef0123"
+WB_KEY = "wb-FAKE-key-9876543210"
+
+
+def rtk(handler: Handler, **kw: Any) -> RealtimeKit:
+    return RealtimeKit(
+        api_token=TOKEN,
+        account_id="acc",
+        app_id="app",
+        http_client=httpx.AsyncClient(transport=httpx.MockTransport(handler)),
+        **kw,
+    )
+
+
+def tp(handler: Handler, **kw: Any) -> TPStreams:
+    return TPStreams(
+        token=TP_TOKEN,
+        organization_id="org1",
+        http_client=httpx.AsyncClient(transport=httpx.MockTransport(handler)),
+        **kw,
+    )
+
+
+def wb(handler: Handler, **kw: Any) -> Webinar:
+    return Webinar(
+        api_key=WB_KEY, http_client=httpx.AsyncClient(transport=httpx.MockTransport(handler)), **kw
+    )
+
+
+def meeting(i: int | str = 1, **extra: Any) -> dict[str, Any]:
+    return {
+        "id": f"m-{i}",
+        "title": f"Meeting {i}",
+        "status": "ACTIVE",
+        "created_at": "2026-11-01T10:00:00Z",
+        "updated_at": "2026-11-01T10:00:00.123+00:00",
+        **extra,
+    }
+
+
+def ok(data: Any, status: int = 200, **extra: Any) -> httpx.Response:
+    return httpx.Response(status, json={"success": True, "data": data, **extra})
+
+
+class Recorder:
+    """A handler that answers from a list of responses (or callables) and records requests."""
+
+    def __init__(self, *responses: httpx.Response | Exception | Handler) -> None:
+        self.responses = list(responses)
+        self.requests: list[httpx.Request] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        item = self.responses.pop(0) if len(self.responses) > 1 else self.responses[0]
+        if isinstance(item, Exception):
+            raise item
+        if callable(item) and not isinstance(item, httpx.Response):
+            return item(request)
+        return item

@@ -1,0 +1,261 @@
+"""Error mapping per API and the retry policy (never a duplicated create)."""
+
+from __future__ import annotations
+
+import email.utils
+import logging
+import time
+
+import httpx
+import pytest
+
+import onstage
+
+from .helpers import TOKEN, TP_TOKEN, Recorder, meeting, ok, rtk, tp, wb
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    recorded: list[float] = []
+
+    async def fake_sleep(delay: float) -> None:
+        recorded.append(delay)
+
+    monkeypatch.setattr("onstage._client_base.anyio.sleep", fake_sleep)
+    return recorded
+
+
+def rtk_error(status: int, message: str = "boom", **headers: str) -> httpx.Response:
+    return httpx.Response(
+        status, json={"success": False, "error": {"code": status, "message": message}}, headers=headers
+    )
+
+
+@pytest.mark.parametrize(
+    ("status", "cls"),
+    [
+        (400, onstage.BadRequestError),
+        (401, onstage.AuthenticationError),
+        (403, onstage.PermissionDeniedError),
+        (404, onstage.NotFoundError),
+        (409, onstage.ConflictError),
+        (422, onstage.UnprocessableEntityError),
+        (429, onstage.RateLimitError),
+        (500, onstage.InternalServerError),
+        (502, onstage.InternalServerError),
+        (418, onstage.APIStatusError),
+    ],
+)
+async def test_status_maps_to_class(
+    status: int, cls: type[onstage.APIStatusError], sleeps: list[float]
+) -> None:
+    rec = Recorder(rtk_error(status, "meeting not found", **{"cf-ray": "ray-9"}))
+    async with rtk(rec, max_retries=0) as client:
+        with pytest.raises(cls) as info:
+            await client.meetings.get("m-1")
+    err = info.value
+    assert type(err) is cls and isinstance(err, onstage.OnstageError)
+    assert err.status_code == status and err.code == status and err.message.startswith("meeting not found")
+    assert err.request_id == "ray-9" and err.body["success"] is False
+    assert err.response.status_code == status
+    assert "get_meeting" in str(err)
+
+
+async def test_gateway_errors_array_and_root_message() -> None:
+    rec = Recorder(
+        httpx.Response(
+            403, json={"success": False, "errors": [{"code": 10000, "message": "Authentication error"}]}
+        ),
+        httpx.Response(401, json={"message": "Unauthorized"}),
+    )
+    async with rtk(rec) as client:
+        with pytest.raises(onstage.PermissionDeniedError) as a:
+            await client.meetings.get("m-1")
+        with pytest.raises(onstage.AuthenticationError) as b:
+            await client.webhooks.get("w-1")
+    assert a.value.code == 10000 and "Authentication error" in a.value.message
+    assert b.value.message.startswith("Unauthorized")
+
+
+async def test_tpstreams_plain_text_404_and_drf_shapes() -> None:
+    rec = Recorder(
+        httpx.Response(
+            404,
+            text="The requested resource was not found on this server.",
+            headers={"content-type": "text/html"},
+        ),
+        httpx.Response(401, json={"detail": "Invalid token."}),
+        httpx.Response(400, json={"title": ["This field is required."]}),
+    )
+    async with tp(rec) as client:
+        with pytest.raises(onstage.NotFoundError) as a:
+            await client.assets.get("a1")
+        with pytest.raises(onstage.AuthenticationError) as b:
+            await client.assets.get("a1")
+        with pytest.raises(onstage.BadRequestError) as c:
+            await client.live_streams.create(title="")
+    assert "requested resource was not found" in a.value.message and isinstance(a.value.body, str)
+    assert b.value.message.startswith("Invalid token.")
+    assert "title: This field is required." in c.value.message
+
+
+async def test_webinar_error_shapes() -> None:
+    rec = Recorder(
+        httpx.Response(
+            401, json={"success": False, "code": "auth_type_not_found", "message": "Could not determine"}
+        ),
+        httpx.Response(
+            422,
+            json={
+                "success": False,
+                "message": "Invalid Request",
+                "errors": [{"field": "title", "code": "validation_required", "message": "required"}],
+            },
+        ),
+        httpx.Response(404, json={"success": False, "error": "session not found", "timestamp": 1}),
+    )
+    async with wb(rec) as client:
+        with pytest.raises(onstage.AuthenticationError) as a:
+            await client.rooms.list_mine().first_page()
+        with pytest.raises(onstage.UnprocessableEntityError) as b:
+            await client.rooms.create(title="x")
+        with pytest.raises(onstage.NotFoundError) as c:
+            await client.sessions.get("s")
+    assert a.value.code == "auth_type_not_found"
+    assert "title: required" in b.value.message
+    assert c.value.message.startswith("session not found")
+
+
+async def test_get_retries_5xx_then_succeeds(sleeps: list[float]) -> None:
+    rec = Recorder(rtk_error(503), rtk_error(500), ok(meeting(1)))
+    async with rtk(rec) as client:
+        raw = await client.meetings.with_raw_response.get("m-1")
+    assert raw.retries_taken == 2 and len(rec.requests) == 3 and len(sleeps) == 2
+    assert 0.375 <= sleeps[0] <= 0.5 and 0.75 <= sleeps[1] <= 1.0  # exponential with jitter
+
+
+async def test_exhausted_retries_raise_the_last_error(sleeps: list[float]) -> None:
+    rec = Recorder(rtk_error(502))
+    async with rtk(rec, max_retries=3) as client:
+        with pytest.raises(onstage.InternalServerError):
+            await client.meetings.get("m-1")
+    assert len(rec.requests) == 4
+
+
+async def test_post_is_not_retried_on_500(sleeps: list[float]) -> None:
+    rec = Recorder(rtk_error(500), ok(meeting(1), status=201))
+    async with rtk(rec) as client:
+        with pytest.raises(onstage.InternalServerError):
+            await client.meetings.create(title="once")
+    assert len(rec.requests) == 1 and sleeps == []
+
+
+async def test_post_is_not_retried_after_a_read_timeout(sleeps: list[float]) -> None:
+    rec = Recorder(httpx.ReadTimeout("slow"), ok(meeting(1), status=201))
+    async with rtk(rec) as client:
+        with pytest.raises(onstage.APITimeoutError):
+            await client.meetings.create(title="once")
+    assert len(rec.requests) == 1
+
+
+async def test_post_is_not_retried_after_a_dropped_connection(sleeps: list[float]) -> None:
+    rec = Recorder(httpx.RemoteProtocolError("server disconnected"), ok(meeting(1), status=201))
+    async with rtk(rec) as client:
+        with pytest.raises(onstage.APIConnectionError):
+            await client.meetings.create(title="once")
+    assert len(rec.requests) == 1
+
+
+async def test_post_is_retried_when_the_server_cannot_have_acted(sleeps: list[float]) -> None:
+    rec = Recorder(
+        httpx.ConnectError("refused"),
+        httpx.Response(429, json={}, headers={"retry-after": "2"}),
+        httpx.Response(503, json={}, headers={"retry-after-ms": "250"}),
+        ok(meeting(1), status=201),
+    )
+    async with rtk(rec, max_retries=3) as client:
+        m = await client.meetings.create(title="retry-safe")
+    assert m.id == "m-1" and len(rec.requests) == 4
+    assert sleeps[1:] == [2.0, 0.25]
+
+
+async def test_post_503_without_retry_after_is_not_retried(sleeps: list[float]) -> None:
+    rec = Recorder(httpx.Response(503, json={}), ok(meeting(1), status=201))
+    async with rtk(rec) as client:
+        with pytest.raises(onstage.InternalServerError):
+            await client.meetings.create(title="x")
+    assert len(rec.requests) == 1
+
+
+async def test_get_retries_timeouts(sleeps: list[float]) -> None:
+    rec = Recorder(httpx.ReadTimeout("slow"), ok(meeting(1)))
+    async with rtk(rec) as client:
+        assert (await client.meetings.get("m-1")).id == "m-1"
+
+
+async def test_retry_after_http_date_and_cap(sleeps: list[float]) -> None:
+    date = email.utils.formatdate(time.time() + 3, usegmt=True)
+    rec = Recorder(
+        httpx.Response(429, json={}, headers={"retry-after": date}),
+        httpx.Response(429, json={}, headers={"retry-after": "100000"}),
+        ok(meeting(1)),
+    )
+    async with rtk(rec) as client:
+        await client.meetings.get("m-1")
+    assert 1.0 <= sleeps[0] <= 3.0
+    assert sleeps[1] <= 8.0  # an absurd Retry-After falls back to capped backoff
+
+
+async def test_rate_limit_error_exposes_retry_after(sleeps: list[float]) -> None:
+    rec = Recorder(
+        httpx.Response(
+            429,
+            json={"success": False, "error": {"code": 429, "message": "slow down"}},
+            headers={"retry-after": "7"},
+        )
+    )
+    async with rtk(rec, max_retries=0) as client:
+        with pytest.raises(onstage.RateLimitError) as info:
+            await client.meetings.get("m-1")
+    assert info.value.retry_after == 7.0
+
+
+async def test_max_retries_per_call_and_on_retry_hook(sleeps: list[float]) -> None:
+    events: list[onstage.RetryEvent] = []
+    rec = Recorder(rtk_error(500))
+    async with rtk(rec, on_retry=[events.append]) as client:
+        with pytest.raises(onstage.InternalServerError):
+            await client.meetings.get("m-1", max_retries=1)
+    assert len(rec.requests) == 2
+    assert [(e.operation, e.attempt) for e in events] == [("get_meeting", 1)]
+
+
+async def test_secrets_never_reach_logs_or_errors(
+    caplog: pytest.LogCaptureFixture, sleeps: list[float]
+) -> None:
+    body = {"success": False, "error": {"code": 400, "message": 'bad "stream_key": "live_sk_SECRET123" here'}}
+    rec = Recorder(httpx.Response(400, json=body))
+    caplog.set_level(logging.DEBUG, logger="onstage")
+    async with rtk(rec) as client:
+        with pytest.raises(onstage.BadRequestError) as info:
+            await client.meetings.get("m-1")
+    async with tp(
+        Recorder(
+            httpx.Response(
+                200,
+                json={
+                    "id": "a",
+                    "title": "t",
+                    "type": "livestream",
+                    "live_stream": {"stream_key": "org-live-KEY999"},
+                },
+            )
+        )
+    ) as c:
+        asset = await c.assets.get("a")
+    text = caplog.text + str(info.value) + repr(info.value) + repr(asset) + repr(client)
+    for secret in (TOKEN, TP_TOKEN, "live_sk_SECRET123", "org-live-KEY999"):
+        assert secret not in text
+    assert "GET" in caplog.text and "[redacted]" in caplog.text
