@@ -221,7 +221,10 @@ def construct(prop: Any, src: str, depth: int = 0) -> str:
     if isinstance(prop, ModelProperty):
         return f"{prop.class_info.name}.from_dict({src})"
     if isinstance(prop, EnumProperty):
-        return f"{prop.class_info.name}({src})"
+        name = prop.class_info.name
+        if src.isidentifier():  # a dict lookup first; the Enum call only for unknown values
+            return f"(_{name}_get({src}) or {name}({src}))"
+        return f"{name}({src})"
     if isinstance(prop, DateTimeProperty):
         return f"parse_datetime({src})"
     if isinstance(prop, DateProperty):

@@ -97,7 +97,18 @@ class BaseClient:
         self._max_retries = max_retries
         self._hooks = Hooks.build(on_request, on_response, on_retry)
         self._owns_http = http_client is None
-        self._http = http_client or httpx.AsyncClient(limits=DEFAULT_LIMITS, follow_redirects=False)
+        if http_client is None:
+            # Our own pool: client-level defaults are set once, so a call passes nothing extra.
+            self._http = httpx.AsyncClient(
+                limits=DEFAULT_LIMITS, follow_redirects=False, headers=self._headers, timeout=self._timeout
+            )
+            self._req_headers: httpx.Headers | dict[str, str] | None = None
+            self._req_timeout: Any = httpx.USE_CLIENT_DEFAULT
+        else:
+            # A user's client is never mutated: our headers and timeout go with each request.
+            self._http = http_client
+            self._req_headers = httpx.Headers(self._headers)  # normalized once, not per call
+            self._req_timeout = self._timeout
         self._closed = False
 
     def _bound_id(self, name: str) -> str:
@@ -161,15 +172,14 @@ class BaseClient:
         clone._copy_state(self)
         clone._hooks = self._hooks
         if not isinstance(timeout, NotGiven):
-            clone._timeout = to_timeout(timeout)
-        else:
-            clone._timeout = self._timeout
+            clone._timeout = clone._req_timeout = to_timeout(timeout)
         clone._max_retries = self._max_retries if isinstance(max_retries, NotGiven) else max_retries
         if base_url is not None:
             clone._base_url = base_url.rstrip("/")
         if default_headers:
             clone._default_headers = {**self._default_headers, **default_headers}
             clone._headers = {"User-Agent": USER_AGENT, **clone._default_headers, **clone._auth_headers}
+            clone._req_headers = httpx.Headers(clone._headers)
         if default_query:
             clone._default_query = {**self._default_query, **default_query}
         return clone
@@ -191,14 +201,14 @@ class BaseClient:
         options: RequestOptions | None = None,
         url: str | None = None,
     ) -> APIResponse[T]:
-        headers = self._headers
-        timeout = self._timeout
+        headers = self._req_headers
+        timeout = self._req_timeout
         max_retries = self._max_retries
         if self._default_query:
             params = {**self._default_query, **(params or {})}
         if options is not None:
             if options.extra_headers:
-                headers = {**headers, **options.extra_headers}
+                headers = {**(headers or {}), **options.extra_headers}
             if options.extra_query:
                 params = {**(params or {}), **options.extra_query}
             if not isinstance(options.timeout, NotGiven):

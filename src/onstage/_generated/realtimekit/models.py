@@ -5,20 +5,15 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
-from typing import Any, ClassVar
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar, cast
 
 from attrs import define
 from attrs import field as _field
 
-from ..._gen_support import (
-    EMPTY,
-    OpenStrEnum,
-    jsonable,
-    parse_datetime,
-    parse_union,
-    redacted_repr,
-)
+_new = object.__new__
+
+from ..._gen_support import EMPTY, OpenStrEnum, jsonable, parse_datetime, parse_union, redacted_repr
 
 __all__ = [
     "AIConfig",
@@ -201,11 +196,21 @@ class AudioConfigChannel(OpenStrEnum):
     STEREO = "stereo"
 
 
+_AudioConfigChannel_get = cast(
+    "Callable[[Any], AudioConfigChannel | None]", AudioConfigChannel._value2member_map_.get
+)
+
+
 class AudioConfigCodec(OpenStrEnum):
     """Open enum: unknown values are kept (``is_known`` is False)."""
 
     AAC = "AAC"
     MP3 = "MP3"
+
+
+_AudioConfigCodec_get = cast(
+    "Callable[[Any], AudioConfigCodec | None]", AudioConfigCodec._value2member_map_.get
+)
 
 
 class DesignTokensBorderRadius(OpenStrEnum):
@@ -217,12 +222,22 @@ class DesignTokensBorderRadius(OpenStrEnum):
     SHARP = "sharp"
 
 
+_DesignTokensBorderRadius_get = cast(
+    "Callable[[Any], DesignTokensBorderRadius | None]", DesignTokensBorderRadius._value2member_map_.get
+)
+
+
 class DesignTokensBorderWidth(OpenStrEnum):
     """Open enum: unknown values are kept (``is_known`` is False)."""
 
     FAT = "fat"
     NONE = "none"
     THIN = "thin"
+
+
+_DesignTokensBorderWidth_get = cast(
+    "Callable[[Any], DesignTokensBorderWidth | None]", DesignTokensBorderWidth._value2member_map_.get
+)
 
 
 class DesignTokensTheme(OpenStrEnum):
@@ -233,10 +248,20 @@ class DesignTokensTheme(OpenStrEnum):
     LIGHT = "light"
 
 
+_DesignTokensTheme_get = cast(
+    "Callable[[Any], DesignTokensTheme | None]", DesignTokensTheme._value2member_map_.get
+)
+
+
 class GetAllRecordingsSortBy(OpenStrEnum):
     """Open enum: unknown values are kept (``is_known`` is False)."""
 
     INVOKEDTIME = "invokedTime"
+
+
+_GetAllRecordingsSortBy_get = cast(
+    "Callable[[Any], GetAllRecordingsSortBy | None]", GetAllRecordingsSortBy._value2member_map_.get
+)
 
 
 class GetSessionParticipantsSortBy(OpenStrEnum):
@@ -246,11 +271,22 @@ class GetSessionParticipantsSortBy(OpenStrEnum):
     JOINEDAT = "joinedAt"
 
 
+_GetSessionParticipantsSortBy_get = cast(
+    "Callable[[Any], GetSessionParticipantsSortBy | None]",
+    GetSessionParticipantsSortBy._value2member_map_.get,
+)
+
+
 class GetSessionParticipantsView(OpenStrEnum):
     """Open enum: unknown values are kept (``is_known`` is False)."""
 
     CONSOLIDATED = "consolidated"
     RAW = "raw"
+
+
+_GetSessionParticipantsView_get = cast(
+    "Callable[[Any], GetSessionParticipantsView | None]", GetSessionParticipantsView._value2member_map_.get
+)
 
 
 class GetSessionTranscriptFormat(OpenStrEnum):
@@ -262,11 +298,21 @@ class GetSessionTranscriptFormat(OpenStrEnum):
     VTT = "VTT"
 
 
+_GetSessionTranscriptFormat_get = cast(
+    "Callable[[Any], GetSessionTranscriptFormat | None]", GetSessionTranscriptFormat._value2member_map_.get
+)
+
+
 class GetSessionsSortBy(OpenStrEnum):
     """Open enum: unknown values are kept (``is_known`` is False)."""
 
     CREATEDAT = "createdAt"
     MINUTESCONSUMED = "minutesConsumed"
+
+
+_GetSessionsSortBy_get = cast(
+    "Callable[[Any], GetSessionsSortBy | None]", GetSessionsSortBy._value2member_map_.get
+)
 
 
 class InteractiveConfigType(OpenStrEnum):
@@ -275,6 +321,11 @@ class InteractiveConfigType(OpenStrEnum):
     Open enum: unknown values are kept (``is_known`` is False)."""
 
     ID3 = "ID3"
+
+
+_InteractiveConfigType_get = cast(
+    "Callable[[Any], InteractiveConfigType | None]", InteractiveConfigType._value2member_map_.get
+)
 
 
 class LivestreamSortOrder(OpenStrEnum):
@@ -286,6 +337,11 @@ class LivestreamSortOrder(OpenStrEnum):
     DSC = "DSC"
 
 
+_LivestreamSortOrder_get = cast(
+    "Callable[[Any], LivestreamSortOrder | None]", LivestreamSortOrder._value2member_map_.get
+)
+
+
 class LivestreamStatus(OpenStrEnum):
     """Open enum: unknown values are kept (``is_known`` is False)."""
 
@@ -293,6 +349,11 @@ class LivestreamStatus(OpenStrEnum):
     IDLE = "IDLE"
     INVOKED = "INVOKED"
     LIVE = "LIVE"
+
+
+_LivestreamStatus_get = cast(
+    "Callable[[Any], LivestreamStatus | None]", LivestreamStatus._value2member_map_.get
+)
 
 
 class MediaQuality(OpenStrEnum):
@@ -305,6 +366,9 @@ class MediaQuality(OpenStrEnum):
     VGA = "vga"
 
 
+_MediaQuality_get = cast("Callable[[Any], MediaQuality | None]", MediaQuality._value2member_map_.get)
+
+
 class MeetingStatus(OpenStrEnum):
     """Whether the meeting is ACTIVE or INACTIVE. Users cannot join an INACTIVE meeting.
 
@@ -314,12 +378,20 @@ class MeetingStatus(OpenStrEnum):
     INACTIVE = "INACTIVE"
 
 
+_MeetingStatus_get = cast("Callable[[Any], MeetingStatus | None]", MeetingStatus._value2member_map_.get)
+
+
 class PeerEventEventName(OpenStrEnum):
     """Open enum: unknown values are kept (``is_known`` is False)."""
 
     PEER_CREATED = "PEER_CREATED"
     PEER_JOINING = "PEER_JOINING"
     PEER_LEAVING = "PEER_LEAVING"
+
+
+_PeerEventEventName_get = cast(
+    "Callable[[Any], PeerEventEventName | None]", PeerEventEventName._value2member_map_.get
+)
 
 
 class PeerEventPresetViewTypeType1(OpenStrEnum):
@@ -332,6 +404,12 @@ class PeerEventPresetViewTypeType1(OpenStrEnum):
     WEBINAR = "WEBINAR"
 
 
+_PeerEventPresetViewTypeType1_get = cast(
+    "Callable[[Any], PeerEventPresetViewTypeType1 | None]",
+    PeerEventPresetViewTypeType1._value2member_map_.get,
+)
+
+
 class PeerEventPresetViewTypeType2Type1(OpenStrEnum):
     """Open enum: unknown values are kept (``is_known`` is False)."""
 
@@ -340,6 +418,12 @@ class PeerEventPresetViewTypeType2Type1(OpenStrEnum):
     GROUP_CALL = "GROUP_CALL"
     LIVESTREAM = "LIVESTREAM"
     WEBINAR = "WEBINAR"
+
+
+_PeerEventPresetViewTypeType2Type1_get = cast(
+    "Callable[[Any], PeerEventPresetViewTypeType2Type1 | None]",
+    PeerEventPresetViewTypeType2Type1._value2member_map_.get,
+)
 
 
 class PeerEventPresetViewTypeType3Type1(OpenStrEnum):
@@ -352,11 +436,22 @@ class PeerEventPresetViewTypeType3Type1(OpenStrEnum):
     WEBINAR = "WEBINAR"
 
 
+_PeerEventPresetViewTypeType3Type1_get = cast(
+    "Callable[[Any], PeerEventPresetViewTypeType3Type1 | None]",
+    PeerEventPresetViewTypeType3Type1._value2member_map_.get,
+)
+
+
 class PluginConfigAccessControl(OpenStrEnum):
     """Open enum: unknown values are kept (``is_known`` is False)."""
 
     FULL_ACCESS = "FULL_ACCESS"
     VIEW_ONLY = "VIEW_ONLY"
+
+
+_PluginConfigAccessControl_get = cast(
+    "Callable[[Any], PluginConfigAccessControl | None]", PluginConfigAccessControl._value2member_map_.get
+)
 
 
 class PresetPermissionsRecorderType(OpenStrEnum):
@@ -367,12 +462,24 @@ class PresetPermissionsRecorderType(OpenStrEnum):
     RECORDER = "RECORDER"
 
 
+_PresetPermissionsRecorderType_get = cast(
+    "Callable[[Any], PresetPermissionsRecorderType | None]",
+    PresetPermissionsRecorderType._value2member_map_.get,
+)
+
+
 class PresetPermissionsWaitingRoomType(OpenStrEnum):
     """Open enum: unknown values are kept (``is_known`` is False)."""
 
     ON_PRIVILEGED_USER_ENTRY = "ON_PRIVILEGED_USER_ENTRY"
     SKIP = "SKIP"
     SKIP_ON_ACCEPT = "SKIP_ON_ACCEPT"
+
+
+_PresetPermissionsWaitingRoomType_get = cast(
+    "Callable[[Any], PresetPermissionsWaitingRoomType | None]",
+    PresetPermissionsWaitingRoomType._value2member_map_.get,
+)
 
 
 class ProducePermission(OpenStrEnum):
@@ -383,6 +490,11 @@ class ProducePermission(OpenStrEnum):
     NOT_ALLOWED = "NOT_ALLOWED"
 
 
+_ProducePermission_get = cast(
+    "Callable[[Any], ProducePermission | None]", ProducePermission._value2member_map_.get
+)
+
+
 class RecordingCallerType(OpenStrEnum):
     """Open enum: unknown values are kept (``is_known`` is False)."""
 
@@ -390,11 +502,21 @@ class RecordingCallerType(OpenStrEnum):
     USER = "USER"
 
 
+_RecordingCallerType_get = cast(
+    "Callable[[Any], RecordingCallerType | None]", RecordingCallerType._value2member_map_.get
+)
+
+
 class RecordingStartReasonReason(OpenStrEnum):
     """Open enum: unknown values are kept (``is_known`` is False)."""
 
     API_CALL = "API_CALL"
     RECORD_ON_START = "RECORD_ON_START"
+
+
+_RecordingStartReasonReason_get = cast(
+    "Callable[[Any], RecordingStartReasonReason | None]", RecordingStartReasonReason._value2member_map_.get
+)
 
 
 class RecordingStatus(OpenStrEnum):
@@ -408,12 +530,20 @@ class RecordingStatus(OpenStrEnum):
     UPLOADING = "UPLOADING"
 
 
+_RecordingStatus_get = cast("Callable[[Any], RecordingStatus | None]", RecordingStatus._value2member_map_.get)
+
+
 class RecordingStopReasonReason(OpenStrEnum):
     """Open enum: unknown values are kept (``is_known`` is False)."""
 
     ALL_PEERS_LEFT = "ALL_PEERS_LEFT"
     API_CALL = "API_CALL"
     INTERNAL_ERROR = "INTERNAL_ERROR"
+
+
+_RecordingStopReasonReason_get = cast(
+    "Callable[[Any], RecordingStopReasonReason | None]", RecordingStopReasonReason._value2member_map_.get
+)
 
 
 class SessionStatus(OpenStrEnum):
@@ -423,6 +553,9 @@ class SessionStatus(OpenStrEnum):
 
     ENDED = "ENDED"
     LIVE = "LIVE"
+
+
+_SessionStatus_get = cast("Callable[[Any], SessionStatus | None]", SessionStatus._value2member_map_.get)
 
 
 class SessionType(OpenStrEnum):
@@ -435,6 +568,9 @@ class SessionType(OpenStrEnum):
     PARTICIPANT = "participant"
 
 
+_SessionType_get = cast("Callable[[Any], SessionType | None]", SessionType._value2member_map_.get)
+
+
 class SetRecordingStateRequestAction(OpenStrEnum):
     """Open enum: unknown values are kept (``is_known`` is False)."""
 
@@ -443,11 +579,20 @@ class SetRecordingStateRequestAction(OpenStrEnum):
     STOP = "stop"
 
 
+_SetRecordingStateRequestAction_get = cast(
+    "Callable[[Any], SetRecordingStateRequestAction | None]",
+    SetRecordingStateRequestAction._value2member_map_.get,
+)
+
+
 class SortOrder(OpenStrEnum):
     """Open enum: unknown values are kept (``is_known`` is False)."""
 
     ASC = "ASC"
     DESC = "DESC"
+
+
+_SortOrder_get = cast("Callable[[Any], SortOrder | None]", SortOrder._value2member_map_.get)
 
 
 class StorageConfigAuthMethod(OpenStrEnum):
@@ -459,6 +604,11 @@ class StorageConfigAuthMethod(OpenStrEnum):
     PASSWORD = "PASSWORD"
 
 
+_StorageConfigAuthMethod_get = cast(
+    "Callable[[Any], StorageConfigAuthMethod | None]", StorageConfigAuthMethod._value2member_map_.get
+)
+
+
 class StorageType(OpenStrEnum):
     """Open enum: unknown values are kept (``is_known`` is False)."""
 
@@ -467,6 +617,9 @@ class StorageType(OpenStrEnum):
     DIGITALOCEAN = "digitalocean"
     GCS = "gcs"
     SFTP = "sftp"
+
+
+_StorageType_get = cast("Callable[[Any], StorageType | None]", StorageType._value2member_map_.get)
 
 
 class SummarizationConfigSummaryType(OpenStrEnum):
@@ -485,11 +638,23 @@ class SummarizationConfigSummaryType(OpenStrEnum):
     TEAM_MEETING = "team_meeting"
 
 
+_SummarizationConfigSummaryType_get = cast(
+    "Callable[[Any], SummarizationConfigSummaryType | None]",
+    SummarizationConfigSummaryType._value2member_map_.get,
+)
+
+
 class SummarizationConfigTextFormat(OpenStrEnum):
     """Open enum: unknown values are kept (``is_known`` is False)."""
 
     MARKDOWN = "markdown"
     PLAIN_TEXT = "plain_text"
+
+
+_SummarizationConfigTextFormat_get = cast(
+    "Callable[[Any], SummarizationConfigTextFormat | None]",
+    SummarizationConfigTextFormat._value2member_map_.get,
+)
 
 
 class TrackLayerOutputType(OpenStrEnum):
@@ -499,12 +664,23 @@ class TrackLayerOutputType(OpenStrEnum):
     STORAGE_CONFIG = "STORAGE_CONFIG"
 
 
+_TrackLayerOutputType_get = cast(
+    "Callable[[Any], TrackLayerOutputType | None]", TrackLayerOutputType._value2member_map_.get
+)
+
+
 class TrackRecordingLayerMediaKind(OpenStrEnum):
     """Only audio is supported for now.
 
     Open enum: unknown values are kept (``is_known`` is False)."""
 
     AUDIO = "audio"
+
+
+_TrackRecordingLayerMediaKind_get = cast(
+    "Callable[[Any], TrackRecordingLayerMediaKind | None]",
+    TrackRecordingLayerMediaKind._value2member_map_.get,
+)
 
 
 class TranscriptionConfigLanguage(OpenStrEnum):
@@ -524,6 +700,11 @@ class TranscriptionConfigLanguage(OpenStrEnum):
     SV = "sv"
 
 
+_TranscriptionConfigLanguage_get = cast(
+    "Callable[[Any], TranscriptionConfigLanguage | None]", TranscriptionConfigLanguage._value2member_map_.get
+)
+
+
 class VideoConfigCodec(OpenStrEnum):
     """Video codec (`VP9` added in S6).
 
@@ -532,6 +713,11 @@ class VideoConfigCodec(OpenStrEnum):
     H264 = "H264"
     VP8 = "VP8"
     VP9 = "VP9"
+
+
+_VideoConfigCodec_get = cast(
+    "Callable[[Any], VideoConfigCodec | None]", VideoConfigCodec._value2member_map_.get
+)
 
 
 class ViewType(OpenStrEnum):
@@ -545,6 +731,9 @@ class ViewType(OpenStrEnum):
     WEBINAR = "WEBINAR"
 
 
+_ViewType_get = cast("Callable[[Any], ViewType | None]", ViewType._value2member_map_.get)
+
+
 class WatermarkConfigPosition(OpenStrEnum):
     """Open enum: unknown values are kept (``is_known`` is False)."""
 
@@ -552,6 +741,11 @@ class WatermarkConfigPosition(OpenStrEnum):
     LEFT_TOP = "left top"
     RIGHT_BOTTOM = "right bottom"
     RIGHT_TOP = "right top"
+
+
+_WatermarkConfigPosition_get = cast(
+    "Callable[[Any], WatermarkConfigPosition | None]", WatermarkConfigPosition._value2member_map_.get
+)
 
 
 class WebhookEvent(OpenStrEnum):
@@ -568,6 +762,9 @@ class WebhookEvent(OpenStrEnum):
     MEETING_SUMMARY = "meeting.summary"
     MEETING_TRANSCRIPT = "meeting.transcript"
     RECORDING_STATUSUPDATE = "recording.statusUpdate"
+
+
+_WebhookEvent_get = cast("Callable[[Any], WebhookEvent | None]", WebhookEvent._value2member_map_.get)
 
 
 @define(slots=True, eq=True)
@@ -592,13 +789,13 @@ class AIConfig:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> AIConfig:
-        obj = cls(
-            summarization=None
-            if (_v1 := d.get("summarization")) is None
-            else SummarizationConfig.from_dict(_v1),
-            transcription=None
-            if (_v2 := d.get("transcription")) is None
-            else TranscriptionConfig.from_dict(_v2),
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.summarization = (
+            None if (_v1 := d.get("summarization")) is None else SummarizationConfig.from_dict(_v1)
+        )
+        obj.transcription = (
+            None if (_v2 := d.get("transcription")) is None else TranscriptionConfig.from_dict(_v2)
         )
         obj._raw = d
         return obj
@@ -651,12 +848,12 @@ class AddParticipantRequest:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> AddParticipantRequest:
-        obj = cls(
-            custom_participant_id=d["custom_participant_id"],
-            preset_name=d["preset_name"],
-            name=d.get("name"),
-            picture=d.get("picture"),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.custom_participant_id = d["custom_participant_id"]
+        obj.preset_name = d["preset_name"]
+        obj.name = d.get("name")
+        obj.picture = d.get("picture")
         obj._raw = d
         return obj
 
@@ -707,11 +904,11 @@ class App:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> App:
-        obj = cls(
-            id=d.get("id"),
-            name=d.get("name"),
-            created_at=None if (_v3 := d.get("created_at")) is None else parse_datetime(_v3),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.id = d.get("id")
+        obj.name = d.get("name")
+        obj.created_at = None if (_v3 := d.get("created_at")) is None else parse_datetime(_v3)
         obj._raw = d
         return obj
 
@@ -762,11 +959,17 @@ class AudioConfig:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> AudioConfig:
-        obj = cls(
-            channel=None if (_v1 := d.get("channel")) is None else AudioConfigChannel(_v1),
-            codec=None if (_v2 := d.get("codec")) is None else AudioConfigCodec(_v2),
-            export_file=d.get("export_file"),
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.channel = (
+            None
+            if (_v1 := d.get("channel")) is None
+            else (_AudioConfigChannel_get(_v1) or AudioConfigChannel(_v1))
         )
+        obj.codec = (
+            None if (_v2 := d.get("codec")) is None else (_AudioConfigCodec_get(_v2) or AudioConfigCodec(_v2))
+        )
+        obj.export_file = d.get("export_file")
         obj._raw = d
         return obj
 
@@ -823,13 +1026,13 @@ class BackgroundColors:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> BackgroundColors:
-        obj = cls(
-            field_600=d.get("600"),
-            field_700=d.get("700"),
-            field_800=d.get("800"),
-            field_900=d.get("900"),
-            field_1000=d.get("1000"),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.field_600 = d.get("600")
+        obj.field_700 = d.get("700")
+        obj.field_800 = d.get("800")
+        obj.field_900 = d.get("900")
+        obj.field_1000 = d.get("1000")
         obj._raw = d
         return obj
 
@@ -890,13 +1093,13 @@ class BrandColors:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> BrandColors:
-        obj = cls(
-            field_300=d.get("300"),
-            field_400=d.get("400"),
-            field_500=d.get("500"),
-            field_600=d.get("600"),
-            field_700=d.get("700"),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.field_300 = d.get("300")
+        obj.field_400 = d.get("400")
+        obj.field_500 = d.get("500")
+        obj.field_600 = d.get("600")
+        obj.field_700 = d.get("700")
         obj._raw = d
         return obj
 
@@ -948,10 +1151,10 @@ class ChatPermissions:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> ChatPermissions:
-        obj = cls(
-            public=None if (_v1 := d.get("public")) is None else PublicChatPermissions.from_dict(_v1),
-            private=None if (_v2 := d.get("private")) is None else PrivateChatPermissions.from_dict(_v2),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.public = None if (_v1 := d.get("public")) is None else PublicChatPermissions.from_dict(_v1)
+        obj.private = None if (_v2 := d.get("private")) is None else PrivateChatPermissions.from_dict(_v2)
         obj._raw = d
         return obj
 
@@ -1000,11 +1203,11 @@ class ConnectedMeetingsPermissions:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> ConnectedMeetingsPermissions:
-        obj = cls(
-            can_alter_connected_meetings=d.get("can_alter_connected_meetings"),
-            can_switch_connected_meetings=d.get("can_switch_connected_meetings"),
-            can_switch_to_parent_meeting=d.get("can_switch_to_parent_meeting"),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.can_alter_connected_meetings = d.get("can_alter_connected_meetings")
+        obj.can_switch_connected_meetings = d.get("can_switch_connected_meetings")
+        obj.can_switch_to_parent_meeting = d.get("can_switch_to_parent_meeting")
         obj._raw = d
         return obj
 
@@ -1049,9 +1252,9 @@ class CreateAppRequest:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> CreateAppRequest:
-        obj = cls(
-            name=d["name"],
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.name = d["name"]
         obj._raw = d
         return obj
 
@@ -1091,9 +1294,9 @@ class CreateAppResult:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> CreateAppResult:
-        obj = cls(
-            app=None if (_v1 := d.get("app")) is None else App.from_dict(_v1),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.app = None if (_v1 := d.get("app")) is None else App.from_dict(_v1)
         obj._raw = d
         return obj
 
@@ -1134,9 +1337,9 @@ class CreateLivestreamRequest:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> CreateLivestreamRequest:
-        obj = cls(
-            name=d.get("name"),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.name = d.get("name")
         obj._raw = d
         return obj
 
@@ -1202,18 +1405,18 @@ class CreateMeetingRequest:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> CreateMeetingRequest:
-        obj = cls(
-            title=d.get("title"),
-            record_on_start=d.get("record_on_start"),
-            live_stream_on_start=d.get("live_stream_on_start"),
-            persist_chat=d.get("persist_chat"),
-            summarize_on_end=d.get("summarize_on_end"),
-            transcribe_on_end=d.get("transcribe_on_end"),
-            session_keep_alive_time_in_secs=d.get("session_keep_alive_time_in_secs"),
-            ai_config=None if (_v8 := d.get("ai_config")) is None else AIConfig.from_dict(_v8),
-            recording_config=None
-            if (_v9 := d.get("recording_config")) is None
-            else RecordingConfig.from_dict(_v9),
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.title = d.get("title")
+        obj.record_on_start = d.get("record_on_start")
+        obj.live_stream_on_start = d.get("live_stream_on_start")
+        obj.persist_chat = d.get("persist_chat")
+        obj.summarize_on_end = d.get("summarize_on_end")
+        obj.transcribe_on_end = d.get("transcribe_on_end")
+        obj.session_keep_alive_time_in_secs = d.get("session_keep_alive_time_in_secs")
+        obj.ai_config = None if (_v8 := d.get("ai_config")) is None else AIConfig.from_dict(_v8)
+        obj.recording_config = (
+            None if (_v9 := d.get("recording_config")) is None else RecordingConfig.from_dict(_v9)
         )
         obj._raw = d
         return obj
@@ -1280,12 +1483,12 @@ class CreatePollRequest:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> CreatePollRequest:
-        obj = cls(
-            question=d["question"],
-            options=d["options"],
-            anonymous=d.get("anonymous"),
-            hide_votes=d.get("hide_votes"),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.question = d["question"]
+        obj.options = d["options"]
+        obj.anonymous = d.get("anonymous")
+        obj.hide_votes = d.get("hide_votes")
         obj._raw = d
         return obj
 
@@ -1343,12 +1546,12 @@ class CreatePresetRequest:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> CreatePresetRequest:
-        obj = cls(
-            name=d["name"],
-            config=PresetConfig.from_dict(d["config"]),
-            permissions=PresetPermissions.from_dict(d["permissions"]),
-            ui=PresetUI.from_dict(d["ui"]),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.name = d["name"]
+        obj.config = PresetConfig.from_dict(d["config"])
+        obj.permissions = PresetPermissions.from_dict(d["permissions"])
+        obj.ui = PresetUI.from_dict(d["ui"])
         obj._raw = d
         return obj
 
@@ -1400,12 +1603,12 @@ class CreateWebhookRequest:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> CreateWebhookRequest:
-        obj = cls(
-            name=d["name"],
-            url=d["url"],
-            events=[WebhookEvent(_i0) for _i0 in d["events"]],
-            enabled=d.get("enabled"),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.name = d["name"]
+        obj.url = d["url"]
+        obj.events = [(_WebhookEvent_get(_i0) or WebhookEvent(_i0)) for _i0 in d["events"]]
+        obj.enabled = d.get("enabled")
         obj._raw = d
         return obj
 
@@ -1458,12 +1661,12 @@ class DeletedParticipant:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> DeletedParticipant:
-        obj = cls(
-            created_at=parse_datetime(d["created_at"]),
-            custom_participant_id=d["custom_participant_id"],
-            preset_id=d["preset_id"],
-            updated_at=parse_datetime(d["updated_at"]),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.created_at = parse_datetime(d["created_at"])
+        obj.custom_participant_id = d["custom_participant_id"]
+        obj.preset_id = d["preset_id"]
+        obj.updated_at = parse_datetime(d["updated_at"])
         obj._raw = d
         return obj
 
@@ -1527,16 +1730,28 @@ class DesignTokens:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> DesignTokens:
-        obj = cls(
-            border_radius=None if (_v1 := d.get("border_radius")) is None else DesignTokensBorderRadius(_v1),
-            border_width=None if (_v2 := d.get("border_width")) is None else DesignTokensBorderWidth(_v2),
-            colors=None if (_v3 := d.get("colors")) is None else PresetColors.from_dict(_v3),
-            spacing_base=d.get("spacing_base"),
-            theme=None if (_v5 := d.get("theme")) is None else DesignTokensTheme(_v5),
-            font_family=d.get("font_family"),
-            google_font=d.get("google_font"),
-            logo=d.get("logo"),
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.border_radius = (
+            None
+            if (_v1 := d.get("border_radius")) is None
+            else (_DesignTokensBorderRadius_get(_v1) or DesignTokensBorderRadius(_v1))
         )
+        obj.border_width = (
+            None
+            if (_v2 := d.get("border_width")) is None
+            else (_DesignTokensBorderWidth_get(_v2) or DesignTokensBorderWidth(_v2))
+        )
+        obj.colors = None if (_v3 := d.get("colors")) is None else PresetColors.from_dict(_v3)
+        obj.spacing_base = d.get("spacing_base")
+        obj.theme = (
+            None
+            if (_v5 := d.get("theme")) is None
+            else (_DesignTokensTheme_get(_v5) or DesignTokensTheme(_v5))
+        )
+        obj.font_family = d.get("font_family")
+        obj.google_font = d.get("google_font")
+        obj.logo = d.get("logo")
         obj._raw = d
         return obj
 
@@ -1601,12 +1816,12 @@ class ErrorBody:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> ErrorBody:
-        obj = cls(
-            success=d.get("success"),
-            error=None if (_v2 := d.get("error")) is None else ErrorDetail.from_dict(_v2),
-            errors=None if (_v3 := d.get("errors")) is None else [ErrorDetail.from_dict(_i0) for _i0 in _v3],
-            message=d.get("message"),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.success = d.get("success")
+        obj.error = None if (_v2 := d.get("error")) is None else ErrorDetail.from_dict(_v2)
+        obj.errors = None if (_v3 := d.get("errors")) is None else [ErrorDetail.from_dict(_i0) for _i0 in _v3]
+        obj.message = d.get("message")
         obj._raw = d
         return obj
 
@@ -1656,10 +1871,10 @@ class ErrorDetail:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> ErrorDetail:
-        obj = cls(
-            code=d.get("code"),
-            message=d.get("message"),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.code = d.get("code")
+        obj.message = d.get("message")
         obj._raw = d
         return obj
 
@@ -1705,10 +1920,10 @@ class GenerateSummaryResult:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> GenerateSummaryResult:
-        obj = cls(
-            session_id=d.get("session_id"),
-            status=d.get("status"),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.session_id = d.get("session_id")
+        obj.status = d.get("status")
         obj._raw = d
         return obj
 
@@ -1751,8 +1966,12 @@ class InteractiveConfig:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> InteractiveConfig:
-        obj = cls(
-            type_=None if (_v1 := d.get("type")) is None else InteractiveConfigType(_v1),
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.type_ = (
+            None
+            if (_v1 := d.get("type")) is None
+            else (_InteractiveConfigType_get(_v1) or InteractiveConfigType(_v1))
         )
         obj._raw = d
         return obj
@@ -1797,10 +2016,10 @@ class KickAllResult:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> KickAllResult:
-        obj = cls(
-            action=d.get("action"),
-            kicked_participants_count=d.get("kicked_participants_count"),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.action = d.get("action")
+        obj.kicked_participants_count = d.get("kicked_participants_count")
         obj._raw = d
         return obj
 
@@ -1847,10 +2066,10 @@ class KickParticipantsRequest:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> KickParticipantsRequest:
-        obj = cls(
-            participant_ids=d["participant_ids"],
-            custom_participant_ids=d["custom_participant_ids"],
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.participant_ids = d["participant_ids"]
+        obj.custom_participant_ids = d["custom_participant_ids"]
         obj._raw = d
         return obj
 
@@ -1891,9 +2110,9 @@ class LiveStreamingConfig:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> LiveStreamingConfig:
-        obj = cls(
-            rtmp_url=d.get("rtmp_url"),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.rtmp_url = d.get("rtmp_url")
         obj._raw = d
         return obj
 
@@ -1964,19 +2183,23 @@ class Livestream:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Livestream:
-        obj = cls(
-            id=d.get("id"),
-            name=d.get("name"),
-            meeting_id=d.get("meeting_id"),
-            org_id=d.get("org_id"),
-            ingest_server=d.get("ingest_server"),
-            stream_key=d.get("stream_key"),
-            playback_url=d.get("playback_url"),
-            status=None if (_v8 := d.get("status")) is None else LivestreamStatus(_v8),
-            disabled=d.get("disabled"),
-            created_at=None if (_v10 := d.get("created_at")) is None else parse_datetime(_v10),
-            updated_at=None if (_v11 := d.get("updated_at")) is None else parse_datetime(_v11),
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.id = d.get("id")
+        obj.name = d.get("name")
+        obj.meeting_id = d.get("meeting_id")
+        obj.org_id = d.get("org_id")
+        obj.ingest_server = d.get("ingest_server")
+        obj.stream_key = d.get("stream_key")
+        obj.playback_url = d.get("playback_url")
+        obj.status = (
+            None
+            if (_v8 := d.get("status")) is None
+            else (_LivestreamStatus_get(_v8) or LivestreamStatus(_v8))
         )
+        obj.disabled = d.get("disabled")
+        obj.created_at = None if (_v10 := d.get("created_at")) is None else parse_datetime(_v10)
+        obj.updated_at = None if (_v11 := d.get("updated_at")) is None else parse_datetime(_v11)
         obj._raw = d
         return obj
 
@@ -2043,11 +2266,11 @@ class LivestreamAnalytics:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> LivestreamAnalytics:
-        obj = cls(
-            count=d.get("count"),
-            total_ingest_seconds=d.get("total_ingest_seconds"),
-            total_viewer_seconds=d.get("total_viewer_seconds"),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.count = d.get("count")
+        obj.total_ingest_seconds = d.get("total_ingest_seconds")
+        obj.total_viewer_seconds = d.get("total_viewer_seconds")
         obj._raw = d
         return obj
 
@@ -2101,12 +2324,12 @@ class LivestreamDaywiseStats:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> LivestreamDaywiseStats:
-        obj = cls(
-            date=d.get("date"),
-            count=d.get("count"),
-            total_ingest_seconds=d.get("total_ingest_seconds"),
-            total_viewer_seconds=d.get("total_viewer_seconds"),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.date = d.get("date")
+        obj.count = d.get("count")
+        obj.total_ingest_seconds = d.get("total_ingest_seconds")
+        obj.total_viewer_seconds = d.get("total_viewer_seconds")
         obj._raw = d
         return obj
 
@@ -2189,22 +2412,26 @@ class LivestreamListPayload:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> LivestreamListPayload:
-        obj = cls(
-            livestreams=None
-            if (_v1 := d.get("livestreams")) is None
-            else [Livestream.from_dict(_i0) for _i0 in _v1],
-            paging=None if (_v2 := d.get("paging")) is None else Paging.from_dict(_v2),
-            id=d.get("id"),
-            name=d.get("name"),
-            meeting_id=d.get("meeting_id"),
-            ingest_server=d.get("ingest_server"),
-            stream_key=d.get("stream_key"),
-            playback_url=d.get("playback_url"),
-            status=None if (_v9 := d.get("status")) is None else LivestreamStatus(_v9),
-            disabled=d.get("disabled"),
-            created_at=None if (_v11 := d.get("created_at")) is None else parse_datetime(_v11),
-            updated_at=None if (_v12 := d.get("updated_at")) is None else parse_datetime(_v12),
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.livestreams = (
+            None if (_v1 := d.get("livestreams")) is None else [Livestream.from_dict(_i0) for _i0 in _v1]
         )
+        obj.paging = None if (_v2 := d.get("paging")) is None else Paging.from_dict(_v2)
+        obj.id = d.get("id")
+        obj.name = d.get("name")
+        obj.meeting_id = d.get("meeting_id")
+        obj.ingest_server = d.get("ingest_server")
+        obj.stream_key = d.get("stream_key")
+        obj.playback_url = d.get("playback_url")
+        obj.status = (
+            None
+            if (_v9 := d.get("status")) is None
+            else (_LivestreamStatus_get(_v9) or LivestreamStatus(_v9))
+        )
+        obj.disabled = d.get("disabled")
+        obj.created_at = None if (_v11 := d.get("created_at")) is None else parse_datetime(_v11)
+        obj.updated_at = None if (_v12 := d.get("updated_at")) is None else parse_datetime(_v12)
         obj._raw = d
         return obj
 
@@ -2295,24 +2522,24 @@ class LivestreamSession:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> LivestreamSession:
-        obj = cls(
-            id=d.get("id"),
-            livestream_id=d.get("livestream_id"),
-            err_message=d.get("err_message"),
-            invoked_time=None
-            if (_v4 := d.get("invoked_time")) is None
-            else (None if _v4 is None else parse_datetime(_v4)),
-            started_time=None
-            if (_v5 := d.get("started_time")) is None
-            else (None if _v5 is None else parse_datetime(_v5)),
-            stopped_time=None
-            if (_v6 := d.get("stopped_time")) is None
-            else (None if _v6 is None else parse_datetime(_v6)),
-            ingest_seconds=d.get("ingest_seconds"),
-            viewer_seconds=d.get("viewer_seconds"),
-            created_at=None if (_v9 := d.get("created_at")) is None else parse_datetime(_v9),
-            updated_at=None if (_v10 := d.get("updated_at")) is None else parse_datetime(_v10),
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.id = d.get("id")
+        obj.livestream_id = d.get("livestream_id")
+        obj.err_message = d.get("err_message")
+        obj.invoked_time = (
+            None if (_v4 := d.get("invoked_time")) is None else (None if _v4 is None else parse_datetime(_v4))
         )
+        obj.started_time = (
+            None if (_v5 := d.get("started_time")) is None else (None if _v5 is None else parse_datetime(_v5))
+        )
+        obj.stopped_time = (
+            None if (_v6 := d.get("stopped_time")) is None else (None if _v6 is None else parse_datetime(_v6))
+        )
+        obj.ingest_seconds = d.get("ingest_seconds")
+        obj.viewer_seconds = d.get("viewer_seconds")
+        obj.created_at = None if (_v9 := d.get("created_at")) is None else parse_datetime(_v9)
+        obj.updated_at = None if (_v10 := d.get("updated_at")) is None else parse_datetime(_v10)
         obj._raw = d
         return obj
 
@@ -2374,10 +2601,10 @@ class LivestreamVideoConfig:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> LivestreamVideoConfig:
-        obj = cls(
-            height=d.get("height"),
-            width=d.get("width"),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.height = d.get("height")
+        obj.width = d.get("width")
         obj._raw = d
         return obj
 
@@ -2428,11 +2655,11 @@ class LivestreamWithSession:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> LivestreamWithSession:
-        obj = cls(
-            livestream=None if (_v1 := d.get("livestream")) is None else Livestream.from_dict(_v1),
-            session=None if (_v2 := d.get("session")) is None else LivestreamSession.from_dict(_v2),
-            paging=None if (_v3 := d.get("paging")) is None else Paging.from_dict(_v3),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.livestream = None if (_v1 := d.get("livestream")) is None else Livestream.from_dict(_v1)
+        obj.session = None if (_v2 := d.get("session")) is None else LivestreamSession.from_dict(_v2)
+        obj.paging = None if (_v3 := d.get("paging")) is None else Paging.from_dict(_v3)
         obj._raw = d
         return obj
 
@@ -2480,10 +2707,10 @@ class MaxVideoStreams:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> MaxVideoStreams:
-        obj = cls(
-            desktop=d.get("desktop"),
-            mobile=d.get("mobile"),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.desktop = d.get("desktop")
+        obj.mobile = d.get("mobile")
         obj._raw = d
         return obj
 
@@ -2532,12 +2759,12 @@ class MediaPermissions:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> MediaPermissions:
-        obj = cls(
-            audio=None if (_v1 := d.get("audio")) is None else MediaProducePermission.from_dict(_v1),
-            video=None if (_v2 := d.get("video")) is None else MediaProducePermission.from_dict(_v2),
-            screenshare=None
-            if (_v3 := d.get("screenshare")) is None
-            else MediaProducePermission.from_dict(_v3),
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.audio = None if (_v1 := d.get("audio")) is None else MediaProducePermission.from_dict(_v1)
+        obj.video = None if (_v2 := d.get("video")) is None else MediaProducePermission.from_dict(_v2)
+        obj.screenshare = (
+            None if (_v3 := d.get("screenshare")) is None else MediaProducePermission.from_dict(_v3)
         )
         obj._raw = d
         return obj
@@ -2583,8 +2810,12 @@ class MediaProducePermission:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> MediaProducePermission:
-        obj = cls(
-            can_produce=None if (_v1 := d.get("can_produce")) is None else ProducePermission(_v1),
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.can_produce = (
+            None
+            if (_v1 := d.get("can_produce")) is None
+            else (_ProducePermission_get(_v1) or ProducePermission(_v1))
         )
         obj._raw = d
         return obj
@@ -2663,22 +2894,24 @@ class Meeting:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Meeting:
-        obj = cls(
-            id=d["id"],
-            created_at=parse_datetime(d["created_at"]),
-            updated_at=parse_datetime(d["updated_at"]),
-            title=d.get("title"),
-            status=None if (_v5 := d.get("status")) is None else MeetingStatus(_v5),
-            record_on_start=d.get("record_on_start"),
-            live_stream_on_start=d.get("live_stream_on_start"),
-            persist_chat=d.get("persist_chat"),
-            summarize_on_end=d.get("summarize_on_end"),
-            transcribe_on_end=d.get("transcribe_on_end"),
-            session_keep_alive_time_in_secs=d.get("session_keep_alive_time_in_secs"),
-            ai_config=None if (_v12 := d.get("ai_config")) is None else AIConfig.from_dict(_v12),
-            recording_config=None
-            if (_v13 := d.get("recording_config")) is None
-            else RecordingConfig.from_dict(_v13),
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.id = d["id"]
+        obj.created_at = parse_datetime(d["created_at"])
+        obj.updated_at = parse_datetime(d["updated_at"])
+        obj.title = d.get("title")
+        obj.status = (
+            None if (_v5 := d.get("status")) is None else (_MeetingStatus_get(_v5) or MeetingStatus(_v5))
+        )
+        obj.record_on_start = d.get("record_on_start")
+        obj.live_stream_on_start = d.get("live_stream_on_start")
+        obj.persist_chat = d.get("persist_chat")
+        obj.summarize_on_end = d.get("summarize_on_end")
+        obj.transcribe_on_end = d.get("transcribe_on_end")
+        obj.session_keep_alive_time_in_secs = d.get("session_keep_alive_time_in_secs")
+        obj.ai_config = None if (_v12 := d.get("ai_config")) is None else AIConfig.from_dict(_v12)
+        obj.recording_config = (
+            None if (_v13 := d.get("recording_config")) is None else RecordingConfig.from_dict(_v13)
         )
         obj._raw = d
         return obj
@@ -2771,19 +3004,21 @@ class MeetingListItem:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> MeetingListItem:
-        obj = cls(
-            id=d["id"],
-            created_at=parse_datetime(d["created_at"]),
-            updated_at=parse_datetime(d["updated_at"]),
-            title=d.get("title"),
-            status=None if (_v5 := d.get("status")) is None else MeetingStatus(_v5),
-            record_on_start=d.get("record_on_start"),
-            live_stream_on_start=d.get("live_stream_on_start"),
-            persist_chat=d.get("persist_chat"),
-            summarize_on_end=d.get("summarize_on_end"),
-            transcribe_on_end=d.get("transcribe_on_end"),
-            session_keep_alive_time_in_secs=d.get("session_keep_alive_time_in_secs"),
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.id = d["id"]
+        obj.created_at = parse_datetime(d["created_at"])
+        obj.updated_at = parse_datetime(d["updated_at"])
+        obj.title = d.get("title")
+        obj.status = (
+            None if (_v5 := d.get("status")) is None else (_MeetingStatus_get(_v5) or MeetingStatus(_v5))
         )
+        obj.record_on_start = d.get("record_on_start")
+        obj.live_stream_on_start = d.get("live_stream_on_start")
+        obj.persist_chat = d.get("persist_chat")
+        obj.summarize_on_end = d.get("summarize_on_end")
+        obj.transcribe_on_end = d.get("transcribe_on_end")
+        obj.session_keep_alive_time_in_secs = d.get("session_keep_alive_time_in_secs")
         obj._raw = d
         return obj
 
@@ -2853,12 +3088,14 @@ class MeetingLivestreamHistory:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> MeetingLivestreamHistory:
-        obj = cls(
-            livestreams=None
-            if (_v1 := d.get("livestreams")) is None
-            else [Livestream.from_dict(_i0) for _i0 in _v1],
-            livestream=None if (_v2 := d.get("livestream")) is None else Livestream.from_dict(_v2),
-            sessions=None
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.livestreams = (
+            None if (_v1 := d.get("livestreams")) is None else [Livestream.from_dict(_i0) for _i0 in _v1]
+        )
+        obj.livestream = None if (_v2 := d.get("livestream")) is None else Livestream.from_dict(_v2)
+        obj.sessions = (
+            None
             if (_v3 := d.get("sessions")) is None
             else parse_union(
                 _v3,
@@ -2866,9 +3103,9 @@ class MeetingLivestreamHistory:
                     (list, lambda _u: [LivestreamSession.from_dict(_i1) for _i1 in _u]),
                     (dict, lambda _u: LivestreamSession.from_dict(_u)),
                 ),
-            ),
-            paging=None if (_v4 := d.get("paging")) is None else Paging.from_dict(_v4),
+            )
         )
+        obj.paging = None if (_v4 := d.get("paging")) is None else Paging.from_dict(_v4)
         obj._raw = d
         return obj
 
@@ -2915,9 +3152,9 @@ class MuteAllParticipantsRequest:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> MuteAllParticipantsRequest:
-        obj = cls(
-            allow_unmute=d["allow_unmute"],
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.allow_unmute = d["allow_unmute"]
         obj._raw = d
         return obj
 
@@ -2960,10 +3197,10 @@ class MuteAllResult:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> MuteAllResult:
-        obj = cls(
-            action=d.get("action"),
-            muted_participants_count=d.get("muted_participants_count"),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.action = d.get("action")
+        obj.muted_participants_count = d.get("muted_participants_count")
         obj._raw = d
         return obj
 
@@ -3010,10 +3247,10 @@ class MuteParticipantsRequest:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> MuteParticipantsRequest:
-        obj = cls(
-            participant_ids=d["participant_ids"],
-            custom_participant_ids=d["custom_participant_ids"],
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.participant_ids = d["participant_ids"]
+        obj.custom_participant_ids = d["custom_participant_ids"]
         obj._raw = d
         return obj
 
@@ -3057,12 +3294,12 @@ class OrgAnalytics:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> OrgAnalytics:
-        obj = cls(
-            recording_stats=None
-            if (_v1 := d.get("recording_stats")) is None
-            else RecordingStats.from_dict(_v1),
-            session_stats=None if (_v2 := d.get("session_stats")) is None else SessionStats.from_dict(_v2),
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.recording_stats = (
+            None if (_v1 := d.get("recording_stats")) is None else RecordingStats.from_dict(_v1)
         )
+        obj.session_stats = None if (_v2 := d.get("session_stats")) is None else SessionStats.from_dict(_v2)
         obj._raw = d
         return obj
 
@@ -3112,11 +3349,11 @@ class Paging:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Paging:
-        obj = cls(
-            start_offset=d.get("start_offset"),
-            end_offset=d.get("end_offset"),
-            total_count=d.get("total_count"),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.start_offset = d.get("start_offset")
+        obj.end_offset = d.get("end_offset")
+        obj.total_count = d.get("total_count")
         obj._raw = d
         return obj
 
@@ -3179,15 +3416,15 @@ class Participant:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Participant:
-        obj = cls(
-            id=d["id"],
-            custom_participant_id=d["custom_participant_id"],
-            preset_name=d["preset_name"],
-            created_at=parse_datetime(d["created_at"]),
-            updated_at=parse_datetime(d["updated_at"]),
-            name=d.get("name"),
-            picture=d.get("picture"),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.id = d["id"]
+        obj.custom_participant_id = d["custom_participant_id"]
+        obj.preset_name = d["preset_name"]
+        obj.created_at = parse_datetime(d["created_at"])
+        obj.updated_at = parse_datetime(d["updated_at"])
+        obj.name = d.get("name")
+        obj.picture = d.get("picture")
         obj._raw = d
         return obj
 
@@ -3251,22 +3488,26 @@ class ParticipantPeerStats:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> ParticipantPeerStats:
-        obj = cls(
-            config=None if (_v1 := d.get("config")) is None else ParticipantPeerStatsConfig.from_dict(_v1),
-            device_info=None
-            if (_v2 := d.get("device_info")) is None
-            else ParticipantPeerStatsDeviceInfo.from_dict(_v2),
-            events=None
-            if (_v3 := d.get("events")) is None
-            else [PeerStatsEvent.from_dict(_i0) for _i0 in _v3],
-            ip_information=None
-            if (_v4 := d.get("ip_information")) is None
-            else ParticipantPeerStatsIpInformation.from_dict(_v4),
-            precall_network_information=None
-            if (_v5 := d.get("precall_network_information")) is None
-            else ParticipantPeerStatsPrecallNetworkInformation.from_dict(_v5),
-            status=d.get("status"),
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.config = None if (_v1 := d.get("config")) is None else ParticipantPeerStatsConfig.from_dict(_v1)
+        obj.device_info = (
+            None if (_v2 := d.get("device_info")) is None else ParticipantPeerStatsDeviceInfo.from_dict(_v2)
         )
+        obj.events = (
+            None if (_v3 := d.get("events")) is None else [PeerStatsEvent.from_dict(_i0) for _i0 in _v3]
+        )
+        obj.ip_information = (
+            None
+            if (_v4 := d.get("ip_information")) is None
+            else ParticipantPeerStatsIpInformation.from_dict(_v4)
+        )
+        obj.precall_network_information = (
+            None
+            if (_v5 := d.get("precall_network_information")) is None
+            else ParticipantPeerStatsPrecallNetworkInformation.from_dict(_v5)
+        )
+        obj.status = d.get("status")
         obj._raw = d
         return obj
 
@@ -3309,7 +3550,8 @@ class ParticipantPeerStatsConfig:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> ParticipantPeerStatsConfig:
-        obj = cls()
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
         obj._raw = d
         return obj
 
@@ -3340,7 +3582,8 @@ class ParticipantPeerStatsDeviceInfo:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> ParticipantPeerStatsDeviceInfo:
-        obj = cls()
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
         obj._raw = d
         return obj
 
@@ -3371,7 +3614,8 @@ class ParticipantPeerStatsIpInformation:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> ParticipantPeerStatsIpInformation:
-        obj = cls()
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
         obj._raw = d
         return obj
 
@@ -3402,7 +3646,8 @@ class ParticipantPeerStatsPrecallNetworkInformation:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> ParticipantPeerStatsPrecallNetworkInformation:
-        obj = cls()
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
         obj._raw = d
         return obj
 
@@ -3441,9 +3686,9 @@ class ParticipantToken:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> ParticipantToken:
-        obj = cls(
-            token=d["token"],
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.token = d["token"]
         obj._raw = d
         return obj
 
@@ -3504,16 +3749,16 @@ class ParticipantWithToken:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> ParticipantWithToken:
-        obj = cls(
-            id=d["id"],
-            custom_participant_id=d["custom_participant_id"],
-            preset_name=d["preset_name"],
-            created_at=parse_datetime(d["created_at"]),
-            updated_at=parse_datetime(d["updated_at"]),
-            token=d["token"],
-            name=d.get("name"),
-            picture=d.get("picture"),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.id = d["id"]
+        obj.custom_participant_id = d["custom_participant_id"]
+        obj.preset_name = d["preset_name"]
+        obj.created_at = parse_datetime(d["created_at"])
+        obj.updated_at = parse_datetime(d["updated_at"])
+        obj.token = d["token"]
+        obj.name = d.get("name")
+        obj.picture = d.get("picture")
         obj._raw = d
         return obj
 
@@ -3565,11 +3810,13 @@ class ParticipantsActionResult:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> ParticipantsActionResult:
-        obj = cls(
-            action=d.get("action"),
-            participants=None
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.action = d.get("action")
+        obj.participants = (
+            None
             if (_v2 := d.get("participants")) is None
-            else [SessionParticipantRef.from_dict(_i0) for _i0 in _v2],
+            else [SessionParticipantRef.from_dict(_i0) for _i0 in _v2]
         )
         obj._raw = d
         return obj
@@ -3645,27 +3892,48 @@ class PeerEvent:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> PeerEvent:
-        obj = cls(
-            id=d.get("id"),
-            created_at=None if (_v2 := d.get("created_at")) is None else parse_datetime(_v2),
-            updated_at=None if (_v3 := d.get("updated_at")) is None else parse_datetime(_v3),
-            event_name=None if (_v4 := d.get("event_name")) is None else PeerEventEventName(_v4),
-            minutes_consumed=d.get("minutes_consumed"),
-            participant_id=d.get("participant_id"),
-            peer_id=d.get("peer_id"),
-            preset_view_type=None
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.id = d.get("id")
+        obj.created_at = None if (_v2 := d.get("created_at")) is None else parse_datetime(_v2)
+        obj.updated_at = None if (_v3 := d.get("updated_at")) is None else parse_datetime(_v3)
+        obj.event_name = (
+            None
+            if (_v4 := d.get("event_name")) is None
+            else (_PeerEventEventName_get(_v4) or PeerEventEventName(_v4))
+        )
+        obj.minutes_consumed = d.get("minutes_consumed")
+        obj.participant_id = d.get("participant_id")
+        obj.peer_id = d.get("peer_id")
+        obj.preset_view_type = (
+            None
             if (_v8 := d.get("preset_view_type")) is None
             else parse_union(
                 _v8,
                 (
-                    (str, lambda _u: PeerEventPresetViewTypeType1(_u)),
-                    (str, lambda _u: PeerEventPresetViewTypeType2Type1(_u)),
-                    (str, lambda _u: PeerEventPresetViewTypeType3Type1(_u)),
+                    (
+                        str,
+                        lambda _u: _PeerEventPresetViewTypeType1_get(_u) or PeerEventPresetViewTypeType1(_u),
+                    ),
+                    (
+                        str,
+                        lambda _u: (
+                            _PeerEventPresetViewTypeType2Type1_get(_u)
+                            or PeerEventPresetViewTypeType2Type1(_u)
+                        ),
+                    ),
+                    (
+                        str,
+                        lambda _u: (
+                            _PeerEventPresetViewTypeType3Type1_get(_u)
+                            or PeerEventPresetViewTypeType3Type1(_u)
+                        ),
+                    ),
                 ),
-            ),
-            session_id=d.get("session_id"),
-            socket_session_id=d.get("socket_session_id"),
+            )
         )
+        obj.session_id = d.get("session_id")
+        obj.socket_session_id = d.get("socket_session_id")
         obj._raw = d
         return obj
 
@@ -3731,10 +3999,10 @@ class PeerReport:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> PeerReport:
-        obj = cls(
-            metadata=None if (_v1 := d.get("metadata")) is None else PeerReportMetadata.from_dict(_v1),
-            quality=None if (_v2 := d.get("quality")) is None else PeerReportQuality.from_dict(_v2),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.metadata = None if (_v1 := d.get("metadata")) is None else PeerReportMetadata.from_dict(_v1)
+        obj.quality = None if (_v2 := d.get("quality")) is None else PeerReportQuality.from_dict(_v2)
         obj._raw = d
         return obj
 
@@ -3818,28 +4086,28 @@ class PeerReportData:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> PeerReportData:
-        obj = cls(
-            participant=None
-            if (_v1 := d.get("participant")) is None
-            else PeerReportParticipant.from_dict(_v1),
-            id=d.get("id"),
-            user_id=d.get("user_id"),
-            custom_participant_id=d.get("custom_participant_id"),
-            display_name=d.get("display_name"),
-            preset_name=d.get("preset_name"),
-            session_id=d.get("session_id"),
-            duration=d.get("duration"),
-            joined_at=None if (_v9 := d.get("joined_at")) is None else parse_datetime(_v9),
-            left_at=None
-            if (_v10 := d.get("left_at")) is None
-            else (None if _v10 is None else parse_datetime(_v10)),
-            created_at=None if (_v11 := d.get("created_at")) is None else parse_datetime(_v11),
-            updated_at=None if (_v12 := d.get("updated_at")) is None else parse_datetime(_v12),
-            peer_events=None
-            if (_v13 := d.get("peer_events")) is None
-            else [PeerEvent.from_dict(_i0) for _i0 in _v13],
-            peer_report=None if (_v14 := d.get("peer_report")) is None else PeerReport.from_dict(_v14),
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.participant = (
+            None if (_v1 := d.get("participant")) is None else PeerReportParticipant.from_dict(_v1)
         )
+        obj.id = d.get("id")
+        obj.user_id = d.get("user_id")
+        obj.custom_participant_id = d.get("custom_participant_id")
+        obj.display_name = d.get("display_name")
+        obj.preset_name = d.get("preset_name")
+        obj.session_id = d.get("session_id")
+        obj.duration = d.get("duration")
+        obj.joined_at = None if (_v9 := d.get("joined_at")) is None else parse_datetime(_v9)
+        obj.left_at = (
+            None if (_v10 := d.get("left_at")) is None else (None if _v10 is None else parse_datetime(_v10))
+        )
+        obj.created_at = None if (_v11 := d.get("created_at")) is None else parse_datetime(_v11)
+        obj.updated_at = None if (_v12 := d.get("updated_at")) is None else parse_datetime(_v12)
+        obj.peer_events = (
+            None if (_v13 := d.get("peer_events")) is None else [PeerEvent.from_dict(_i0) for _i0 in _v13]
+        )
+        obj.peer_report = None if (_v14 := d.get("peer_report")) is None else PeerReport.from_dict(_v14)
         obj._raw = d
         return obj
 
@@ -3920,13 +4188,13 @@ class PeerReportMetadata:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> PeerReportMetadata:
-        obj = cls(
-            audio_devices_updates=d.get("audio_devices_updates"),
-            browser_metadata=d.get("browser_metadata"),
-            candidate_pairs=d.get("candidate_pairs"),
-            ip_information=d.get("ip_information"),
-            pc_metadata=d.get("pc_metadata"),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.audio_devices_updates = d.get("audio_devices_updates")
+        obj.browser_metadata = d.get("browser_metadata")
+        obj.candidate_pairs = d.get("candidate_pairs")
+        obj.ip_information = d.get("ip_information")
+        obj.pc_metadata = d.get("pc_metadata")
         obj._raw = d
         return obj
 
@@ -4018,28 +4286,28 @@ class PeerReportParticipant:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> PeerReportParticipant:
-        obj = cls(
-            id=d.get("id"),
-            user_id=d.get("user_id"),
-            custom_participant_id=d.get("custom_participant_id"),
-            display_name=d.get("display_name"),
-            role=d.get("role"),
-            preset_name=d.get("preset_name"),
-            session_id=d.get("session_id"),
-            duration=d.get("duration"),
-            joined_at=None if (_v9 := d.get("joined_at")) is None else parse_datetime(_v9),
-            left_at=None
-            if (_v10 := d.get("left_at")) is None
-            else (None if _v10 is None else parse_datetime(_v10)),
-            created_at=None if (_v11 := d.get("created_at")) is None else parse_datetime(_v11),
-            updated_at=None if (_v12 := d.get("updated_at")) is None else parse_datetime(_v12),
-            peer_events=None
-            if (_v13 := d.get("peer_events")) is None
-            else [PeerEvent.from_dict(_i0) for _i0 in _v13],
-            peer_report=None if (_v14 := d.get("peer_report")) is None else PeerReport.from_dict(_v14),
-            peer_stats=None
-            if (_v15 := d.get("peer_stats")) is None
-            else ParticipantPeerStats.from_dict(_v15),
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.id = d.get("id")
+        obj.user_id = d.get("user_id")
+        obj.custom_participant_id = d.get("custom_participant_id")
+        obj.display_name = d.get("display_name")
+        obj.role = d.get("role")
+        obj.preset_name = d.get("preset_name")
+        obj.session_id = d.get("session_id")
+        obj.duration = d.get("duration")
+        obj.joined_at = None if (_v9 := d.get("joined_at")) is None else parse_datetime(_v9)
+        obj.left_at = (
+            None if (_v10 := d.get("left_at")) is None else (None if _v10 is None else parse_datetime(_v10))
+        )
+        obj.created_at = None if (_v11 := d.get("created_at")) is None else parse_datetime(_v11)
+        obj.updated_at = None if (_v12 := d.get("updated_at")) is None else parse_datetime(_v12)
+        obj.peer_events = (
+            None if (_v13 := d.get("peer_events")) is None else [PeerEvent.from_dict(_i0) for _i0 in _v13]
+        )
+        obj.peer_report = None if (_v14 := d.get("peer_report")) is None else PeerReport.from_dict(_v14)
+        obj.peer_stats = (
+            None if (_v15 := d.get("peer_stats")) is None else ParticipantPeerStats.from_dict(_v15)
         )
         obj._raw = d
         return obj
@@ -4120,12 +4388,12 @@ class PeerReportQuality:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> PeerReportQuality:
-        obj = cls(
-            audio_consumer=d.get("audio_consumer"),
-            audio_consumer_cumulative=d.get("audio_consumer_cumulative"),
-            audio_producer=d.get("audio_producer"),
-            audio_producer_cumulative=d.get("audio_producer_cumulative"),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.audio_consumer = d.get("audio_consumer")
+        obj.audio_consumer_cumulative = d.get("audio_consumer_cumulative")
+        obj.audio_producer = d.get("audio_producer")
+        obj.audio_producer_cumulative = d.get("audio_producer_cumulative")
         obj._raw = d
         return obj
 
@@ -4178,11 +4446,11 @@ class PeerStatsEvent:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> PeerStatsEvent:
-        obj = cls(
-            metadata=None if (_v1 := d.get("metadata")) is None else PeerStatsEventMetadata.from_dict(_v1),
-            timestamp=None if (_v2 := d.get("timestamp")) is None else parse_datetime(_v2),
-            type_=d.get("type"),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.metadata = None if (_v1 := d.get("metadata")) is None else PeerStatsEventMetadata.from_dict(_v1)
+        obj.timestamp = None if (_v2 := d.get("timestamp")) is None else parse_datetime(_v2)
+        obj.type_ = d.get("type")
         obj._raw = d
         return obj
 
@@ -4219,7 +4487,8 @@ class PeerStatsEventMetadata:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> PeerStatsEventMetadata:
-        obj = cls()
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
         obj._raw = d
         return obj
 
@@ -4261,12 +4530,14 @@ class PluginConfig:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> PluginConfig:
-        obj = cls(
-            access_control=None
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.access_control = (
+            None
             if (_v1 := d.get("access_control")) is None
-            else PluginConfigAccessControl(_v1),
-            handles_view_only=d.get("handles_view_only"),
+            else (_PluginConfigAccessControl_get(_v1) or PluginConfigAccessControl(_v1))
         )
+        obj.handles_view_only = d.get("handles_view_only")
         obj._raw = d
         return obj
 
@@ -4318,12 +4589,12 @@ class PluginPermissions:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> PluginPermissions:
-        obj = cls(
-            can_close=d.get("can_close"),
-            can_start=d.get("can_start"),
-            can_edit_config=d.get("can_edit_config"),
-            config=None if (_v4 := d.get("config")) is None else PluginPermissionsConfig.from_dict(_v4),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.can_close = d.get("can_close")
+        obj.can_start = d.get("can_start")
+        obj.can_edit_config = d.get("can_edit_config")
+        obj.config = None if (_v4 := d.get("config")) is None else PluginPermissionsConfig.from_dict(_v4)
         obj._raw = d
         return obj
 
@@ -4362,7 +4633,8 @@ class PluginPermissionsConfig:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> PluginPermissionsConfig:
-        obj = cls()
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
         obj._raw = d
         return obj
 
@@ -4419,15 +4691,15 @@ class Poll:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Poll:
-        obj = cls(
-            id=d["id"],
-            question=d["question"],
-            options=[PollOption.from_dict(_i0) for _i0 in d["options"]],
-            anonymous=d.get("anonymous"),
-            hide_votes=d.get("hide_votes"),
-            created_by=d.get("created_by"),
-            voted=d.get("voted"),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.id = d["id"]
+        obj.question = d["question"]
+        obj.options = [PollOption.from_dict(_i0) for _i0 in d["options"]]
+        obj.anonymous = d.get("anonymous")
+        obj.hide_votes = d.get("hide_votes")
+        obj.created_by = d.get("created_by")
+        obj.voted = d.get("voted")
         obj._raw = d
         return obj
 
@@ -4483,11 +4755,11 @@ class PollOption:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> PollOption:
-        obj = cls(
-            text=d["text"],
-            count=d["count"],
-            votes=[PollVote.from_dict(_i0) for _i0 in d["votes"]],
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.text = d["text"]
+        obj.count = d["count"]
+        obj.votes = [PollVote.from_dict(_i0) for _i0 in d["votes"]]
         obj._raw = d
         return obj
 
@@ -4535,11 +4807,11 @@ class PollPermissions:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> PollPermissions:
-        obj = cls(
-            can_create=d.get("can_create"),
-            can_vote=d.get("can_vote"),
-            can_view=d.get("can_view"),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.can_create = d.get("can_create")
+        obj.can_vote = d.get("can_vote")
+        obj.can_view = d.get("can_view")
         obj._raw = d
         return obj
 
@@ -4587,10 +4859,10 @@ class PollResult:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> PollResult:
-        obj = cls(
-            action=d.get("action"),
-            poll=None if (_v2 := d.get("poll")) is None else Poll.from_dict(_v2),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.action = d.get("action")
+        obj.poll = None if (_v2 := d.get("poll")) is None else Poll.from_dict(_v2)
         obj._raw = d
         return obj
 
@@ -4636,10 +4908,10 @@ class PollVote:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> PollVote:
-        obj = cls(
-            id=d["id"],
-            name=d["name"],
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.id = d["id"]
+        obj.name = d["name"]
         obj._raw = d
         return obj
 
@@ -4699,15 +4971,15 @@ class Preset:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Preset:
-        obj = cls(
-            id=d["id"],
-            name=d["name"],
-            config=PresetConfig.from_dict(d["config"]),
-            ui=PresetUI.from_dict(d["ui"]),
-            permissions=None if (_v5 := d.get("permissions")) is None else PresetPermissions.from_dict(_v5),
-            created_at=None if (_v6 := d.get("created_at")) is None else parse_datetime(_v6),
-            updated_at=None if (_v7 := d.get("updated_at")) is None else parse_datetime(_v7),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.id = d["id"]
+        obj.name = d["name"]
+        obj.config = PresetConfig.from_dict(d["config"])
+        obj.ui = PresetUI.from_dict(d["ui"])
+        obj.permissions = None if (_v5 := d.get("permissions")) is None else PresetPermissions.from_dict(_v5)
+        obj.created_at = None if (_v6 := d.get("created_at")) is None else parse_datetime(_v6)
+        obj.updated_at = None if (_v7 := d.get("updated_at")) is None else parse_datetime(_v7)
         obj._raw = d
         return obj
 
@@ -4759,10 +5031,10 @@ class PresetAudioMedia:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> PresetAudioMedia:
-        obj = cls(
-            enable_high_bitrate=d.get("enable_high_bitrate"),
-            enable_stereo=d.get("enable_stereo"),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.enable_high_bitrate = d.get("enable_high_bitrate")
+        obj.enable_stereo = d.get("enable_stereo")
         obj._raw = d
         return obj
 
@@ -4826,16 +5098,16 @@ class PresetColors:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> PresetColors:
-        obj = cls(
-            background=None if (_v1 := d.get("background")) is None else BackgroundColors.from_dict(_v1),
-            brand=None if (_v2 := d.get("brand")) is None else BrandColors.from_dict(_v2),
-            danger=d.get("danger"),
-            success=d.get("success"),
-            text=d.get("text"),
-            text_on_brand=d.get("text_on_brand"),
-            video_bg=d.get("video_bg"),
-            warning=d.get("warning"),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.background = None if (_v1 := d.get("background")) is None else BackgroundColors.from_dict(_v1)
+        obj.brand = None if (_v2 := d.get("brand")) is None else BrandColors.from_dict(_v2)
+        obj.danger = d.get("danger")
+        obj.success = d.get("success")
+        obj.text = d.get("text")
+        obj.text_on_brand = d.get("text_on_brand")
+        obj.video_bg = d.get("video_bg")
+        obj.warning = d.get("warning")
         obj._raw = d
         return obj
 
@@ -4902,15 +5174,15 @@ class PresetConfig:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> PresetConfig:
-        obj = cls(
-            view_type=None if (_v1 := d.get("view_type")) is None else ViewType(_v1),
-            max_screenshare_count=d.get("max_screenshare_count"),
-            max_video_streams=None
-            if (_v3 := d.get("max_video_streams")) is None
-            else MaxVideoStreams.from_dict(_v3),
-            media=None if (_v4 := d.get("media")) is None else PresetMedia.from_dict(_v4),
-            livestream_viewer_qualities=d.get("livestream_viewer_qualities"),
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.view_type = None if (_v1 := d.get("view_type")) is None else (_ViewType_get(_v1) or ViewType(_v1))
+        obj.max_screenshare_count = d.get("max_screenshare_count")
+        obj.max_video_streams = (
+            None if (_v3 := d.get("max_video_streams")) is None else MaxVideoStreams.from_dict(_v3)
         )
+        obj.media = None if (_v4 := d.get("media")) is None else PresetMedia.from_dict(_v4)
+        obj.livestream_viewer_qualities = d.get("livestream_viewer_qualities")
         obj._raw = d
         return obj
 
@@ -4968,12 +5240,12 @@ class PresetListItem:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> PresetListItem:
-        obj = cls(
-            id=d.get("id"),
-            name=d.get("name"),
-            created_at=None if (_v3 := d.get("created_at")) is None else parse_datetime(_v3),
-            updated_at=None if (_v4 := d.get("updated_at")) is None else parse_datetime(_v4),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.id = d.get("id")
+        obj.name = d.get("name")
+        obj.created_at = None if (_v3 := d.get("created_at")) is None else parse_datetime(_v3)
+        obj.updated_at = None if (_v4 := d.get("updated_at")) is None else parse_datetime(_v4)
         obj._raw = d
         return obj
 
@@ -5026,13 +5298,13 @@ class PresetMedia:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> PresetMedia:
-        obj = cls(
-            video=None if (_v1 := d.get("video")) is None else PresetVideoMedia.from_dict(_v1),
-            screenshare=None
-            if (_v2 := d.get("screenshare")) is None
-            else PresetScreenshareMedia.from_dict(_v2),
-            audio=None if (_v3 := d.get("audio")) is None else PresetAudioMedia.from_dict(_v3),
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.video = None if (_v1 := d.get("video")) is None else PresetVideoMedia.from_dict(_v1)
+        obj.screenshare = (
+            None if (_v2 := d.get("screenshare")) is None else PresetScreenshareMedia.from_dict(_v2)
         )
+        obj.audio = None if (_v3 := d.get("audio")) is None else PresetAudioMedia.from_dict(_v3)
         obj._raw = d
         return obj
 
@@ -5152,40 +5424,50 @@ class PresetPermissions:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> PresetPermissions:
-        obj = cls(
-            accept_waiting_requests=d.get("accept_waiting_requests"),
-            can_accept_production_requests=d.get("can_accept_production_requests"),
-            can_change_participant_permissions=d.get("can_change_participant_permissions"),
-            can_edit_display_name=d.get("can_edit_display_name"),
-            can_livestream=d.get("can_livestream"),
-            can_record=d.get("can_record"),
-            can_spotlight=d.get("can_spotlight"),
-            disable_participant_audio=d.get("disable_participant_audio"),
-            disable_participant_screensharing=d.get("disable_participant_screensharing"),
-            disable_participant_video=d.get("disable_participant_video"),
-            hidden_participant=d.get("hidden_participant"),
-            kick_participant=d.get("kick_participant"),
-            pin_participant=d.get("pin_participant"),
-            show_participant_list=d.get("show_participant_list"),
-            chat=None if (_v15 := d.get("chat")) is None else ChatPermissions.from_dict(_v15),
-            connected_meetings=None
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.accept_waiting_requests = d.get("accept_waiting_requests")
+        obj.can_accept_production_requests = d.get("can_accept_production_requests")
+        obj.can_change_participant_permissions = d.get("can_change_participant_permissions")
+        obj.can_edit_display_name = d.get("can_edit_display_name")
+        obj.can_livestream = d.get("can_livestream")
+        obj.can_record = d.get("can_record")
+        obj.can_spotlight = d.get("can_spotlight")
+        obj.disable_participant_audio = d.get("disable_participant_audio")
+        obj.disable_participant_screensharing = d.get("disable_participant_screensharing")
+        obj.disable_participant_video = d.get("disable_participant_video")
+        obj.hidden_participant = d.get("hidden_participant")
+        obj.kick_participant = d.get("kick_participant")
+        obj.pin_participant = d.get("pin_participant")
+        obj.show_participant_list = d.get("show_participant_list")
+        obj.chat = None if (_v15 := d.get("chat")) is None else ChatPermissions.from_dict(_v15)
+        obj.connected_meetings = (
+            None
             if (_v16 := d.get("connected_meetings")) is None
-            else ConnectedMeetingsPermissions.from_dict(_v16),
-            media=None if (_v17 := d.get("media")) is None else MediaPermissions.from_dict(_v17),
-            plugins=None if (_v18 := d.get("plugins")) is None else PluginPermissions.from_dict(_v18),
-            polls=None if (_v19 := d.get("polls")) is None else PollPermissions.from_dict(_v19),
-            recorder_type=None
-            if (_v20 := d.get("recorder_type")) is None
-            else PresetPermissionsRecorderType(_v20),
-            waiting_room_type=None
-            if (_v21 := d.get("waiting_room_type")) is None
-            else PresetPermissionsWaitingRoomType(_v21),
-            is_recorder=d.get("is_recorder"),
-            accept_stage_requests=d.get("accept_stage_requests"),
-            stage_access=None if (_v24 := d.get("stage_access")) is None else ProducePermission(_v24),
-            stage_enabled=d.get("stage_enabled"),
-            transcription_enabled=d.get("transcription_enabled"),
+            else ConnectedMeetingsPermissions.from_dict(_v16)
         )
+        obj.media = None if (_v17 := d.get("media")) is None else MediaPermissions.from_dict(_v17)
+        obj.plugins = None if (_v18 := d.get("plugins")) is None else PluginPermissions.from_dict(_v18)
+        obj.polls = None if (_v19 := d.get("polls")) is None else PollPermissions.from_dict(_v19)
+        obj.recorder_type = (
+            None
+            if (_v20 := d.get("recorder_type")) is None
+            else (_PresetPermissionsRecorderType_get(_v20) or PresetPermissionsRecorderType(_v20))
+        )
+        obj.waiting_room_type = (
+            None
+            if (_v21 := d.get("waiting_room_type")) is None
+            else (_PresetPermissionsWaitingRoomType_get(_v21) or PresetPermissionsWaitingRoomType(_v21))
+        )
+        obj.is_recorder = d.get("is_recorder")
+        obj.accept_stage_requests = d.get("accept_stage_requests")
+        obj.stage_access = (
+            None
+            if (_v24 := d.get("stage_access")) is None
+            else (_ProducePermission_get(_v24) or ProducePermission(_v24))
+        )
+        obj.stage_enabled = d.get("stage_enabled")
+        obj.transcription_enabled = d.get("transcription_enabled")
         obj._raw = d
         return obj
 
@@ -5279,10 +5561,12 @@ class PresetScreenshareMedia:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> PresetScreenshareMedia:
-        obj = cls(
-            quality=None if (_v1 := d.get("quality")) is None else MediaQuality(_v1),
-            frame_rate=d.get("frame_rate"),
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.quality = (
+            None if (_v1 := d.get("quality")) is None else (_MediaQuality_get(_v1) or MediaQuality(_v1))
         )
+        obj.frame_rate = d.get("frame_rate")
         obj._raw = d
         return obj
 
@@ -5328,10 +5612,10 @@ class PresetUI:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> PresetUI:
-        obj = cls(
-            design_tokens=None if (_v1 := d.get("design_tokens")) is None else DesignTokens.from_dict(_v1),
-            config_diff=None if (_v2 := d.get("config_diff")) is None else PresetUIConfigDiff.from_dict(_v2),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.design_tokens = None if (_v1 := d.get("design_tokens")) is None else DesignTokens.from_dict(_v1)
+        obj.config_diff = None if (_v2 := d.get("config_diff")) is None else PresetUIConfigDiff.from_dict(_v2)
         obj._raw = d
         return obj
 
@@ -5366,7 +5650,8 @@ class PresetUIConfigDiff:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> PresetUIConfigDiff:
-        obj = cls()
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
         obj._raw = d
         return obj
 
@@ -5411,11 +5696,13 @@ class PresetVideoMedia:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> PresetVideoMedia:
-        obj = cls(
-            quality=None if (_v1 := d.get("quality")) is None else MediaQuality(_v1),
-            frame_rate=d.get("frame_rate"),
-            simulcast=d.get("simulcast"),
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.quality = (
+            None if (_v1 := d.get("quality")) is None else (_MediaQuality_get(_v1) or MediaQuality(_v1))
         )
+        obj.frame_rate = d.get("frame_rate")
+        obj.simulcast = d.get("simulcast")
         obj._raw = d
         return obj
 
@@ -5469,12 +5756,12 @@ class PrivateChatPermissions:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> PrivateChatPermissions:
-        obj = cls(
-            can_send=d.get("can_send"),
-            can_receive=d.get("can_receive"),
-            text=d.get("text"),
-            files=d.get("files"),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.can_send = d.get("can_send")
+        obj.can_receive = d.get("can_receive")
+        obj.text = d.get("text")
+        obj.files = d.get("files")
         obj._raw = d
         return obj
 
@@ -5527,11 +5814,11 @@ class PublicChatPermissions:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> PublicChatPermissions:
-        obj = cls(
-            can_send=d.get("can_send"),
-            text=d.get("text"),
-            files=d.get("files"),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.can_send = d.get("can_send")
+        obj.text = d.get("text")
+        obj.files = d.get("files")
         obj._raw = d
         return obj
 
@@ -5576,9 +5863,9 @@ class RealtimekitBucketConfig:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> RealtimekitBucketConfig:
-        obj = cls(
-            enabled=d["enabled"],
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.enabled = d["enabled"]
         obj._raw = d
         return obj
 
@@ -5666,36 +5953,40 @@ class Recording:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Recording:
-        obj = cls(
-            id=d["id"],
-            status=RecordingStatus(d["status"]),
-            invoked_time=parse_datetime(d["invoked_time"]),
-            started_time=None
-            if (_v4 := d.get("started_time")) is None
-            else (None if _v4 is None else parse_datetime(_v4)),
-            stopped_time=None
-            if (_v5 := d.get("stopped_time")) is None
-            else (None if _v5 is None else parse_datetime(_v5)),
-            output_file_name=d.get("output_file_name"),
-            download_url=d.get("download_url"),
-            audio_download_url=d.get("audio_download_url"),
-            download_url_expiry=None
-            if (_v9 := d.get("download_url_expiry")) is None
-            else (None if _v9 is None else parse_datetime(_v9)),
-            file_size=d.get("file_size"),
-            session_id=d.get("session_id"),
-            recording_duration=d.get("recording_duration"),
-            start_reason=None
-            if (_v13 := d.get("start_reason")) is None
-            else RecordingStartReason.from_dict(_v13),
-            stop_reason=None
-            if (_v14 := d.get("stop_reason")) is None
-            else RecordingStopReason.from_dict(_v14),
-            storage_config=None
-            if (_v15 := d.get("storage_config")) is None
-            else (None if _v15 is None else StorageConfig.from_dict(_v15)),
-            meeting=None if (_v16 := d.get("meeting")) is None else MeetingListItem.from_dict(_v16),
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.id = d["id"]
+        obj.status = RecordingStatus(d["status"])
+        obj.invoked_time = parse_datetime(d["invoked_time"])
+        obj.started_time = (
+            None if (_v4 := d.get("started_time")) is None else (None if _v4 is None else parse_datetime(_v4))
         )
+        obj.stopped_time = (
+            None if (_v5 := d.get("stopped_time")) is None else (None if _v5 is None else parse_datetime(_v5))
+        )
+        obj.output_file_name = d.get("output_file_name")
+        obj.download_url = d.get("download_url")
+        obj.audio_download_url = d.get("audio_download_url")
+        obj.download_url_expiry = (
+            None
+            if (_v9 := d.get("download_url_expiry")) is None
+            else (None if _v9 is None else parse_datetime(_v9))
+        )
+        obj.file_size = d.get("file_size")
+        obj.session_id = d.get("session_id")
+        obj.recording_duration = d.get("recording_duration")
+        obj.start_reason = (
+            None if (_v13 := d.get("start_reason")) is None else RecordingStartReason.from_dict(_v13)
+        )
+        obj.stop_reason = (
+            None if (_v14 := d.get("stop_reason")) is None else RecordingStopReason.from_dict(_v14)
+        )
+        obj.storage_config = (
+            None
+            if (_v15 := d.get("storage_config")) is None
+            else (None if _v15 is None else StorageConfig.from_dict(_v15))
+        )
+        obj.meeting = None if (_v16 := d.get("meeting")) is None else MeetingListItem.from_dict(_v16)
         obj._raw = d
         return obj
 
@@ -5769,11 +6060,15 @@ class RecordingCaller:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> RecordingCaller:
-        obj = cls(
-            name=d.get("name"),
-            type_=None if (_v2 := d.get("type")) is None else RecordingCallerType(_v2),
-            user_id=d.get("user_Id"),
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.name = d.get("name")
+        obj.type_ = (
+            None
+            if (_v2 := d.get("type")) is None
+            else (_RecordingCallerType_get(_v2) or RecordingCallerType(_v2))
         )
+        obj.user_id = d.get("user_Id")
         obj._raw = d
         return obj
 
@@ -5837,21 +6132,25 @@ class RecordingConfig:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> RecordingConfig:
-        obj = cls(
-            audio_config=None if (_v1 := d.get("audio_config")) is None else AudioConfig.from_dict(_v1),
-            file_name_prefix=d.get("file_name_prefix"),
-            live_streaming_config=None
-            if (_v3 := d.get("live_streaming_config")) is None
-            else LiveStreamingConfig.from_dict(_v3),
-            max_seconds=d.get("max_seconds"),
-            realtimekit_bucket_config=None
-            if (_v5 := d.get("realtimekit_bucket_config")) is None
-            else RealtimekitBucketConfig.from_dict(_v5),
-            storage_config=None
-            if (_v6 := d.get("storage_config")) is None
-            else (None if _v6 is None else StorageConfig.from_dict(_v6)),
-            video_config=None if (_v7 := d.get("video_config")) is None else VideoConfig.from_dict(_v7),
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.audio_config = None if (_v1 := d.get("audio_config")) is None else AudioConfig.from_dict(_v1)
+        obj.file_name_prefix = d.get("file_name_prefix")
+        obj.live_streaming_config = (
+            None if (_v3 := d.get("live_streaming_config")) is None else LiveStreamingConfig.from_dict(_v3)
         )
+        obj.max_seconds = d.get("max_seconds")
+        obj.realtimekit_bucket_config = (
+            None
+            if (_v5 := d.get("realtimekit_bucket_config")) is None
+            else RealtimekitBucketConfig.from_dict(_v5)
+        )
+        obj.storage_config = (
+            None
+            if (_v6 := d.get("storage_config")) is None
+            else (None if _v6 is None else StorageConfig.from_dict(_v6))
+        )
+        obj.video_config = None if (_v7 := d.get("video_config")) is None else VideoConfig.from_dict(_v7)
         obj._raw = d
         return obj
 
@@ -5910,11 +6209,11 @@ class RecordingDayStats:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> RecordingDayStats:
-        obj = cls(
-            day=d.get("day"),
-            total_recording_minutes=d.get("total_recording_minutes"),
-            total_recordings=d.get("total_recordings"),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.day = d.get("day")
+        obj.total_recording_minutes = d.get("total_recording_minutes")
+        obj.total_recordings = d.get("total_recordings")
         obj._raw = d
         return obj
 
@@ -5962,10 +6261,14 @@ class RecordingStartReason:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> RecordingStartReason:
-        obj = cls(
-            reason=None if (_v1 := d.get("reason")) is None else RecordingStartReasonReason(_v1),
-            caller=None if (_v2 := d.get("caller")) is None else RecordingCaller.from_dict(_v2),
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.reason = (
+            None
+            if (_v1 := d.get("reason")) is None
+            else (_RecordingStartReasonReason_get(_v1) or RecordingStartReasonReason(_v1))
         )
+        obj.caller = None if (_v2 := d.get("caller")) is None else RecordingCaller.from_dict(_v2)
         obj._raw = d
         return obj
 
@@ -6014,13 +6317,13 @@ class RecordingStats:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> RecordingStats:
-        obj = cls(
-            day_stats=None
-            if (_v1 := d.get("day_stats")) is None
-            else [RecordingDayStats.from_dict(_i0) for _i0 in _v1],
-            recording_count=d.get("recording_count"),
-            recording_minutes_consumed=d.get("recording_minutes_consumed"),
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.day_stats = (
+            None if (_v1 := d.get("day_stats")) is None else [RecordingDayStats.from_dict(_i0) for _i0 in _v1]
         )
+        obj.recording_count = d.get("recording_count")
+        obj.recording_minutes_consumed = d.get("recording_minutes_consumed")
         obj._raw = d
         return obj
 
@@ -6068,10 +6371,14 @@ class RecordingStopReason:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> RecordingStopReason:
-        obj = cls(
-            reason=None if (_v1 := d.get("reason")) is None else RecordingStopReasonReason(_v1),
-            caller=None if (_v2 := d.get("caller")) is None else RecordingCaller.from_dict(_v2),
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.reason = (
+            None
+            if (_v1 := d.get("reason")) is None
+            else (_RecordingStopReasonReason_get(_v1) or RecordingStopReasonReason(_v1))
         )
+        obj.caller = None if (_v2 := d.get("caller")) is None else RecordingCaller.from_dict(_v2)
         obj._raw = d
         return obj
 
@@ -6139,18 +6446,18 @@ class ReplaceMeetingRequest:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> ReplaceMeetingRequest:
-        obj = cls(
-            title=d.get("title"),
-            record_on_start=d.get("record_on_start"),
-            live_stream_on_start=d.get("live_stream_on_start"),
-            persist_chat=d.get("persist_chat"),
-            summarize_on_end=d.get("summarize_on_end"),
-            transcribe_on_end=d.get("transcribe_on_end"),
-            session_keep_alive_time_in_secs=d.get("session_keep_alive_time_in_secs"),
-            ai_config=None if (_v8 := d.get("ai_config")) is None else AIConfig.from_dict(_v8),
-            recording_config=None
-            if (_v9 := d.get("recording_config")) is None
-            else RecordingConfig.from_dict(_v9),
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.title = d.get("title")
+        obj.record_on_start = d.get("record_on_start")
+        obj.live_stream_on_start = d.get("live_stream_on_start")
+        obj.persist_chat = d.get("persist_chat")
+        obj.summarize_on_end = d.get("summarize_on_end")
+        obj.transcribe_on_end = d.get("transcribe_on_end")
+        obj.session_keep_alive_time_in_secs = d.get("session_keep_alive_time_in_secs")
+        obj.ai_config = None if (_v8 := d.get("ai_config")) is None else AIConfig.from_dict(_v8)
+        obj.recording_config = (
+            None if (_v9 := d.get("recording_config")) is None else RecordingConfig.from_dict(_v9)
         )
         obj._raw = d
         return obj
@@ -6217,12 +6524,12 @@ class ReplaceParticipantRequest:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> ReplaceParticipantRequest:
-        obj = cls(
-            custom_participant_id=d["custom_participant_id"],
-            preset_name=d["preset_name"],
-            name=d.get("name"),
-            picture=d.get("picture"),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.custom_participant_id = d["custom_participant_id"]
+        obj.preset_name = d["preset_name"]
+        obj.name = d.get("name")
+        obj.picture = d.get("picture")
         obj._raw = d
         return obj
 
@@ -6276,12 +6583,12 @@ class ReplacePresetRequest:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> ReplacePresetRequest:
-        obj = cls(
-            name=d["name"],
-            config=PresetConfig.from_dict(d["config"]),
-            permissions=PresetPermissions.from_dict(d["permissions"]),
-            ui=PresetUI.from_dict(d["ui"]),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.name = d["name"]
+        obj.config = PresetConfig.from_dict(d["config"])
+        obj.permissions = PresetPermissions.from_dict(d["permissions"])
+        obj.ui = PresetUI.from_dict(d["ui"])
         obj._raw = d
         return obj
 
@@ -6333,12 +6640,12 @@ class ReplaceWebhookRequest:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> ReplaceWebhookRequest:
-        obj = cls(
-            name=d["name"],
-            url=d["url"],
-            events=[WebhookEvent(_i0) for _i0 in d["events"]],
-            enabled=d.get("enabled"),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.name = d["name"]
+        obj.url = d["url"]
+        obj.events = [(_WebhookEvent_get(_i0) or WebhookEvent(_i0)) for _i0 in d["events"]]
+        obj.enabled = d.get("enabled")
         obj._raw = d
         return obj
 
@@ -6382,9 +6689,9 @@ class RtmpOutConfig:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> RtmpOutConfig:
-        obj = cls(
-            rtmp_url=d.get("rtmp_url"),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.rtmp_url = d.get("rtmp_url")
         obj._raw = d
         return obj
 
@@ -6468,27 +6775,27 @@ class Session:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Session:
-        obj = cls(
-            id=d["id"],
-            associated_id=d["associated_id"],
-            created_at=parse_datetime(d["created_at"]),
-            started_at=parse_datetime(d["started_at"]),
-            updated_at=parse_datetime(d["updated_at"]),
-            live_participants=d["live_participants"],
-            max_concurrent_participants=d["max_concurrent_participants"],
-            meeting_display_name=d["meeting_display_name"],
-            minutes_consumed=d["minutes_consumed"],
-            organization_id=d["organization_id"],
-            status=SessionStatus(d["status"]),
-            type_=SessionType(d["type"]),
-            ended_at=None
-            if (_v13 := d.get("ended_at")) is None
-            else (None if _v13 is None else parse_datetime(_v13)),
-            breakout_rooms=None
-            if (_v14 := d.get("breakout_rooms")) is None
-            else [Session.from_dict(_i0) for _i0 in _v14],
-            meta=d.get("meta"),
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.id = d["id"]
+        obj.associated_id = d["associated_id"]
+        obj.created_at = parse_datetime(d["created_at"])
+        obj.started_at = parse_datetime(d["started_at"])
+        obj.updated_at = parse_datetime(d["updated_at"])
+        obj.live_participants = d["live_participants"]
+        obj.max_concurrent_participants = d["max_concurrent_participants"]
+        obj.meeting_display_name = d["meeting_display_name"]
+        obj.minutes_consumed = d["minutes_consumed"]
+        obj.organization_id = d["organization_id"]
+        obj.status = SessionStatus(d["status"])
+        obj.type_ = SessionType(d["type"])
+        obj.ended_at = (
+            None if (_v13 := d.get("ended_at")) is None else (None if _v13 is None else parse_datetime(_v13))
         )
+        obj.breakout_rooms = (
+            None if (_v14 := d.get("breakout_rooms")) is None else [Session.from_dict(_i0) for _i0 in _v14]
+        )
+        obj.meta = d.get("meta")
         obj._raw = d
         return obj
 
@@ -6548,10 +6855,10 @@ class SessionChat:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> SessionChat:
-        obj = cls(
-            chat_download_url=d["chat_download_url"],
-            chat_download_url_expiry=parse_datetime(d["chat_download_url_expiry"]),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.chat_download_url = d["chat_download_url"]
+        obj.chat_download_url_expiry = parse_datetime(d["chat_download_url_expiry"])
         obj._raw = d
         return obj
 
@@ -6598,11 +6905,11 @@ class SessionDayStats:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> SessionDayStats:
-        obj = cls(
-            day=d.get("day"),
-            total_session_minutes=d.get("total_session_minutes"),
-            total_sessions=d.get("total_sessions"),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.day = d.get("day")
+        obj.total_session_minutes = d.get("total_session_minutes")
+        obj.total_sessions = d.get("total_sessions")
         obj._raw = d
         return obj
 
@@ -6647,9 +6954,9 @@ class SessionList:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> SessionList:
-        obj = cls(
-            sessions=None if (_v1 := d.get("sessions")) is None else [Session.from_dict(_i0) for _i0 in _v1],
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.sessions = None if (_v1 := d.get("sessions")) is None else [Session.from_dict(_i0) for _i0 in _v1]
         obj._raw = d
         return obj
 
@@ -6726,28 +7033,28 @@ class SessionLivestreamSessions:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> SessionLivestreamSessions:
-        obj = cls(
-            data=None
-            if (_v1 := d.get("data")) is None
-            else [LivestreamSession.from_dict(_i0) for _i0 in _v1],
-            paging=None if (_v2 := d.get("paging")) is None else Paging.from_dict(_v2),
-            id=d.get("id"),
-            livestream_id=d.get("livestream_id"),
-            err_message=d.get("err_message"),
-            invoked_time=None
-            if (_v6 := d.get("invoked_time")) is None
-            else (None if _v6 is None else parse_datetime(_v6)),
-            started_time=None
-            if (_v7 := d.get("started_time")) is None
-            else (None if _v7 is None else parse_datetime(_v7)),
-            stopped_time=None
-            if (_v8 := d.get("stopped_time")) is None
-            else (None if _v8 is None else parse_datetime(_v8)),
-            ingest_seconds=d.get("ingest_seconds"),
-            viewer_seconds=d.get("viewer_seconds"),
-            created_at=None if (_v11 := d.get("created_at")) is None else parse_datetime(_v11),
-            updated_at=None if (_v12 := d.get("updated_at")) is None else parse_datetime(_v12),
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.data = (
+            None if (_v1 := d.get("data")) is None else [LivestreamSession.from_dict(_i0) for _i0 in _v1]
         )
+        obj.paging = None if (_v2 := d.get("paging")) is None else Paging.from_dict(_v2)
+        obj.id = d.get("id")
+        obj.livestream_id = d.get("livestream_id")
+        obj.err_message = d.get("err_message")
+        obj.invoked_time = (
+            None if (_v6 := d.get("invoked_time")) is None else (None if _v6 is None else parse_datetime(_v6))
+        )
+        obj.started_time = (
+            None if (_v7 := d.get("started_time")) is None else (None if _v7 is None else parse_datetime(_v7))
+        )
+        obj.stopped_time = (
+            None if (_v8 := d.get("stopped_time")) is None else (None if _v8 is None else parse_datetime(_v8))
+        )
+        obj.ingest_seconds = d.get("ingest_seconds")
+        obj.viewer_seconds = d.get("viewer_seconds")
+        obj.created_at = None if (_v11 := d.get("created_at")) is None else parse_datetime(_v11)
+        obj.updated_at = None if (_v12 := d.get("updated_at")) is None else parse_datetime(_v12)
         obj._raw = d
         return obj
 
@@ -6844,25 +7151,25 @@ class SessionParticipant:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> SessionParticipant:
-        obj = cls(
-            id=d.get("id"),
-            user_id=d.get("user_id"),
-            custom_participant_id=d.get("custom_participant_id"),
-            display_name=d.get("display_name"),
-            preset_name=d.get("preset_name"),
-            duration=d.get("duration"),
-            joined_at=None if (_v7 := d.get("joined_at")) is None else parse_datetime(_v7),
-            left_at=None
-            if (_v8 := d.get("left_at")) is None
-            else (None if _v8 is None else parse_datetime(_v8)),
-            created_at=None if (_v9 := d.get("created_at")) is None else parse_datetime(_v9),
-            updated_at=None if (_v10 := d.get("updated_at")) is None else parse_datetime(_v10),
-            peer_events=None
-            if (_v11 := d.get("peer_events")) is None
-            else [PeerEvent.from_dict(_i0) for _i0 in _v11],
-            peer_stats=None
-            if (_v12 := d.get("peer_stats")) is None
-            else ParticipantPeerStats.from_dict(_v12),
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.id = d.get("id")
+        obj.user_id = d.get("user_id")
+        obj.custom_participant_id = d.get("custom_participant_id")
+        obj.display_name = d.get("display_name")
+        obj.preset_name = d.get("preset_name")
+        obj.duration = d.get("duration")
+        obj.joined_at = None if (_v7 := d.get("joined_at")) is None else parse_datetime(_v7)
+        obj.left_at = (
+            None if (_v8 := d.get("left_at")) is None else (None if _v8 is None else parse_datetime(_v8))
+        )
+        obj.created_at = None if (_v9 := d.get("created_at")) is None else parse_datetime(_v9)
+        obj.updated_at = None if (_v10 := d.get("updated_at")) is None else parse_datetime(_v10)
+        obj.peer_events = (
+            None if (_v11 := d.get("peer_events")) is None else [PeerEvent.from_dict(_i0) for _i0 in _v11]
+        )
+        obj.peer_stats = (
+            None if (_v12 := d.get("peer_stats")) is None else ParticipantPeerStats.from_dict(_v12)
         )
         obj._raw = d
         return obj
@@ -6927,9 +7234,9 @@ class SessionParticipantDetail:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> SessionParticipantDetail:
-        obj = cls(
-            participant=None if (_v1 := d.get("participant")) is None else SessionParticipant.from_dict(_v1),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.participant = None if (_v1 := d.get("participant")) is None else SessionParticipant.from_dict(_v1)
         obj._raw = d
         return obj
 
@@ -6970,10 +7277,12 @@ class SessionParticipantList:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> SessionParticipantList:
-        obj = cls(
-            participants=None
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.participants = (
+            None
             if (_v1 := d.get("participants")) is None
-            else [SessionParticipant.from_dict(_i0) for _i0 in _v1],
+            else [SessionParticipant.from_dict(_i0) for _i0 in _v1]
         )
         obj._raw = d
         return obj
@@ -7030,14 +7339,14 @@ class SessionParticipantRef:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> SessionParticipantRef:
-        obj = cls(
-            id=d["id"],
-            created_at=parse_datetime(d["created_at"]),
-            updated_at=parse_datetime(d["updated_at"]),
-            email=d.get("email"),
-            name=d.get("name"),
-            picture=d.get("picture"),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.id = d["id"]
+        obj.created_at = parse_datetime(d["created_at"])
+        obj.updated_at = parse_datetime(d["updated_at"])
+        obj.email = d.get("email")
+        obj.name = d.get("name")
+        obj.picture = d.get("picture")
         obj._raw = d
         return obj
 
@@ -7091,13 +7400,13 @@ class SessionStats:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> SessionStats:
-        obj = cls(
-            day_stats=None
-            if (_v1 := d.get("day_stats")) is None
-            else [SessionDayStats.from_dict(_i0) for _i0 in _v1],
-            sessions_count=d.get("sessions_count"),
-            sessions_minutes_consumed=d.get("sessions_minutes_consumed"),
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.day_stats = (
+            None if (_v1 := d.get("day_stats")) is None else [SessionDayStats.from_dict(_i0) for _i0 in _v1]
         )
+        obj.sessions_count = d.get("sessions_count")
+        obj.sessions_minutes_consumed = d.get("sessions_minutes_consumed")
         obj._raw = d
         return obj
 
@@ -7148,11 +7457,11 @@ class SessionSummary:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> SessionSummary:
-        obj = cls(
-            session_id=d["sessionId"],
-            summary_download_url=d["summaryDownloadUrl"],
-            summary_download_url_expiry=parse_datetime(d["summaryDownloadUrlExpiry"]),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.session_id = d["sessionId"]
+        obj.summary_download_url = d["summaryDownloadUrl"]
+        obj.summary_download_url_expiry = parse_datetime(d["summaryDownloadUrlExpiry"])
         obj._raw = d
         return obj
 
@@ -7200,11 +7509,11 @@ class SessionTranscript:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> SessionTranscript:
-        obj = cls(
-            session_id=d["sessionId"],
-            transcript_download_url=d["transcript_download_url"],
-            transcript_download_url_expiry=parse_datetime(d["transcript_download_url_expiry"]),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.session_id = d["sessionId"]
+        obj.transcript_download_url = d["transcript_download_url"]
+        obj.transcript_download_url_expiry = parse_datetime(d["transcript_download_url_expiry"])
         obj._raw = d
         return obj
 
@@ -7246,9 +7555,9 @@ class SetRecordingStateRequest:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> SetRecordingStateRequest:
-        obj = cls(
-            action=SetRecordingStateRequestAction(d["action"]),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.action = SetRecordingStateRequestAction(d["action"])
         obj._raw = d
         return obj
 
@@ -7291,11 +7600,11 @@ class StartLivestreamRequest:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> StartLivestreamRequest:
-        obj = cls(
-            name=d.get("name"),
-            video_config=None
-            if (_v2 := d.get("video_config")) is None
-            else LivestreamVideoConfig.from_dict(_v2),
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.name = d.get("name")
+        obj.video_config = (
+            None if (_v2 := d.get("video_config")) is None else LivestreamVideoConfig.from_dict(_v2)
         )
         obj._raw = d
         return obj
@@ -7370,27 +7679,31 @@ class StartRecordingRequest:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> StartRecordingRequest:
-        obj = cls(
-            meeting_id=d["meeting_id"],
-            allow_multiple_recordings=d.get("allow_multiple_recordings"),
-            audio_config=None if (_v3 := d.get("audio_config")) is None else AudioConfig.from_dict(_v3),
-            video_config=None if (_v4 := d.get("video_config")) is None else VideoConfig.from_dict(_v4),
-            file_name_prefix=d.get("file_name_prefix"),
-            interactive_config=None
-            if (_v6 := d.get("interactive_config")) is None
-            else InteractiveConfig.from_dict(_v6),
-            max_seconds=d.get("max_seconds"),
-            realtimekit_bucket_config=None
-            if (_v8 := d.get("realtimekit_bucket_config")) is None
-            else RealtimekitBucketConfig.from_dict(_v8),
-            rtmp_out_config=None
-            if (_v9 := d.get("rtmp_out_config")) is None
-            else RtmpOutConfig.from_dict(_v9),
-            storage_config=None
-            if (_v10 := d.get("storage_config")) is None
-            else (None if _v10 is None else StorageConfig.from_dict(_v10)),
-            url=d.get("url"),
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.meeting_id = d["meeting_id"]
+        obj.allow_multiple_recordings = d.get("allow_multiple_recordings")
+        obj.audio_config = None if (_v3 := d.get("audio_config")) is None else AudioConfig.from_dict(_v3)
+        obj.video_config = None if (_v4 := d.get("video_config")) is None else VideoConfig.from_dict(_v4)
+        obj.file_name_prefix = d.get("file_name_prefix")
+        obj.interactive_config = (
+            None if (_v6 := d.get("interactive_config")) is None else InteractiveConfig.from_dict(_v6)
         )
+        obj.max_seconds = d.get("max_seconds")
+        obj.realtimekit_bucket_config = (
+            None
+            if (_v8 := d.get("realtimekit_bucket_config")) is None
+            else RealtimekitBucketConfig.from_dict(_v8)
+        )
+        obj.rtmp_out_config = (
+            None if (_v9 := d.get("rtmp_out_config")) is None else RtmpOutConfig.from_dict(_v9)
+        )
+        obj.storage_config = (
+            None
+            if (_v10 := d.get("storage_config")) is None
+            else (None if _v10 is None else StorageConfig.from_dict(_v10))
+        )
+        obj.url = d.get("url")
         obj._raw = d
         return obj
 
@@ -7456,13 +7769,13 @@ class StartTrackRecordingRequest:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> StartTrackRecordingRequest:
-        obj = cls(
-            meeting_id=d["meeting_id"],
-            layers=None
-            if (_v2 := d.get("layers")) is None
-            else StartTrackRecordingRequestLayers.from_dict(_v2),
-            user_ids=d.get("user_ids"),
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.meeting_id = d["meeting_id"]
+        obj.layers = (
+            None if (_v2 := d.get("layers")) is None else StartTrackRecordingRequestLayers.from_dict(_v2)
         )
+        obj.user_ids = d.get("user_ids")
         obj._raw = d
         return obj
 
@@ -7498,7 +7811,8 @@ class StartTrackRecordingRequestLayers:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> StartTrackRecordingRequestLayers:
-        obj = cls()
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
         obj._raw = d
         return obj
 
@@ -7537,9 +7851,9 @@ class StopLivestreamResult:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> StopLivestreamResult:
-        obj = cls(
-            message=d.get("message"),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.message = d.get("message")
         obj._raw = d
         return obj
 
@@ -7618,20 +7932,24 @@ class StorageConfig:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> StorageConfig:
-        obj = cls(
-            type_=StorageType(d["type"]),
-            access_key=d.get("access_key"),
-            secret=d.get("secret"),
-            bucket=d.get("bucket"),
-            region=d.get("region"),
-            path=d.get("path"),
-            auth_method=None if (_v7 := d.get("auth_method")) is None else StorageConfigAuthMethod(_v7),
-            host=d.get("host"),
-            port=d.get("port"),
-            username=d.get("username"),
-            password=d.get("password"),
-            private_key=d.get("private_key"),
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.type_ = StorageType(d["type"])
+        obj.access_key = d.get("access_key")
+        obj.secret = d.get("secret")
+        obj.bucket = d.get("bucket")
+        obj.region = d.get("region")
+        obj.path = d.get("path")
+        obj.auth_method = (
+            None
+            if (_v7 := d.get("auth_method")) is None
+            else (_StorageConfigAuthMethod_get(_v7) or StorageConfigAuthMethod(_v7))
         )
+        obj.host = d.get("host")
+        obj.port = d.get("port")
+        obj.username = d.get("username")
+        obj.password = d.get("password")
+        obj.private_key = d.get("private_key")
         obj._raw = d
         return obj
 
@@ -7699,13 +8017,19 @@ class SummarizationConfig:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> SummarizationConfig:
-        obj = cls(
-            summary_type=None
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.summary_type = (
+            None
             if (_v1 := d.get("summary_type")) is None
-            else SummarizationConfigSummaryType(_v1),
-            text_format=None if (_v2 := d.get("text_format")) is None else SummarizationConfigTextFormat(_v2),
-            word_limit=d.get("word_limit"),
+            else (_SummarizationConfigSummaryType_get(_v1) or SummarizationConfigSummaryType(_v1))
         )
+        obj.text_format = (
+            None
+            if (_v2 := d.get("text_format")) is None
+            else (_SummarizationConfigTextFormat_get(_v2) or SummarizationConfigTextFormat(_v2))
+        )
+        obj.word_limit = d.get("word_limit")
         obj._raw = d
         return obj
 
@@ -7757,9 +8081,15 @@ class TrackLayerOutput:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> TrackLayerOutput:
-        obj = cls(
-            type_=None if (_v1 := d.get("type")) is None else TrackLayerOutputType(_v1),
-            storage_config=None if (_v2 := d.get("storage_config")) is None else StorageConfig.from_dict(_v2),
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.type_ = (
+            None
+            if (_v1 := d.get("type")) is None
+            else (_TrackLayerOutputType_get(_v1) or TrackLayerOutputType(_v1))
+        )
+        obj.storage_config = (
+            None if (_v2 := d.get("storage_config")) is None else StorageConfig.from_dict(_v2)
         )
         obj._raw = d
         return obj
@@ -7810,12 +8140,16 @@ class TrackRecordingLayer:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> TrackRecordingLayer:
-        obj = cls(
-            file_name_prefix=d.get("file_name_prefix"),
-            media_kind=None if (_v2 := d.get("media_kind")) is None else TrackRecordingLayerMediaKind(_v2),
-            outputs=None
-            if (_v3 := d.get("outputs")) is None
-            else [TrackLayerOutput.from_dict(_i0) for _i0 in _v3],
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.file_name_prefix = d.get("file_name_prefix")
+        obj.media_kind = (
+            None
+            if (_v2 := d.get("media_kind")) is None
+            else (_TrackRecordingLayerMediaKind_get(_v2) or TrackRecordingLayerMediaKind(_v2))
+        )
+        obj.outputs = (
+            None if (_v3 := d.get("outputs")) is None else [TrackLayerOutput.from_dict(_i0) for _i0 in _v3]
         )
         obj._raw = d
         return obj
@@ -7865,9 +8199,9 @@ class TrackRecordingResult:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> TrackRecordingResult:
-        obj = cls(
-            recording=None if (_v1 := d.get("recording")) is None else Recording.from_dict(_v1),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.recording = None if (_v1 := d.get("recording")) is None else Recording.from_dict(_v1)
         obj._raw = d
         return obj
 
@@ -7914,11 +8248,15 @@ class TranscriptionConfig:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> TranscriptionConfig:
-        obj = cls(
-            keywords=d.get("keywords"),
-            language=None if (_v2 := d.get("language")) is None else TranscriptionConfigLanguage(_v2),
-            profanity_filter=d.get("profanity_filter"),
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.keywords = d.get("keywords")
+        obj.language = (
+            None
+            if (_v2 := d.get("language")) is None
+            else (_TranscriptionConfigLanguage_get(_v2) or TranscriptionConfigLanguage(_v2))
         )
+        obj.profanity_filter = d.get("profanity_filter")
         obj._raw = d
         return obj
 
@@ -7991,19 +8329,21 @@ class UpdateMeetingRequest:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> UpdateMeetingRequest:
-        obj = cls(
-            title=d.get("title"),
-            status=None if (_v2 := d.get("status")) is None else MeetingStatus(_v2),
-            record_on_start=d.get("record_on_start"),
-            live_stream_on_start=d.get("live_stream_on_start"),
-            persist_chat=d.get("persist_chat"),
-            summarize_on_end=d.get("summarize_on_end"),
-            transcribe_on_end=d.get("transcribe_on_end"),
-            session_keep_alive_time_in_secs=d.get("session_keep_alive_time_in_secs"),
-            ai_config=None if (_v9 := d.get("ai_config")) is None else AIConfig.from_dict(_v9),
-            recording_config=None
-            if (_v10 := d.get("recording_config")) is None
-            else RecordingConfig.from_dict(_v10),
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.title = d.get("title")
+        obj.status = (
+            None if (_v2 := d.get("status")) is None else (_MeetingStatus_get(_v2) or MeetingStatus(_v2))
+        )
+        obj.record_on_start = d.get("record_on_start")
+        obj.live_stream_on_start = d.get("live_stream_on_start")
+        obj.persist_chat = d.get("persist_chat")
+        obj.summarize_on_end = d.get("summarize_on_end")
+        obj.transcribe_on_end = d.get("transcribe_on_end")
+        obj.session_keep_alive_time_in_secs = d.get("session_keep_alive_time_in_secs")
+        obj.ai_config = None if (_v9 := d.get("ai_config")) is None else AIConfig.from_dict(_v9)
+        obj.recording_config = (
+            None if (_v10 := d.get("recording_config")) is None else RecordingConfig.from_dict(_v10)
         )
         obj._raw = d
         return obj
@@ -8069,11 +8409,11 @@ class UpdateParticipantRequest:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> UpdateParticipantRequest:
-        obj = cls(
-            name=d.get("name"),
-            picture=d.get("picture"),
-            preset_name=d.get("preset_name"),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.name = d.get("name")
+        obj.picture = d.get("picture")
+        obj.preset_name = d.get("preset_name")
         obj._raw = d
         return obj
 
@@ -8127,12 +8467,12 @@ class UpdatePresetRequest:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> UpdatePresetRequest:
-        obj = cls(
-            name=d.get("name"),
-            config=None if (_v2 := d.get("config")) is None else PresetConfig.from_dict(_v2),
-            permissions=None if (_v3 := d.get("permissions")) is None else PresetPermissions.from_dict(_v3),
-            ui=None if (_v4 := d.get("ui")) is None else PresetUI.from_dict(_v4),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.name = d.get("name")
+        obj.config = None if (_v2 := d.get("config")) is None else PresetConfig.from_dict(_v2)
+        obj.permissions = None if (_v3 := d.get("permissions")) is None else PresetPermissions.from_dict(_v3)
+        obj.ui = None if (_v4 := d.get("ui")) is None else PresetUI.from_dict(_v4)
         obj._raw = d
         return obj
 
@@ -8188,12 +8528,16 @@ class UpdateWebhookRequest:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> UpdateWebhookRequest:
-        obj = cls(
-            name=d.get("name"),
-            url=d.get("url"),
-            events=None if (_v3 := d.get("events")) is None else [WebhookEvent(_i0) for _i0 in _v3],
-            enabled=d.get("enabled"),
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.name = d.get("name")
+        obj.url = d.get("url")
+        obj.events = (
+            None
+            if (_v3 := d.get("events")) is None
+            else [(_WebhookEvent_get(_i0) or WebhookEvent(_i0)) for _i0 in _v3]
         )
+        obj.enabled = d.get("enabled")
         obj._raw = d
         return obj
 
@@ -8262,16 +8606,16 @@ class UpdatedParticipant:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> UpdatedParticipant:
-        obj = cls(
-            id=d.get("id"),
-            custom_participant_id=d.get("custom_participant_id"),
-            preset_name=d.get("preset_name"),
-            name=d.get("name"),
-            picture=d.get("picture"),
-            created_at=None if (_v6 := d.get("created_at")) is None else parse_datetime(_v6),
-            updated_at=None if (_v7 := d.get("updated_at")) is None else parse_datetime(_v7),
-            token=d.get("token"),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.id = d.get("id")
+        obj.custom_participant_id = d.get("custom_participant_id")
+        obj.preset_name = d.get("preset_name")
+        obj.name = d.get("name")
+        obj.picture = d.get("picture")
+        obj.created_at = None if (_v6 := d.get("created_at")) is None else parse_datetime(_v6)
+        obj.updated_at = None if (_v7 := d.get("updated_at")) is None else parse_datetime(_v7)
+        obj.token = d.get("token")
         obj._raw = d
         return obj
 
@@ -8338,13 +8682,15 @@ class VideoConfig:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> VideoConfig:
-        obj = cls(
-            codec=None if (_v1 := d.get("codec")) is None else VideoConfigCodec(_v1),
-            export_file=d.get("export_file"),
-            height=d.get("height"),
-            width=d.get("width"),
-            watermark=None if (_v5 := d.get("watermark")) is None else WatermarkConfig.from_dict(_v5),
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.codec = (
+            None if (_v1 := d.get("codec")) is None else (_VideoConfigCodec_get(_v1) or VideoConfigCodec(_v1))
         )
+        obj.export_file = d.get("export_file")
+        obj.height = d.get("height")
+        obj.width = d.get("width")
+        obj.watermark = None if (_v5 := d.get("watermark")) is None else WatermarkConfig.from_dict(_v5)
         obj._raw = d
         return obj
 
@@ -8399,11 +8745,15 @@ class WatermarkConfig:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> WatermarkConfig:
-        obj = cls(
-            position=None if (_v1 := d.get("position")) is None else WatermarkConfigPosition(_v1),
-            size=None if (_v2 := d.get("size")) is None else WatermarkSize.from_dict(_v2),
-            url=d.get("url"),
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.position = (
+            None
+            if (_v1 := d.get("position")) is None
+            else (_WatermarkConfigPosition_get(_v1) or WatermarkConfigPosition(_v1))
         )
+        obj.size = None if (_v2 := d.get("size")) is None else WatermarkSize.from_dict(_v2)
+        obj.url = d.get("url")
         obj._raw = d
         return obj
 
@@ -8451,10 +8801,10 @@ class WatermarkSize:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> WatermarkSize:
-        obj = cls(
-            height=d.get("height"),
-            width=d.get("width"),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.height = d.get("height")
+        obj.width = d.get("width")
         obj._raw = d
         return obj
 
@@ -8515,15 +8865,15 @@ class Webhook:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Webhook:
-        obj = cls(
-            id=d["id"],
-            name=d["name"],
-            url=d["url"],
-            events=[WebhookEvent(_i0) for _i0 in d["events"]],
-            enabled=d["enabled"],
-            created_at=parse_datetime(d["created_at"]),
-            updated_at=parse_datetime(d["updated_at"]),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.id = d["id"]
+        obj.name = d["name"]
+        obj.url = d["url"]
+        obj.events = [(_WebhookEvent_get(_i0) or WebhookEvent(_i0)) for _i0 in d["events"]]
+        obj.enabled = d["enabled"]
+        obj.created_at = parse_datetime(d["created_at"])
+        obj.updated_at = parse_datetime(d["updated_at"])
         obj._raw = d
         return obj
 

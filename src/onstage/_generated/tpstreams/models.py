@@ -5,21 +5,15 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
-from typing import Any, ClassVar
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar, cast
 
 from attrs import define
 from attrs import field as _field
 
-from ..._gen_support import (
-    EMPTY,
-    FileInput,
-    OpenStrEnum,
-    jsonable,
-    parse_date,
-    parse_datetime,
-    redacted_repr,
-)
+_new = object.__new__
+
+from ..._gen_support import EMPTY, FileInput, OpenStrEnum, jsonable, parse_date, parse_datetime, redacted_repr
 
 __all__ = [
     "AccessToken",
@@ -105,12 +99,20 @@ class AccessTokenStatus(OpenStrEnum):
     USED = "Used"
 
 
+_AccessTokenStatus_get = cast(
+    "Callable[[Any], AccessTokenStatus | None]", AccessTokenStatus._value2member_map_.get
+)
+
+
 class AssetType(OpenStrEnum):
     """Open enum: unknown values are kept (``is_known`` is False)."""
 
     FOLDER = "folder"
     LIVESTREAM = "livestream"
     VIDEO = "video"
+
+
+_AssetType_get = cast("Callable[[Any], AssetType | None]", AssetType._value2member_map_.get)
 
 
 class ContentProtectionType(OpenStrEnum):
@@ -123,6 +125,11 @@ class ContentProtectionType(OpenStrEnum):
     DRM = "drm"
 
 
+_ContentProtectionType_get = cast(
+    "Callable[[Any], ContentProtectionType | None]", ContentProtectionType._value2member_map_.get
+)
+
+
 class DeleteResolutionsResponseResolutionsItemStatus(OpenStrEnum):
     """Open enum: unknown values are kept (``is_known`` is False)."""
 
@@ -130,11 +137,22 @@ class DeleteResolutionsResponseResolutionsItemStatus(OpenStrEnum):
     QUEUED = "queued"
 
 
+_DeleteResolutionsResponseResolutionsItemStatus_get = cast(
+    "Callable[[Any], DeleteResolutionsResponseResolutionsItemStatus | None]",
+    DeleteResolutionsResponseResolutionsItemStatus._value2member_map_.get,
+)
+
+
 class LiveStreamLatency(OpenStrEnum):
     """Open enum: unknown values are kept (``is_known`` is False)."""
 
     LOW_LATENCY = "Low Latency"
     NORMAL_LATENCY = "Normal Latency"
+
+
+_LiveStreamLatency_get = cast(
+    "Callable[[Any], LiveStreamLatency | None]", LiveStreamLatency._value2member_map_.get
+)
 
 
 class LiveStreamStatus(OpenStrEnum):
@@ -154,6 +172,11 @@ class LiveStreamStatus(OpenStrEnum):
     STREAMING = "Streaming"
 
 
+_LiveStreamStatus_get = cast(
+    "Callable[[Any], LiveStreamStatus | None]", LiveStreamStatus._value2member_map_.get
+)
+
+
 class Resolution(OpenStrEnum):
     """A rendition to produce. The transcoding service documents no `540p`.
 
@@ -167,6 +190,9 @@ class Resolution(OpenStrEnum):
     VALUE_5 = "1080p"
 
 
+_Resolution_get = cast("Callable[[Any], Resolution | None]", Resolution._value2member_map_.get)
+
+
 class SubtitleType(OpenStrEnum):
     """Open enum: unknown values are kept (``is_known`` is False)."""
 
@@ -174,11 +200,20 @@ class SubtitleType(OpenStrEnum):
     UPLOADED = "Uploaded"
 
 
+_SubtitleType_get = cast("Callable[[Any], SubtitleType | None]", SubtitleType._value2member_map_.get)
+
+
 class TpListTranscodingJobsOrdering(OpenStrEnum):
     """Open enum: unknown values are kept (``is_known`` is False)."""
 
     CREATED = "created"
     VALUE_1 = "-created"
+
+
+_TpListTranscodingJobsOrdering_get = cast(
+    "Callable[[Any], TpListTranscodingJobsOrdering | None]",
+    TpListTranscodingJobsOrdering._value2member_map_.get,
+)
 
 
 class TpListTranscodingJobsStatusItem(OpenStrEnum):
@@ -190,6 +225,12 @@ class TpListTranscodingJobsStatusItem(OpenStrEnum):
     TRANSCODING = "transcoding"
 
 
+_TpListTranscodingJobsStatusItem_get = cast(
+    "Callable[[Any], TpListTranscodingJobsStatusItem | None]",
+    TpListTranscodingJobsStatusItem._value2member_map_.get,
+)
+
+
 class TpListUsageOrdering(OpenStrEnum):
     """Open enum: unknown values are kept (``is_known`` is False)."""
 
@@ -197,11 +238,21 @@ class TpListUsageOrdering(OpenStrEnum):
     VALUE_1 = "-date"
 
 
+_TpListUsageOrdering_get = cast(
+    "Callable[[Any], TpListUsageOrdering | None]", TpListUsageOrdering._value2member_map_.get
+)
+
+
 class TpListUsageTimeFrame(OpenStrEnum):
     """Open enum: unknown values are kept (``is_known`` is False)."""
 
     DAILY = "daily"
     MONTHLY = "monthly"
+
+
+_TpListUsageTimeFrame_get = cast(
+    "Callable[[Any], TpListUsageTimeFrame | None]", TpListUsageTimeFrame._value2member_map_.get
+)
 
 
 @define(slots=True, eq=True)
@@ -238,17 +289,21 @@ class AccessToken:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> AccessToken:
-        obj = cls(
-            code=d["code"],
-            playback_url=d.get("playback_url"),
-            expires_after_first_usage=d.get("expires_after_first_usage"),
-            status=None if (_v4 := d.get("status")) is None else AccessTokenStatus(_v4),
-            valid_until=None
-            if (_v5 := d.get("valid_until")) is None
-            else (None if _v5 is None else parse_datetime(_v5)),
-            annotations=None
-            if (_v6 := d.get("annotations")) is None
-            else [Annotation.from_dict(_i0) for _i0 in _v6],
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.code = d["code"]
+        obj.playback_url = d.get("playback_url")
+        obj.expires_after_first_usage = d.get("expires_after_first_usage")
+        obj.status = (
+            None
+            if (_v4 := d.get("status")) is None
+            else (_AccessTokenStatus_get(_v4) or AccessTokenStatus(_v4))
+        )
+        obj.valid_until = (
+            None if (_v5 := d.get("valid_until")) is None else (None if _v5 is None else parse_datetime(_v5))
+        )
+        obj.annotations = (
+            None if (_v6 := d.get("annotations")) is None else [Annotation.from_dict(_i0) for _i0 in _v6]
         )
         obj._raw = d
         return obj
@@ -323,17 +378,17 @@ class Annotation:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Annotation:
-        obj = cls(
-            type_=d.get("type"),
-            text=d.get("text"),
-            color=d.get("color"),
-            opacity=d.get("opacity"),
-            size=d.get("size"),
-            interval=d.get("interval"),
-            skip=d.get("skip"),
-            x=d.get("x"),
-            y=d.get("y"),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.type_ = d.get("type")
+        obj.text = d.get("text")
+        obj.color = d.get("color")
+        obj.opacity = d.get("opacity")
+        obj.size = d.get("size")
+        obj.interval = d.get("interval")
+        obj.skip = d.get("skip")
+        obj.x = d.get("x")
+        obj.y = d.get("y")
         obj._raw = d
         return obj
 
@@ -428,27 +483,29 @@ class Asset:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Asset:
-        obj = cls(
-            id=d["id"],
-            title=d["title"],
-            type_=AssetType(d["type"]),
-            bytes_=d.get("bytes"),
-            video=None
-            if (_v5 := d.get("video")) is None
-            else (None if _v5 is None else Video.from_dict(_v5)),
-            live_stream=None
-            if (_v6 := d.get("live_stream")) is None
-            else (None if _v6 is None else LiveStream.from_dict(_v6)),
-            parent=None
-            if (_v7 := d.get("parent")) is None
-            else (None if _v7 is None else ParentRef.from_dict(_v7)),
-            parent_id=d.get("parent_id"),
-            views_count=d.get("views_count"),
-            average_watched_time=d.get("average_watched_time"),
-            total_watch_time=d.get("total_watch_time"),
-            unique_viewers_count=d.get("unique_viewers_count"),
-            download_url=d.get("download_url"),
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.id = d["id"]
+        obj.title = d["title"]
+        obj.type_ = AssetType(d["type"])
+        obj.bytes_ = d.get("bytes")
+        obj.video = (
+            None if (_v5 := d.get("video")) is None else (None if _v5 is None else Video.from_dict(_v5))
         )
+        obj.live_stream = (
+            None
+            if (_v6 := d.get("live_stream")) is None
+            else (None if _v6 is None else LiveStream.from_dict(_v6))
+        )
+        obj.parent = (
+            None if (_v7 := d.get("parent")) is None else (None if _v7 is None else ParentRef.from_dict(_v7))
+        )
+        obj.parent_id = d.get("parent_id")
+        obj.views_count = d.get("views_count")
+        obj.average_watched_time = d.get("average_watched_time")
+        obj.total_watch_time = d.get("total_watch_time")
+        obj.unique_viewers_count = d.get("unique_viewers_count")
+        obj.download_url = d.get("download_url")
         obj._raw = d
         return obj
 
@@ -510,9 +567,9 @@ class CancelTranscodingJobResponse:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> CancelTranscodingJobResponse:
-        obj = cls(
-            message=d.get("message"),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.message = d.get("message")
         obj._raw = d
         return obj
 
@@ -559,11 +616,11 @@ class Chapter:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Chapter:
-        obj = cls(
-            id=d["id"],
-            title=d.get("title"),
-            start_time=d.get("start_time"),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.id = d["id"]
+        obj.title = d.get("title")
+        obj.start_time = d.get("start_time")
         obj._raw = d
         return obj
 
@@ -610,10 +667,10 @@ class ChapterInput:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> ChapterInput:
-        obj = cls(
-            title=d["title"],
-            start_time=d["start_time"],
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.title = d["title"]
+        obj.start_time = d["start_time"]
         obj._raw = d
         return obj
 
@@ -660,12 +717,12 @@ class CreateAccessTokenRequest:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> CreateAccessTokenRequest:
-        obj = cls(
-            time_to_live=d.get("time_to_live"),
-            expires_after_first_usage=d.get("expires_after_first_usage"),
-            annotations=None
-            if (_v3 := d.get("annotations")) is None
-            else [Annotation.from_dict(_i0) for _i0 in _v3],
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.time_to_live = d.get("time_to_live")
+        obj.expires_after_first_usage = d.get("expires_after_first_usage")
+        obj.annotations = (
+            None if (_v3 := d.get("annotations")) is None else [Annotation.from_dict(_i0) for _i0 in _v3]
         )
         obj._raw = d
         return obj
@@ -711,9 +768,9 @@ class CreateChaptersRequest:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> CreateChaptersRequest:
-        obj = cls(
-            chapters=[ChapterInput.from_dict(_i0) for _i0 in d["chapters"]],
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.chapters = [ChapterInput.from_dict(_i0) for _i0 in d["chapters"]]
         obj._raw = d
         return obj
 
@@ -756,10 +813,10 @@ class CreateFolderRequest:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> CreateFolderRequest:
-        obj = cls(
-            title=d["title"],
-            parent=d.get("parent"),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.title = d["title"]
+        obj.parent = d.get("parent")
         obj._raw = d
         return obj
 
@@ -812,11 +869,15 @@ class CreateLiveStreamRequest:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> CreateLiveStreamRequest:
-        obj = cls(
-            title=d["title"],
-            start=d.get("start"),
-            enable_drm_for_recording=d.get("enable_drm_for_recording"),
-            latency=None if (_v4 := d.get("latency")) is None else LiveStreamLatency(_v4),
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.title = d["title"]
+        obj.start = d.get("start")
+        obj.enable_drm_for_recording = d.get("enable_drm_for_recording")
+        obj.latency = (
+            None
+            if (_v4 := d.get("latency")) is None
+            else (_LiveStreamLatency_get(_v4) or LiveStreamLatency(_v4))
         )
         obj._raw = d
         return obj
@@ -877,14 +938,16 @@ class CreateTranscodingJobRequest:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> CreateTranscodingJobRequest:
-        obj = cls(
-            input_url=d["input_url"],
-            output_path=d["output_path"],
-            resolutions=[Resolution(_i0) for _i0 in d["resolutions"]],
-            enable_drm=d.get("enable_drm"),
-            client_metadata=None
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.input_url = d["input_url"]
+        obj.output_path = d["output_path"]
+        obj.resolutions = [(_Resolution_get(_i0) or Resolution(_i0)) for _i0 in d["resolutions"]]
+        obj.enable_drm = d.get("enable_drm")
+        obj.client_metadata = (
+            None
             if (_v5 := d.get("client_metadata")) is None
-            else CreateTranscodingJobRequestClientMetadata.from_dict(_v5),
+            else CreateTranscodingJobRequestClientMetadata.from_dict(_v5)
         )
         obj._raw = d
         return obj
@@ -923,7 +986,8 @@ class CreateTranscodingJobRequestClientMetadata:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> CreateTranscodingJobRequestClientMetadata:
-        obj = cls()
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
         obj._raw = d
         return obj
 
@@ -974,15 +1038,17 @@ class CreateUploadSessionRequest:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> CreateUploadSessionRequest:
-        obj = cls(
-            title=d["title"],
-            resolutions=[Resolution(_i0) for _i0 in d["resolutions"]],
-            content_protection_type=None
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.title = d["title"]
+        obj.resolutions = [(_Resolution_get(_i0) or Resolution(_i0)) for _i0 in d["resolutions"]]
+        obj.content_protection_type = (
+            None
             if (_v3 := d.get("content_protection_type")) is None
-            else ContentProtectionType(_v3),
-            folder=d.get("folder"),
-            generate_subtitle=d.get("generate_subtitle"),
+            else (_ContentProtectionType_get(_v3) or ContentProtectionType(_v3))
         )
+        obj.folder = d.get("folder")
+        obj.generate_subtitle = d.get("generate_subtitle")
         obj._raw = d
         return obj
 
@@ -1044,16 +1110,18 @@ class CreateVideoRequest:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> CreateVideoRequest:
-        obj = cls(
-            inputs=[VideoInput.from_dict(_i0) for _i0 in d["inputs"]],
-            resolutions=[Resolution(_i0) for _i0 in d["resolutions"]],
-            title=d.get("title"),
-            content_protection_type=None
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.inputs = [VideoInput.from_dict(_i0) for _i0 in d["inputs"]]
+        obj.resolutions = [(_Resolution_get(_i0) or Resolution(_i0)) for _i0 in d["resolutions"]]
+        obj.title = d.get("title")
+        obj.content_protection_type = (
+            None
             if (_v4 := d.get("content_protection_type")) is None
-            else ContentProtectionType(_v4),
-            folder=d.get("folder"),
-            generate_subtitle=d.get("generate_subtitle"),
+            else (_ContentProtectionType_get(_v4) or ContentProtectionType(_v4))
         )
+        obj.folder = d.get("folder")
+        obj.generate_subtitle = d.get("generate_subtitle")
         obj._raw = d
         return obj
 
@@ -1102,9 +1170,9 @@ class DeleteResolutionsRequest:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> DeleteResolutionsRequest:
-        obj = cls(
-            resolutions=d["resolutions"],
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.resolutions = d["resolutions"]
         obj._raw = d
         return obj
 
@@ -1147,11 +1215,13 @@ class DeleteResolutionsResponse:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> DeleteResolutionsResponse:
-        obj = cls(
-            uuid=d.get("uuid"),
-            resolutions=None
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.uuid = d.get("uuid")
+        obj.resolutions = (
+            None
             if (_v2 := d.get("resolutions")) is None
-            else [DeleteResolutionsResponseResolutionsItem.from_dict(_i0) for _i0 in _v2],
+            else [DeleteResolutionsResponseResolutionsItem.from_dict(_i0) for _i0 in _v2]
         )
         obj._raw = d
         return obj
@@ -1201,13 +1271,18 @@ class DeleteResolutionsResponseResolutionsItem:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> DeleteResolutionsResponseResolutionsItem:
-        obj = cls(
-            resolution=d.get("resolution"),
-            status=None
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.resolution = d.get("resolution")
+        obj.status = (
+            None
             if (_v2 := d.get("status")) is None
-            else DeleteResolutionsResponseResolutionsItemStatus(_v2),
-            detail=d.get("detail"),
+            else (
+                _DeleteResolutionsResponseResolutionsItemStatus_get(_v2)
+                or DeleteResolutionsResponseResolutionsItemStatus(_v2)
+            )
         )
+        obj.detail = d.get("detail")
         obj._raw = d
         return obj
 
@@ -1252,9 +1327,9 @@ class DetailResponse:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> DetailResponse:
-        obj = cls(
-            detail=d.get("detail"),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.detail = d.get("detail")
         obj._raw = d
         return obj
 
@@ -1314,15 +1389,15 @@ class ErrorBody:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> ErrorBody:
-        obj = cls(
-            detail=d.get("detail"),
-            item_index=d.get("item_index"),
-            duplicate_key=d.get("duplicate_key"),
-            first_occurrence_index=d.get("first_occurrence_index"),
-            current_occurrence_index=d.get("current_occurrence_index"),
-            message=d.get("message"),
-            error_type=d.get("error_type"),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.detail = d.get("detail")
+        obj.item_index = d.get("item_index")
+        obj.duplicate_key = d.get("duplicate_key")
+        obj.first_occurrence_index = d.get("first_occurrence_index")
+        obj.current_occurrence_index = d.get("current_occurrence_index")
+        obj.message = d.get("message")
+        obj.error_type = d.get("error_type")
         obj._raw = d
         return obj
 
@@ -1378,10 +1453,10 @@ class Folder:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Folder:
-        obj = cls(
-            uuid=d["uuid"],
-            title=d.get("title"),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.uuid = d["uuid"]
+        obj.title = d.get("title")
         obj._raw = d
         return obj
 
@@ -1462,22 +1537,32 @@ class LiveStream:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> LiveStream:
-        obj = cls(
-            rtmp_url=d.get("rtmp_url"),
-            stream_key=d.get("stream_key"),
-            status=None if (_v3 := d.get("status")) is None else LiveStreamStatus(_v3),
-            hls_url=d.get("hls_url"),
-            start=d.get("start"),
-            transcode_recorded_video=d.get("transcode_recorded_video"),
-            enable_drm_for_recording=d.get("enable_drm_for_recording"),
-            enable_drm=d.get("enable_drm"),
-            chat_embed_url=d.get("chat_embed_url"),
-            resolutions=d.get("resolutions"),
-            enable_llhls=d.get("enable_llhls"),
-            latency=None if (_v12 := d.get("latency")) is None else LiveStreamLatency(_v12),
-            activities=None
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.rtmp_url = d.get("rtmp_url")
+        obj.stream_key = d.get("stream_key")
+        obj.status = (
+            None
+            if (_v3 := d.get("status")) is None
+            else (_LiveStreamStatus_get(_v3) or LiveStreamStatus(_v3))
+        )
+        obj.hls_url = d.get("hls_url")
+        obj.start = d.get("start")
+        obj.transcode_recorded_video = d.get("transcode_recorded_video")
+        obj.enable_drm_for_recording = d.get("enable_drm_for_recording")
+        obj.enable_drm = d.get("enable_drm")
+        obj.chat_embed_url = d.get("chat_embed_url")
+        obj.resolutions = d.get("resolutions")
+        obj.enable_llhls = d.get("enable_llhls")
+        obj.latency = (
+            None
+            if (_v12 := d.get("latency")) is None
+            else (_LiveStreamLatency_get(_v12) or LiveStreamLatency(_v12))
+        )
+        obj.activities = (
+            None
             if (_v13 := d.get("activities")) is None
-            else [LiveStreamActivity.from_dict(_i0) for _i0 in _v13],
+            else [LiveStreamActivity.from_dict(_i0) for _i0 in _v13]
         )
         obj._raw = d
         return obj
@@ -1546,10 +1631,10 @@ class LiveStreamActivity:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> LiveStreamActivity:
-        obj = cls(
-            status=d.get("status"),
-            timestamp=d.get("timestamp"),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.status = d.get("status")
+        obj.timestamp = d.get("timestamp")
         obj._raw = d
         return obj
 
@@ -1598,11 +1683,11 @@ class LoginRequest:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> LoginRequest:
-        obj = cls(
-            username=d["username"],
-            password=d["password"],
-            organization_id=d["organization_id"],
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.username = d["username"]
+        obj.password = d["password"]
+        obj.organization_id = d["organization_id"]
         obj._raw = d
         return obj
 
@@ -1649,10 +1734,10 @@ class LoginResponse:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> LoginResponse:
-        obj = cls(
-            token=d.get("token"),
-            expiry=d.get("expiry"),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.token = d.get("token")
+        obj.expiry = d.get("expiry")
         obj._raw = d
         return obj
 
@@ -1695,9 +1780,9 @@ class MoveAssetRequest:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> MoveAssetRequest:
-        obj = cls(
-            parent=d.get("parent"),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.parent = d.get("parent")
         obj._raw = d
         return obj
 
@@ -1747,12 +1832,12 @@ class Organization:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Organization:
-        obj = cls(
-            uuid=d["uuid"],
-            name=d.get("name"),
-            drm_aes_signing_iv=d.get("drm_aes_signing_iv"),
-            drm_aes_signing_key=d.get("drm_aes_signing_key"),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.uuid = d["uuid"]
+        obj.name = d.get("name")
+        obj.drm_aes_signing_iv = d.get("drm_aes_signing_iv")
+        obj.drm_aes_signing_key = d.get("drm_aes_signing_key")
         obj._raw = d
         return obj
 
@@ -1801,10 +1886,10 @@ class OutputUrls:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> OutputUrls:
-        obj = cls(
-            hls_url=d.get("hls_url"),
-            dash_url=d.get("dash_url"),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.hls_url = d.get("hls_url")
+        obj.dash_url = d.get("dash_url")
         obj._raw = d
         return obj
 
@@ -1856,12 +1941,12 @@ class PaginatedAssetList:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> PaginatedAssetList:
-        obj = cls(
-            results=[Asset.from_dict(_i0) for _i0 in d["results"]],
-            count=d.get("count"),
-            next_=d.get("next"),
-            previous=d.get("previous"),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.results = [Asset.from_dict(_i0) for _i0 in d["results"]]
+        obj.count = d.get("count")
+        obj.next_ = d.get("next")
+        obj.previous = d.get("previous")
         obj._raw = d
         return obj
 
@@ -1916,12 +2001,12 @@ class PaginatedChapterList:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> PaginatedChapterList:
-        obj = cls(
-            results=[Chapter.from_dict(_i0) for _i0 in d["results"]],
-            count=d.get("count"),
-            next_=d.get("next"),
-            previous=d.get("previous"),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.results = [Chapter.from_dict(_i0) for _i0 in d["results"]]
+        obj.count = d.get("count")
+        obj.next_ = d.get("next")
+        obj.previous = d.get("previous")
         obj._raw = d
         return obj
 
@@ -1976,12 +2061,12 @@ class PaginatedFolderList:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> PaginatedFolderList:
-        obj = cls(
-            results=[Folder.from_dict(_i0) for _i0 in d["results"]],
-            count=d.get("count"),
-            next_=d.get("next"),
-            previous=d.get("previous"),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.results = [Folder.from_dict(_i0) for _i0 in d["results"]]
+        obj.count = d.get("count")
+        obj.next_ = d.get("next")
+        obj.previous = d.get("previous")
         obj._raw = d
         return obj
 
@@ -2036,12 +2121,12 @@ class PaginatedOrganizationList:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> PaginatedOrganizationList:
-        obj = cls(
-            results=[Organization.from_dict(_i0) for _i0 in d["results"]],
-            count=d.get("count"),
-            next_=d.get("next"),
-            previous=d.get("previous"),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.results = [Organization.from_dict(_i0) for _i0 in d["results"]]
+        obj.count = d.get("count")
+        obj.next_ = d.get("next")
+        obj.previous = d.get("previous")
         obj._raw = d
         return obj
 
@@ -2096,12 +2181,12 @@ class PaginatedTranscodingJobList:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> PaginatedTranscodingJobList:
-        obj = cls(
-            results=[TranscodingJob.from_dict(_i0) for _i0 in d["results"]],
-            count=d.get("count"),
-            next_=d.get("next"),
-            previous=d.get("previous"),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.results = [TranscodingJob.from_dict(_i0) for _i0 in d["results"]]
+        obj.count = d.get("count")
+        obj.next_ = d.get("next")
+        obj.previous = d.get("previous")
         obj._raw = d
         return obj
 
@@ -2156,12 +2241,12 @@ class PaginatedUsageRowList:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> PaginatedUsageRowList:
-        obj = cls(
-            results=[UsageRow.from_dict(_i0) for _i0 in d["results"]],
-            count=d.get("count"),
-            next_=d.get("next"),
-            previous=d.get("previous"),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.results = [UsageRow.from_dict(_i0) for _i0 in d["results"]]
+        obj.count = d.get("count")
+        obj.next_ = d.get("next")
+        obj.previous = d.get("previous")
         obj._raw = d
         return obj
 
@@ -2216,12 +2301,12 @@ class PaginatedWebhookList:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> PaginatedWebhookList:
-        obj = cls(
-            results=[Webhook.from_dict(_i0) for _i0 in d["results"]],
-            count=d.get("count"),
-            next_=d.get("next"),
-            previous=d.get("previous"),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.results = [Webhook.from_dict(_i0) for _i0 in d["results"]]
+        obj.count = d.get("count")
+        obj.next_ = d.get("next")
+        obj.previous = d.get("previous")
         obj._raw = d
         return obj
 
@@ -2270,10 +2355,10 @@ class ParentRef:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> ParentRef:
-        obj = cls(
-            title=d.get("title"),
-            uuid=d.get("uuid"),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.title = d.get("title")
+        obj.uuid = d.get("uuid")
         obj._raw = d
         return obj
 
@@ -2319,10 +2404,10 @@ class RevertTrimResponse:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> RevertTrimResponse:
-        obj = cls(
-            message=d.get("message"),
-            task_id=d.get("task_id"),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.message = d.get("message")
+        obj.task_id = d.get("task_id")
         obj._raw = d
         return obj
 
@@ -2369,10 +2454,10 @@ class StopLiveStreamRequest:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> StopLiveStreamRequest:
-        obj = cls(
-            start_time=d.get("start_time"),
-            end_time=d.get("end_time"),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.start_time = d.get("start_time")
+        obj.end_time = d.get("end_time")
         obj._raw = d
         return obj
 
@@ -2418,10 +2503,10 @@ class StopLiveStreamResponse:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> StopLiveStreamResponse:
-        obj = cls(
-            message=d.get("message"),
-            trim_scheduled=d.get("trim_scheduled"),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.message = d.get("message")
+        obj.trim_scheduled = d.get("trim_scheduled")
         obj._raw = d
         return obj
 
@@ -2479,13 +2564,15 @@ class Subtitle:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Subtitle:
-        obj = cls(
-            id=d["id"],
-            type_=d.get("type"),
-            name=d.get("name"),
-            url=d.get("url"),
-            bytes_=d.get("bytes"),
-            subtitle_type=None if (_v6 := d.get("subtitle_type")) is None else SubtitleType(_v6),
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.id = d["id"]
+        obj.type_ = d.get("type")
+        obj.name = d.get("name")
+        obj.url = d.get("url")
+        obj.bytes_ = d.get("bytes")
+        obj.subtitle_type = (
+            None if (_v6 := d.get("subtitle_type")) is None else (_SubtitleType_get(_v6) or SubtitleType(_v6))
         )
         obj._raw = d
         return obj
@@ -2542,12 +2629,14 @@ class Track:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Track:
-        obj = cls(
-            id=d.get("id"),
-            type_=d.get("type"),
-            preview_thumbnail=None
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.id = d.get("id")
+        obj.type_ = d.get("type")
+        obj.preview_thumbnail = (
+            None
             if (_v3 := d.get("preview_thumbnail")) is None
-            else (None if _v3 is None else TrackPreviewThumbnailType0.from_dict(_v3)),
+            else (None if _v3 is None else TrackPreviewThumbnailType0.from_dict(_v3))
         )
         obj._raw = d
         return obj
@@ -2608,14 +2697,14 @@ class TrackPreviewThumbnailType0:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> TrackPreviewThumbnailType0:
-        obj = cls(
-            url=d.get("url"),
-            interval=d.get("interval"),
-            width=d.get("width"),
-            height=d.get("height"),
-            rows=d.get("rows"),
-            columns=d.get("columns"),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.url = d.get("url")
+        obj.interval = d.get("interval")
+        obj.width = d.get("width")
+        obj.height = d.get("height")
+        obj.rows = d.get("rows")
+        obj.columns = d.get("columns")
         obj._raw = d
         return obj
 
@@ -2700,25 +2789,27 @@ class TranscodingJob:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> TranscodingJob:
-        obj = cls(
-            id=d["id"],
-            resolutions=d.get("resolutions"),
-            video_duration=d.get("video_duration"),
-            status=d.get("status"),
-            enable_drm=d.get("enable_drm"),
-            drm_content_id=d.get("drm_content_id"),
-            input_url=d.get("input_url"),
-            output_path=d.get("output_path"),
-            start_time=None
-            if (_v9 := d.get("start_time")) is None
-            else (None if _v9 is None else parse_datetime(_v9)),
-            end_time=None
-            if (_v10 := d.get("end_time")) is None
-            else (None if _v10 is None else parse_datetime(_v10)),
-            error_message=d.get("error_message"),
-            client_metadata=None
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.id = d["id"]
+        obj.resolutions = d.get("resolutions")
+        obj.video_duration = d.get("video_duration")
+        obj.status = d.get("status")
+        obj.enable_drm = d.get("enable_drm")
+        obj.drm_content_id = d.get("drm_content_id")
+        obj.input_url = d.get("input_url")
+        obj.output_path = d.get("output_path")
+        obj.start_time = (
+            None if (_v9 := d.get("start_time")) is None else (None if _v9 is None else parse_datetime(_v9))
+        )
+        obj.end_time = (
+            None if (_v10 := d.get("end_time")) is None else (None if _v10 is None else parse_datetime(_v10))
+        )
+        obj.error_message = d.get("error_message")
+        obj.client_metadata = (
+            None
             if (_v12 := d.get("client_metadata")) is None
-            else (None if _v12 is None else TranscodingJobClientMetadataType0.from_dict(_v12)),
+            else (None if _v12 is None else TranscodingJobClientMetadataType0.from_dict(_v12))
         )
         obj._raw = d
         return obj
@@ -2773,7 +2864,8 @@ class TranscodingJobClientMetadataType0:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> TranscodingJobClientMetadataType0:
-        obj = cls()
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
         obj._raw = d
         return obj
 
@@ -2833,16 +2925,16 @@ class TrimJob:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> TrimJob:
-        obj = cls(
-            id=d["id"],
-            start_time=d.get("start_time"),
-            end_time=d.get("end_time"),
-            status=d.get("status"),
-            status_display=d.get("status_display"),
-            background_task_id=d.get("background_task_id"),
-            created=None if (_v7 := d.get("created")) is None else parse_datetime(_v7),
-            modified=None if (_v8 := d.get("modified")) is None else parse_datetime(_v8),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.id = d["id"]
+        obj.start_time = d.get("start_time")
+        obj.end_time = d.get("end_time")
+        obj.status = d.get("status")
+        obj.status_display = d.get("status_display")
+        obj.background_task_id = d.get("background_task_id")
+        obj.created = None if (_v7 := d.get("created")) is None else parse_datetime(_v7)
+        obj.modified = None if (_v8 := d.get("modified")) is None else parse_datetime(_v8)
         obj._raw = d
         return obj
 
@@ -2899,10 +2991,10 @@ class TrimRequest:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> TrimRequest:
-        obj = cls(
-            start_time=d.get("start_time"),
-            end_time=d.get("end_time"),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.start_time = d.get("start_time")
+        obj.end_time = d.get("end_time")
         obj._raw = d
         return obj
 
@@ -2951,11 +3043,11 @@ class TrimResponse:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> TrimResponse:
-        obj = cls(
-            message=d.get("message"),
-            trim_job_id=d.get("trim_job_id"),
-            status=d.get("status"),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.message = d.get("message")
+        obj.trim_job_id = d.get("trim_job_id")
+        obj.status = d.get("status")
         obj._raw = d
         return obj
 
@@ -3000,9 +3092,9 @@ class UpdateAccessTokenRequest:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> UpdateAccessTokenRequest:
-        obj = cls(
-            time_to_live=d["time_to_live"],
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.time_to_live = d["time_to_live"]
         obj._raw = d
         return obj
 
@@ -3049,11 +3141,11 @@ class UploadClientPayload:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> UploadClientPayload:
-        obj = cls(
-            upload_link=d.get("upload_link"),
-            key=d.get("key"),
-            policy=d.get("policy"),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.upload_link = d.get("upload_link")
+        obj.key = d.get("key")
+        obj.policy = d.get("policy")
         obj._raw = d
         return obj
 
@@ -3107,12 +3199,12 @@ class UploadSession:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> UploadSession:
-        obj = cls(
-            uuid=d.get("uuid"),
-            max_file_size_bytes=d.get("max_file_size_bytes"),
-            expires_at=None if (_v3 := d.get("expires_at")) is None else parse_datetime(_v3),
-            status=d.get("status"),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.uuid = d.get("uuid")
+        obj.max_file_size_bytes = d.get("max_file_size_bytes")
+        obj.expires_at = None if (_v3 := d.get("expires_at")) is None else parse_datetime(_v3)
+        obj.status = d.get("status")
         obj._raw = d
         return obj
 
@@ -3169,12 +3261,14 @@ class UploadSessionResponse:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> UploadSessionResponse:
-        obj = cls(
-            asset=None if (_v1 := d.get("asset")) is None else Asset.from_dict(_v1),
-            upload_session=None if (_v2 := d.get("upload_session")) is None else UploadSession.from_dict(_v2),
-            client_payload=None
-            if (_v3 := d.get("client_payload")) is None
-            else UploadClientPayload.from_dict(_v3),
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.asset = None if (_v1 := d.get("asset")) is None else Asset.from_dict(_v1)
+        obj.upload_session = (
+            None if (_v2 := d.get("upload_session")) is None else UploadSession.from_dict(_v2)
+        )
+        obj.client_payload = (
+            None if (_v3 := d.get("client_payload")) is None else UploadClientPayload.from_dict(_v3)
         )
         obj._raw = d
         return obj
@@ -3226,11 +3320,11 @@ class UploadSubtitleRequest:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> UploadSubtitleRequest:
-        obj = cls(
-            subtitle=d["subtitle"],
-            name=d.get("name"),
-            language=d.get("language"),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.subtitle = d["subtitle"]
+        obj.name = d.get("name")
+        obj.language = d.get("language")
         obj._raw = d
         return obj
 
@@ -3274,9 +3368,9 @@ class UploadThumbnailRequest:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> UploadThumbnailRequest:
-        obj = cls(
-            thumbnail=d["thumbnail"],
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.thumbnail = d["thumbnail"]
         obj._raw = d
         return obj
 
@@ -3337,16 +3431,16 @@ class UsageRow:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> UsageRow:
-        obj = cls(
-            id=d.get("id"),
-            date=None if (_v2 := d.get("date")) is None else parse_date(_v2),
-            bandwidth_used=d.get("bandwidth_used"),
-            subtitle_generation_cost=d.get("subtitle_generation_cost"),
-            live_stream_usage=d.get("live_stream_usage"),
-            active_storage_bytes=d.get("active_storage_bytes"),
-            deleted_storage_bytes=d.get("deleted_storage_bytes"),
-            total_storage_bytes=d.get("total_storage_bytes"),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.id = d.get("id")
+        obj.date = None if (_v2 := d.get("date")) is None else parse_date(_v2)
+        obj.bandwidth_used = d.get("bandwidth_used")
+        obj.subtitle_generation_cost = d.get("subtitle_generation_cost")
+        obj.live_stream_usage = d.get("live_stream_usage")
+        obj.active_storage_bytes = d.get("active_storage_bytes")
+        obj.deleted_storage_bytes = d.get("deleted_storage_bytes")
+        obj.total_storage_bytes = d.get("total_storage_bytes")
         obj._raw = d
         return obj
 
@@ -3458,30 +3552,34 @@ class Video:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Video:
-        obj = cls(
-            progress=d.get("progress"),
-            thumbnails=d.get("thumbnails"),
-            status=d.get("status"),
-            playback_url=d.get("playback_url"),
-            dash_url=d.get("dash_url"),
-            preview_thumbnail_url=d.get("preview_thumbnail_url"),
-            cover_thumbnail_url=d.get("cover_thumbnail_url"),
-            format_=d.get("format"),
-            resolutions=d.get("resolutions"),
-            video_codec=d.get("video_codec"),
-            audio_codec=d.get("audio_codec"),
-            enable_drm=d.get("enable_drm"),
-            content_protection_type=None
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.progress = d.get("progress")
+        obj.thumbnails = d.get("thumbnails")
+        obj.status = d.get("status")
+        obj.playback_url = d.get("playback_url")
+        obj.dash_url = d.get("dash_url")
+        obj.preview_thumbnail_url = d.get("preview_thumbnail_url")
+        obj.cover_thumbnail_url = d.get("cover_thumbnail_url")
+        obj.format_ = d.get("format")
+        obj.resolutions = d.get("resolutions")
+        obj.video_codec = d.get("video_codec")
+        obj.audio_codec = d.get("audio_codec")
+        obj.enable_drm = d.get("enable_drm")
+        obj.content_protection_type = (
+            None
             if (_v13 := d.get("content_protection_type")) is None
-            else (None if _v13 is None else ContentProtectionType(_v13)),
-            tracks=None if (_v14 := d.get("tracks")) is None else [Track.from_dict(_i0) for _i0 in _v14],
-            inputs=None if (_v15 := d.get("inputs")) is None else [VideoInput.from_dict(_i0) for _i0 in _v15],
-            transmux_only=d.get("transmux_only"),
-            duration=d.get("duration"),
-            generate_subtitle=d.get("generate_subtitle"),
-            video_codecs=d.get("video_codecs"),
-            output_urls=None if (_v20 := d.get("output_urls")) is None else VideoOutputUrls.from_dict(_v20),
+            else (None if _v13 is None else (_ContentProtectionType_get(_v13) or ContentProtectionType(_v13)))
         )
+        obj.tracks = None if (_v14 := d.get("tracks")) is None else [Track.from_dict(_i0) for _i0 in _v14]
+        obj.inputs = (
+            None if (_v15 := d.get("inputs")) is None else [VideoInput.from_dict(_i0) for _i0 in _v15]
+        )
+        obj.transmux_only = d.get("transmux_only")
+        obj.duration = d.get("duration")
+        obj.generate_subtitle = d.get("generate_subtitle")
+        obj.video_codecs = d.get("video_codecs")
+        obj.output_urls = None if (_v20 := d.get("output_urls")) is None else VideoOutputUrls.from_dict(_v20)
         obj._raw = d
         return obj
 
@@ -3561,9 +3659,9 @@ class VideoInput:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> VideoInput:
-        obj = cls(
-            url=d["url"],
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.url = d["url"]
         obj._raw = d
         return obj
 
@@ -3595,7 +3693,8 @@ class VideoOutputUrls:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> VideoOutputUrls:
-        obj = cls()
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
         obj._raw = d
         return obj
 
@@ -3640,11 +3739,11 @@ class Webhook:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Webhook:
-        obj = cls(
-            id=d["id"],
-            url=d.get("url"),
-            secret_token=d.get("secret_token"),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.id = d["id"]
+        obj.url = d.get("url")
+        obj.secret_token = d.get("secret_token")
         obj._raw = d
         return obj
 
@@ -3691,10 +3790,10 @@ class WebhookRequest:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> WebhookRequest:
-        obj = cls(
-            url=d["url"],
-            secret_token=d["secret_token"],
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.url = d["url"]
+        obj.secret_token = d["secret_token"]
         obj._raw = d
         return obj
 

@@ -5,19 +5,15 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
-from typing import Any, ClassVar
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar, cast
 
 from attrs import define
 from attrs import field as _field
 
-from ..._gen_support import (
-    EMPTY,
-    OpenStrEnum,
-    jsonable,
-    parse_datetime,
-    redacted_repr,
-)
+_new = object.__new__
+
+from ..._gen_support import EMPTY, OpenStrEnum, jsonable, parse_datetime, redacted_repr
 
 __all__ = [
     "AnyDataType0",
@@ -62,11 +58,17 @@ class PresetType(OpenStrEnum):
     WHIP = "whip"
 
 
+_PresetType_get = cast("Callable[[Any], PresetType | None]", PresetType._value2member_map_.get)
+
+
 class SessionMode(OpenStrEnum):
     """Open enum: unknown values are kept (``is_known`` is False)."""
 
     RTMP = "rtmp"
     WEBCAM = "webcam"
+
+
+_SessionMode_get = cast("Callable[[Any], SessionMode | None]", SessionMode._value2member_map_.get)
 
 
 class SessionStatus(OpenStrEnum):
@@ -81,11 +83,17 @@ class SessionStatus(OpenStrEnum):
     SCHEDULED = "scheduled"
 
 
+_SessionStatus_get = cast("Callable[[Any], SessionStatus | None]", SessionStatus._value2member_map_.get)
+
+
 class UserRole(OpenStrEnum):
     """Open enum: unknown values are kept (``is_known`` is False)."""
 
     HOST = "host"
     VIEWER = "viewer"
+
+
+_UserRole_get = cast("Callable[[Any], UserRole | None]", UserRole._value2member_map_.get)
 
 
 @define(slots=True, eq=True)
@@ -99,7 +107,8 @@ class AnyDataType0:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> AnyDataType0:
-        obj = cls()
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
         obj._raw = d
         return obj
 
@@ -144,11 +153,11 @@ class CreateRoomRequest:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> CreateRoomRequest:
-        obj = cls(
-            title=d["title"],
-            description=d.get("description"),
-            analytics=None if (_v3 := d.get("analytics")) is None else RoomAnalytics.from_dict(_v3),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.title = d["title"]
+        obj.description = d.get("description")
+        obj.analytics = None if (_v3 := d.get("analytics")) is None else RoomAnalytics.from_dict(_v3)
         obj._raw = d
         return obj
 
@@ -192,9 +201,9 @@ class CreateRoomResponse:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> CreateRoomResponse:
-        obj = cls(
-            room=None if (_v1 := d.get("room")) is None else Room.from_dict(_v1),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.room = None if (_v1 := d.get("room")) is None else Room.from_dict(_v1)
         obj._raw = d
         return obj
 
@@ -247,14 +256,14 @@ class CreateSessionRequest:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> CreateSessionRequest:
-        obj = cls(
-            title=d["title"],
-            preset_id=d["preset_id"],
-            description=d.get("description"),
-            mode=None if (_v4 := d.get("mode")) is None else SessionMode(_v4),
-            scheduled_start_time=None
-            if (_v5 := d.get("scheduled_start_time")) is None
-            else parse_datetime(_v5),
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.title = d["title"]
+        obj.preset_id = d["preset_id"]
+        obj.description = d.get("description")
+        obj.mode = None if (_v4 := d.get("mode")) is None else (_SessionMode_get(_v4) or SessionMode(_v4))
+        obj.scheduled_start_time = (
+            None if (_v5 := d.get("scheduled_start_time")) is None else parse_datetime(_v5)
         )
         obj._raw = d
         return obj
@@ -308,11 +317,11 @@ class CreateSessionResponse:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> CreateSessionResponse:
-        obj = cls(
-            session=None if (_v1 := d.get("session")) is None else Session.from_dict(_v1),
-            rtmp_url=d.get("rtmp_url"),
-            stream_key=d.get("stream_key"),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.session = None if (_v1 := d.get("session")) is None else Session.from_dict(_v1)
+        obj.rtmp_url = d.get("rtmp_url")
+        obj.stream_key = d.get("stream_key")
         obj._raw = d
         return obj
 
@@ -385,14 +394,14 @@ class ErrorBody:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> ErrorBody:
-        obj = cls(
-            success=d.get("success"),
-            error=d.get("error"),
-            message=d.get("message"),
-            code=d.get("code"),
-            errors=None if (_v5 := d.get("errors")) is None else [FieldError.from_dict(_i0) for _i0 in _v5],
-            timestamp=d.get("timestamp"),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.success = d.get("success")
+        obj.error = d.get("error")
+        obj.message = d.get("message")
+        obj.code = d.get("code")
+        obj.errors = None if (_v5 := d.get("errors")) is None else [FieldError.from_dict(_i0) for _i0 in _v5]
+        obj.timestamp = d.get("timestamp")
         obj._raw = d
         return obj
 
@@ -449,11 +458,11 @@ class FieldError:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> FieldError:
-        obj = cls(
-            field=d.get("field"),
-            code=d.get("code"),
-            message=d.get("message"),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.field = d.get("field")
+        obj.code = d.get("code")
+        obj.message = d.get("message")
         obj._raw = d
         return obj
 
@@ -501,10 +510,10 @@ class GoogleTagManager:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> GoogleTagManager:
-        obj = cls(
-            container_id=d.get("container_id"),
-            enabled=d.get("enabled"),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.container_id = d.get("container_id")
+        obj.enabled = d.get("enabled")
         obj._raw = d
         return obj
 
@@ -548,9 +557,9 @@ class HostMediaStateRequest:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> HostMediaStateRequest:
-        obj = cls(
-            enabled=d.get("enabled"),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.enabled = d.get("enabled")
         obj._raw = d
         return obj
 
@@ -594,10 +603,10 @@ class JoinSessionResponse:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> JoinSessionResponse:
-        obj = cls(
-            livekit_token=d.get("livekit_token"),
-            room_name=d.get("room_name"),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.livekit_token = d.get("livekit_token")
+        obj.room_name = d.get("room_name")
         obj._raw = d
         return obj
 
@@ -644,10 +653,10 @@ class MonitorToken:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> MonitorToken:
-        obj = cls(
-            livekit_token=d.get("livekit_token"),
-            room_name=d.get("room_name"),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.livekit_token = d.get("livekit_token")
+        obj.room_name = d.get("room_name")
         obj._raw = d
         return obj
 
@@ -809,48 +818,48 @@ class Preset:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Preset:
-        obj = cls(
-            id=d["id"],
-            user_id=d.get("user_id"),
-            library_id=d.get("library_id"),
-            name=d.get("name"),
-            type_=None if (_v5 := d.get("type")) is None else PresetType(_v5),
-            stage_enabled=d.get("stage_enabled"),
-            max_join_limit=d.get("max_join_limit"),
-            chat_enabled=d.get("chat_enabled"),
-            poll_enabled=d.get("poll_enabled"),
-            viewer_count_visible=d.get("viewer_count_visible"),
-            primary_color=d.get("primary_color"),
-            logo=d.get("logo"),
-            logo_destination_url=d.get("logo_destination_url"),
-            host_add_co_host=d.get("host_add_co_host"),
-            host_camera_enabled=d.get("host_camera_enabled"),
-            host_screen_share=d.get("host_screen_share"),
-            host_chat_send_text=d.get("host_chat_send_text"),
-            host_chat_send_file=d.get("host_chat_send_file"),
-            host_chat_receive_message=d.get("host_chat_receive_message"),
-            host_poll_create=d.get("host_poll_create"),
-            host_poll_vote=d.get("host_poll_vote"),
-            host_poll_view=d.get("host_poll_view"),
-            onstage_camera_enabled=d.get("onstage_camera_enabled"),
-            onstage_screen_share=d.get("onstage_screen_share"),
-            onstage_viewer_view=d.get("onstage_viewer_view"),
-            audience_stage_join_request=d.get("audience_stage_join_request"),
-            audience_can_see_participants=d.get("audience_can_see_participants"),
-            audience_chat_send_text=d.get("audience_chat_send_text"),
-            audience_chat_send_file=d.get("audience_chat_send_file"),
-            audience_chat_receive_message=d.get("audience_chat_receive_message"),
-            audience_poll_create=d.get("audience_poll_create"),
-            audience_poll_vote=d.get("audience_poll_vote"),
-            audience_poll_view=d.get("audience_poll_view"),
-            moderator_manage_stage=d.get("moderator_manage_stage"),
-            moderator_manage_chat=d.get("moderator_manage_chat"),
-            moderator_manage_poll=d.get("moderator_manage_poll"),
-            recording_enabled=d.get("recording_enabled"),
-            is_default=d.get("is_default"),
-            created_at=None if (_v39 := d.get("created_at")) is None else parse_datetime(_v39),
-            updated_at=None if (_v40 := d.get("updated_at")) is None else parse_datetime(_v40),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.id = d["id"]
+        obj.user_id = d.get("user_id")
+        obj.library_id = d.get("library_id")
+        obj.name = d.get("name")
+        obj.type_ = None if (_v5 := d.get("type")) is None else (_PresetType_get(_v5) or PresetType(_v5))
+        obj.stage_enabled = d.get("stage_enabled")
+        obj.max_join_limit = d.get("max_join_limit")
+        obj.chat_enabled = d.get("chat_enabled")
+        obj.poll_enabled = d.get("poll_enabled")
+        obj.viewer_count_visible = d.get("viewer_count_visible")
+        obj.primary_color = d.get("primary_color")
+        obj.logo = d.get("logo")
+        obj.logo_destination_url = d.get("logo_destination_url")
+        obj.host_add_co_host = d.get("host_add_co_host")
+        obj.host_camera_enabled = d.get("host_camera_enabled")
+        obj.host_screen_share = d.get("host_screen_share")
+        obj.host_chat_send_text = d.get("host_chat_send_text")
+        obj.host_chat_send_file = d.get("host_chat_send_file")
+        obj.host_chat_receive_message = d.get("host_chat_receive_message")
+        obj.host_poll_create = d.get("host_poll_create")
+        obj.host_poll_vote = d.get("host_poll_vote")
+        obj.host_poll_view = d.get("host_poll_view")
+        obj.onstage_camera_enabled = d.get("onstage_camera_enabled")
+        obj.onstage_screen_share = d.get("onstage_screen_share")
+        obj.onstage_viewer_view = d.get("onstage_viewer_view")
+        obj.audience_stage_join_request = d.get("audience_stage_join_request")
+        obj.audience_can_see_participants = d.get("audience_can_see_participants")
+        obj.audience_chat_send_text = d.get("audience_chat_send_text")
+        obj.audience_chat_send_file = d.get("audience_chat_send_file")
+        obj.audience_chat_receive_message = d.get("audience_chat_receive_message")
+        obj.audience_poll_create = d.get("audience_poll_create")
+        obj.audience_poll_vote = d.get("audience_poll_vote")
+        obj.audience_poll_view = d.get("audience_poll_view")
+        obj.moderator_manage_stage = d.get("moderator_manage_stage")
+        obj.moderator_manage_chat = d.get("moderator_manage_chat")
+        obj.moderator_manage_poll = d.get("moderator_manage_poll")
+        obj.recording_enabled = d.get("recording_enabled")
+        obj.is_default = d.get("is_default")
+        obj.created_at = None if (_v39 := d.get("created_at")) is None else parse_datetime(_v39)
+        obj.updated_at = None if (_v40 := d.get("updated_at")) is None else parse_datetime(_v40)
         obj._raw = d
         return obj
 
@@ -968,9 +977,9 @@ class RescheduleSessionRequest:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> RescheduleSessionRequest:
-        obj = cls(
-            scheduled_start_time=parse_datetime(d["scheduled_start_time"]),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.scheduled_start_time = parse_datetime(d["scheduled_start_time"])
         obj._raw = d
         return obj
 
@@ -1037,18 +1046,18 @@ class Room:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Room:
-        obj = cls(
-            id=d["id"],
-            host_id=d.get("host_id"),
-            host=None if (_v3 := d.get("host")) is None else User.from_dict(_v3),
-            library_id=d.get("library_id"),
-            title=d.get("title"),
-            description=d.get("description"),
-            analytics=None if (_v7 := d.get("analytics")) is None else RoomAnalytics.from_dict(_v7),
-            active_session_id=d.get("active_session_id"),
-            created_at=None if (_v9 := d.get("created_at")) is None else parse_datetime(_v9),
-            updated_at=None if (_v10 := d.get("updated_at")) is None else parse_datetime(_v10),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.id = d["id"]
+        obj.host_id = d.get("host_id")
+        obj.host = None if (_v3 := d.get("host")) is None else User.from_dict(_v3)
+        obj.library_id = d.get("library_id")
+        obj.title = d.get("title")
+        obj.description = d.get("description")
+        obj.analytics = None if (_v7 := d.get("analytics")) is None else RoomAnalytics.from_dict(_v7)
+        obj.active_session_id = d.get("active_session_id")
+        obj.created_at = None if (_v9 := d.get("created_at")) is None else parse_datetime(_v9)
+        obj.updated_at = None if (_v10 := d.get("updated_at")) is None else parse_datetime(_v10)
         obj._raw = d
         return obj
 
@@ -1106,10 +1115,10 @@ class RoomAnalytics:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> RoomAnalytics:
-        obj = cls(
-            google_tag_manager=None
-            if (_v1 := d.get("google_tag_manager")) is None
-            else GoogleTagManager.from_dict(_v1),
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.google_tag_manager = (
+            None if (_v1 := d.get("google_tag_manager")) is None else GoogleTagManager.from_dict(_v1)
         )
         obj._raw = d
         return obj
@@ -1160,12 +1169,12 @@ class RoomList:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> RoomList:
-        obj = cls(
-            rooms=None if (_v1 := d.get("rooms")) is None else [Room.from_dict(_i0) for _i0 in _v1],
-            total=d.get("total"),
-            page=d.get("page"),
-            limit=d.get("limit"),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.rooms = None if (_v1 := d.get("rooms")) is None else [Room.from_dict(_i0) for _i0 in _v1]
+        obj.total = d.get("total")
+        obj.page = d.get("page")
+        obj.limit = d.get("limit")
         obj._raw = d
         return obj
 
@@ -1218,11 +1227,11 @@ class RtmpIngress:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> RtmpIngress:
-        obj = cls(
-            ingress_id=d.get("ingress_id"),
-            url=d.get("url"),
-            stream_key=d.get("stream_key"),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.ingress_id = d.get("ingress_id")
+        obj.url = d.get("url")
+        obj.stream_key = d.get("stream_key")
         obj._raw = d
         return obj
 
@@ -1273,11 +1282,11 @@ class RtmpInstructions:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> RtmpInstructions:
-        obj = cls(
-            step1=d.get("step1"),
-            step2=d.get("step2"),
-            step3=d.get("step3"),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.step1 = d.get("step1")
+        obj.step2 = d.get("step2")
+        obj.step3 = d.get("step3")
         obj._raw = d
         return obj
 
@@ -1328,11 +1337,11 @@ class RtmpSetup:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> RtmpSetup:
-        obj = cls(
-            server=d.get("server"),
-            stream_key=d.get("stream_key"),
-            instructions=None if (_v3 := d.get("instructions")) is None else RtmpInstructions.from_dict(_v3),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.server = d.get("server")
+        obj.stream_key = d.get("stream_key")
+        obj.instructions = None if (_v3 := d.get("instructions")) is None else RtmpInstructions.from_dict(_v3)
         obj._raw = d
         return obj
 
@@ -1449,38 +1458,42 @@ class Session:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Session:
-        obj = cls(
-            id=d["id"],
-            room_id=d.get("room_id"),
-            room=None if (_v3 := d.get("room")) is None else Room.from_dict(_v3),
-            preset=None if (_v4 := d.get("preset")) is None else Preset.from_dict(_v4),
-            title=d.get("title"),
-            description=d.get("description"),
-            status=None if (_v7 := d.get("status")) is None else SessionStatus(_v7),
-            mode=None if (_v8 := d.get("mode")) is None else SessionMode(_v8),
-            started_at=None
-            if (_v9 := d.get("started_at")) is None
-            else (None if _v9 is None else parse_datetime(_v9)),
-            ended_at=None
-            if (_v10 := d.get("ended_at")) is None
-            else (None if _v10 is None else parse_datetime(_v10)),
-            duration=d.get("duration"),
-            scheduled_start_time=None
-            if (_v12 := d.get("scheduled_start_time")) is None
-            else (None if _v12 is None else parse_datetime(_v12)),
-            viewer_count=d.get("viewer_count"),
-            max_viewers=d.get("max_viewers"),
-            recording_enabled=d.get("recording_enabled"),
-            hls_url=d.get("hls_url"),
-            chat_enabled_override=d.get("chat_enabled_override"),
-            stage_enabled_override=d.get("stage_enabled_override"),
-            max_join_limit_override=d.get("max_join_limit_override"),
-            effective_chat_enabled=d.get("effective_chat_enabled"),
-            effective_stage_enabled=d.get("effective_stage_enabled"),
-            effective_max_join_limit=d.get("effective_max_join_limit"),
-            created_at=None if (_v23 := d.get("created_at")) is None else parse_datetime(_v23),
-            updated_at=None if (_v24 := d.get("updated_at")) is None else parse_datetime(_v24),
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.id = d["id"]
+        obj.room_id = d.get("room_id")
+        obj.room = None if (_v3 := d.get("room")) is None else Room.from_dict(_v3)
+        obj.preset = None if (_v4 := d.get("preset")) is None else Preset.from_dict(_v4)
+        obj.title = d.get("title")
+        obj.description = d.get("description")
+        obj.status = (
+            None if (_v7 := d.get("status")) is None else (_SessionStatus_get(_v7) or SessionStatus(_v7))
         )
+        obj.mode = None if (_v8 := d.get("mode")) is None else (_SessionMode_get(_v8) or SessionMode(_v8))
+        obj.started_at = (
+            None if (_v9 := d.get("started_at")) is None else (None if _v9 is None else parse_datetime(_v9))
+        )
+        obj.ended_at = (
+            None if (_v10 := d.get("ended_at")) is None else (None if _v10 is None else parse_datetime(_v10))
+        )
+        obj.duration = d.get("duration")
+        obj.scheduled_start_time = (
+            None
+            if (_v12 := d.get("scheduled_start_time")) is None
+            else (None if _v12 is None else parse_datetime(_v12))
+        )
+        obj.viewer_count = d.get("viewer_count")
+        obj.max_viewers = d.get("max_viewers")
+        obj.recording_enabled = d.get("recording_enabled")
+        obj.hls_url = d.get("hls_url")
+        obj.chat_enabled_override = d.get("chat_enabled_override")
+        obj.stage_enabled_override = d.get("stage_enabled_override")
+        obj.max_join_limit_override = d.get("max_join_limit_override")
+        obj.effective_chat_enabled = d.get("effective_chat_enabled")
+        obj.effective_stage_enabled = d.get("effective_stage_enabled")
+        obj.effective_max_join_limit = d.get("effective_max_join_limit")
+        obj.created_at = None if (_v23 := d.get("created_at")) is None else parse_datetime(_v23)
+        obj.updated_at = None if (_v24 := d.get("updated_at")) is None else parse_datetime(_v24)
         obj._raw = d
         return obj
 
@@ -1575,12 +1588,12 @@ class SessionList:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> SessionList:
-        obj = cls(
-            sessions=None if (_v1 := d.get("sessions")) is None else [Session.from_dict(_i0) for _i0 in _v1],
-            total=d.get("total"),
-            page=d.get("page"),
-            limit=d.get("limit"),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.sessions = None if (_v1 := d.get("sessions")) is None else [Session.from_dict(_i0) for _i0 in _v1]
+        obj.total = d.get("total")
+        obj.page = d.get("page")
+        obj.limit = d.get("limit")
         obj._raw = d
         return obj
 
@@ -1636,12 +1649,12 @@ class SessionStats:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> SessionStats:
-        obj = cls(
-            total_sessions=d.get("total_sessions"),
-            live_now=d.get("live_now"),
-            scheduled=d.get("scheduled"),
-            ended=d.get("ended"),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.total_sessions = d.get("total_sessions")
+        obj.live_now = d.get("live_now")
+        obj.scheduled = d.get("scheduled")
+        obj.ended = d.get("ended")
         obj._raw = d
         return obj
 
@@ -1700,13 +1713,13 @@ class StartSessionResponse:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> StartSessionResponse:
-        obj = cls(
-            session=None if (_v1 := d.get("session")) is None else Session.from_dict(_v1),
-            livekit_token=d.get("livekit_token"),
-            rtmp=None if (_v3 := d.get("rtmp")) is None else RtmpIngress.from_dict(_v3),
-            rtmp_setup=None if (_v4 := d.get("rtmp_setup")) is None else RtmpSetup.from_dict(_v4),
-            whip_url=d.get("whip_url"),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.session = None if (_v1 := d.get("session")) is None else Session.from_dict(_v1)
+        obj.livekit_token = d.get("livekit_token")
+        obj.rtmp = None if (_v3 := d.get("rtmp")) is None else RtmpIngress.from_dict(_v3)
+        obj.rtmp_setup = None if (_v4 := d.get("rtmp_setup")) is None else RtmpSetup.from_dict(_v4)
+        obj.whip_url = d.get("whip_url")
         obj._raw = d
         return obj
 
@@ -1761,11 +1774,11 @@ class UpdateRoomRequest:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> UpdateRoomRequest:
-        obj = cls(
-            title=d.get("title"),
-            description=d.get("description"),
-            analytics=None if (_v3 := d.get("analytics")) is None else RoomAnalytics.from_dict(_v3),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.title = d.get("title")
+        obj.description = d.get("description")
+        obj.analytics = None if (_v3 := d.get("analytics")) is None else RoomAnalytics.from_dict(_v3)
         obj._raw = d
         return obj
 
@@ -1816,11 +1829,11 @@ class UpdateSessionSettingsRequest:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> UpdateSessionSettingsRequest:
-        obj = cls(
-            chat_enabled=d.get("chat_enabled"),
-            stage_enabled=d.get("stage_enabled"),
-            max_join_limit=d.get("max_join_limit"),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.chat_enabled = d.get("chat_enabled")
+        obj.stage_enabled = d.get("stage_enabled")
+        obj.max_join_limit = d.get("max_join_limit")
         obj._raw = d
         return obj
 
@@ -1886,16 +1899,16 @@ class User:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> User:
-        obj = cls(
-            id=d["id"],
-            external_user_id=d.get("external_user_id"),
-            organization_id=d.get("organization_id"),
-            email=d.get("email"),
-            username=d.get("username"),
-            role=None if (_v6 := d.get("role")) is None else UserRole(_v6),
-            is_active=d.get("is_active"),
-            created_at=None if (_v8 := d.get("created_at")) is None else parse_datetime(_v8),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.id = d["id"]
+        obj.external_user_id = d.get("external_user_id")
+        obj.organization_id = d.get("organization_id")
+        obj.email = d.get("email")
+        obj.username = d.get("username")
+        obj.role = None if (_v6 := d.get("role")) is None else (_UserRole_get(_v6) or UserRole(_v6))
+        obj.is_active = d.get("is_active")
+        obj.created_at = None if (_v8 := d.get("created_at")) is None else parse_datetime(_v8)
         obj._raw = d
         return obj
 

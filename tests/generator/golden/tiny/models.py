@@ -5,19 +5,15 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
-from typing import Any, ClassVar
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar, cast
 
 from attrs import define
 from attrs import field as _field
 
-from ..._gen_support import (
-    EMPTY,
-    OpenStrEnum,
-    jsonable,
-    parse_datetime,
-    redacted_repr,
-)
+_new = object.__new__
+
+from ..._gen_support import EMPTY, OpenStrEnum, jsonable, parse_datetime, redacted_repr
 
 __all__ = [
     "CreateWidget",
@@ -32,6 +28,9 @@ class Color(OpenStrEnum):
 
     GREEN = "green"
     RED = "red"
+
+
+_Color_get = cast("Callable[[Any], Color | None]", Color._value2member_map_.get)
 
 
 @define(slots=True, eq=True)
@@ -59,11 +58,11 @@ class CreateWidget:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> CreateWidget:
-        obj = cls(
-            color=Color(d["color"]),
-            label=d.get("label"),
-            parts=None if (_v3 := d.get("parts")) is None else [Part.from_dict(_i0) for _i0 in _v3],
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.color = Color(d["color"])
+        obj.label = d.get("label")
+        obj.parts = None if (_v3 := d.get("parts")) is None else [Part.from_dict(_i0) for _i0 in _v3]
         obj._raw = d
         return obj
 
@@ -110,10 +109,10 @@ class Part:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Part:
-        obj = cls(
-            name=d["name"],
-            weight=d.get("weight"),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.name = d["name"]
+        obj.weight = d.get("weight")
         obj._raw = d
         return obj
 
@@ -173,15 +172,15 @@ class Widget:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Widget:
-        obj = cls(
-            id=d["id"],
-            color=Color(d["color"]),
-            created_at=parse_datetime(d["created_at"]),
-            parts=None if (_v4 := d.get("parts")) is None else [Part.from_dict(_i0) for _i0 in _v4],
-            label=d.get("label"),
-            secret_code=d.get("secret_code"),
-            size=d.get("size"),
-        )
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.id = d["id"]
+        obj.color = Color(d["color"])
+        obj.created_at = parse_datetime(d["created_at"])
+        obj.parts = None if (_v4 := d.get("parts")) is None else [Part.from_dict(_i0) for _i0 in _v4]
+        obj.label = d.get("label")
+        obj.secret_code = d.get("secret_code")
+        obj.size = d.get("size")
         obj._raw = d
         return obj
 

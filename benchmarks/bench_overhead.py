@@ -1,0 +1,112 @@
+"""Per-call overhead of onstage against raw ``httpx.AsyncClient`` + ``json.loads`` on the same
+``httpx.MockTransport`` (so the network is out of the picture and only client-side CPU is compared).
+
+    python benchmarks/bench_overhead.py [--rounds 7] [--calls 2000]
+
+Prints the median time per call of each and their ratio, all measured in this one run. Targets:
+<= 1.15x for one object (``rtk.meetings.get``), <= 1.4x for a 100-item page (``rtk.meetings.list``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import httpx
+
+from onstage import RealtimeKit
+
+BASE = "https://api.cloudflare.com/client/v4/accounts/acc/realtime/kit/app"
+
+
+def meeting(i: int) -> dict[str, Any]:
+    return {
+        "id": f"8f0c6b2e-1f3a-4c5d-9e7f-{i:012d}",
+        "title": f"Standup {i}",
+        "status": "ACTIVE",
+        "created_at": "2026-11-01T10:00:00.000Z",
+        "updated_at": "2026-11-01T10:05:00.000Z",
+        "record_on_start": False,
+        "live_stream_on_start": False,
+        "persist_chat": False,
+        "summarize_on_end": False,
+        "session_keep_alive_time_in_secs": 60,
+    }
+
+
+ONE = json.dumps({"success": True, "data": meeting(1)}).encode()
+PAGE = json.dumps(
+    {
+        "success": True,
+        "data": [meeting(i) for i in range(100)],
+        "paging": {"total_count": 100, "start_offset": 0, "end_offset": 99},
+    }
+).encode()
+
+
+def handler(request: httpx.Request) -> httpx.Response:
+    body = PAGE if request.url.path.endswith("/meetings") else ONE
+    return httpx.Response(200, content=body, headers={"content-type": "application/json"})
+
+
+async def timeit(fn: Callable[[], Awaitable[Any]], calls: int) -> float:
+    start = time.perf_counter()
+    for _ in range(calls):
+        await fn()
+    return (time.perf_counter() - start) / calls
+
+
+async def main(rounds: int, calls: int) -> None:
+    raw = httpx.AsyncClient(transport=httpx.MockTransport(handler), headers={"Authorization": "Bearer t"})
+    rtk = RealtimeKit(
+        api_token="t",
+        account_id="acc",
+        app_id="app",
+        http_client=httpx.AsyncClient(transport=httpx.MockTransport(handler)),
+    )
+
+    async def raw_get() -> Any:
+        r = await raw.get(f"{BASE}/meetings/m-1")
+        return json.loads(r.content)["data"]
+
+    async def raw_list() -> Any:
+        r = await raw.get(f"{BASE}/meetings", params={"page_no": 1, "per_page": 100})
+        return json.loads(r.content)["data"]
+
+    async def sdk_get() -> Any:
+        return await rtk.meetings.get("m-1")
+
+    async def sdk_list() -> Any:
+        return await rtk.meetings.list(per_page=100).first_page()
+
+    results: dict[str, list[float]] = {k: [] for k in ("raw_get", "sdk_get", "raw_list", "sdk_list")}
+    fns = {"raw_get": raw_get, "sdk_get": sdk_get, "raw_list": raw_list, "sdk_list": sdk_list}
+    for fn in fns.values():  # warm up
+        await timeit(fn, 50)
+    for _ in range(rounds):  # interleave so drift hits both sides equally
+        for name, fn in fns.items():
+            results[name].append(await timeit(fn, calls if "get" in name else max(calls // 10, 50)))
+    med = {k: statistics.median(v) for k, v in results.items()}
+    print(
+        f"single object  raw httpx+json.loads {med['raw_get'] * 1e6:8.1f} us   onstage {med['sdk_get'] * 1e6:8.1f} us"
+        f"   ratio {med['sdk_get'] / med['raw_get']:.3f}x  (target <= 1.15x)"
+    )
+    print(
+        f"100-item page  raw httpx+json.loads {med['raw_list'] * 1e6:8.1f} us   onstage {med['sdk_list'] * 1e6:8.1f} us"
+        f"   ratio {med['sdk_list'] / med['raw_list']:.3f}x  (target <= 1.40x)"
+    )
+    await raw.aclose()
+    await rtk._http.aclose()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--calls", type=int, default=2000)
+    args = parser.parse_args()
+    asyncio.run(main(args.rounds, args.calls))
