@@ -24,7 +24,7 @@ check-generated: setup
 
 lint: setup
 	@$(PY) -m ruff check .
-	@$(PY) -m ruff format --check src/onstage scripts tests benchmarks examples --exclude src/onstage/_generated --exclude tests/generator/golden
+	@$(PY) -m ruff format --check src/onstage scripts tests benchmarks $(wildcard examples) --exclude src/onstage/_generated --exclude tests/generator/golden
 	@$(PY) -m mypy
 
 test: setup
