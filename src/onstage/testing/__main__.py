@@ -1,0 +1,59 @@
+"""``python -m onstage.testing serve --port 8787``: run the sandbox standalone."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+import anyio
+
+from ._server import Sandbox
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m onstage.testing", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="serve RealtimeKit, TP Streams and Webinar fakes over HTTP")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8787)
+    serve.add_argument("--realtimekit-token", default="rtk-sandbox-token")
+    serve.add_argument("--tpstreams-token", default="tp-sandbox-token")
+    serve.add_argument("--webinar-api-key", default="wb-sandbox-key")
+    serve.add_argument(
+        "--server-start-delay",
+        type=float,
+        default=0.0,
+        help="seconds before a TP Streams live-stream server is up (real: 20-30)",
+    )
+    serve.add_argument("--seed", type=int, default=0)
+    return parser
+
+
+async def _serve(args: argparse.Namespace) -> None:
+    sandbox = Sandbox(
+        realtimekit_token=args.realtimekit_token,
+        tpstreams_token=args.tpstreams_token,
+        webinar_api_key=args.webinar_api_key,
+        server_start_delay=args.server_start_delay,
+        seed=args.seed,
+        host=args.host,
+        port=args.port,
+    )
+    async with sandbox as sb:
+        print(f"onstage sandbox on {sb.url}", flush=True)
+        print(f"  RealtimeKit  base_url={sb.url}/client/v4   token={args.realtimekit_token}")
+        print(f"  TP Streams   base_url={sb.url}             token={args.tpstreams_token}")
+        print(f"  Webinar      base_url={sb.url}/v1/webinar  api_key={args.webinar_api_key}")
+        print(f"  control      {sb.url}/_sandbox/  (Ctrl-C to stop)", flush=True)
+        await sb.serve_forever()
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "serve":
+        anyio.run(_serve, args)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,109 @@
+"""Fault injection: seeded, per route or operation, with a rate and an optional number of times."""
+
+from __future__ import annotations
+
+import random
+import re
+import threading
+from dataclasses import dataclass
+
+from ._spec import Operation
+
+__all__ = ["KINDS", "FaultRule", "Faults", "short_path"]
+
+KINDS = frozenset(
+    {"429", "500", "502", "503", "reset_before", "reset_after_processing", "truncated", "non_json", "slow"}
+)
+_PREFIXES = (
+    re.compile(r"^/accounts/\{account_id\}/realtime/kit/\{app_id\}(?=/)"),
+    re.compile(r"^/accounts/\{account_id\}/realtime/kit(?=/)"),
+    re.compile(r"^/api/v1/\{organization_id\}(?=/)"),
+)
+
+
+def short_path(op: Operation, concrete: str) -> tuple[str, str]:
+    """The operation's path after the bound ids (template and concrete): ``/meetings/{meeting_id}``."""
+    template = op.path
+    for prefix in _PREFIXES:
+        m = prefix.match(template)
+        if m:
+            cut = template[: m.end()].count("/")
+            template = template[m.end() :]
+            concrete = "/" + "/".join(concrete.strip("/").split("/")[cut:])
+            break
+    return template.rstrip("/") or "/", concrete.rstrip("/") or "/"
+
+
+@dataclass
+class FaultRule:
+    kind: str
+    route: str | None = None
+    operation_id: str | None = None
+    rate: float = 1.0
+    times: int | None = None
+    retry_after: float = 1.0
+    delay: float = 0.5
+    status: int = 502
+    fired: int = 0
+
+    def matches(self, op: Operation, method: str, template: str, concrete: str) -> bool:
+        if self.operation_id is not None and self.operation_id != op.id:
+            return False
+        if self.route is None or self.route == "*":
+            return True
+        want_method, _, want_path = self.route.partition(" ")
+        if want_method not in ("*", method):
+            return False
+        want = want_path.strip().rstrip("/") or "/"
+        return want in ("*", template, concrete)
+
+
+class Faults:
+    """``sb.faults.add(route="POST /meetings", kind="500", rate=0.3)``; ``sb.faults.clear()``."""
+
+    def __init__(self, seed: int = 0) -> None:
+        self.rng = random.Random(seed)
+        self.rules: list[FaultRule] = []
+        self._lock = threading.Lock()
+
+    def add(
+        self,
+        *,
+        kind: str,
+        route: str | None = None,
+        operation_id: str | None = None,
+        rate: float = 1.0,
+        times: int | None = None,
+        retry_after: float = 1.0,
+        delay: float = 0.5,
+        status: int = 502,
+    ) -> FaultRule:
+        if kind not in KINDS:
+            raise ValueError(f"unknown fault kind {kind!r}; one of {sorted(KINDS)}")
+        if not 0.0 <= rate <= 1.0:
+            raise ValueError("rate must be between 0 and 1")
+        if route is None and operation_id is None:
+            route = "*"
+        rule = FaultRule(kind, route, operation_id, rate, times, retry_after, delay, status)
+        with self._lock:
+            self.rules.append(rule)
+        return rule
+
+    def clear(self) -> None:
+        with self._lock:
+            self.rules.clear()
+
+    def pick(self, op: Operation, method: str, path: str) -> FaultRule | None:
+        """The first matching rule that fires for this request (consumes one of its ``times``)."""
+        template, concrete = short_path(op, path)
+        with self._lock:
+            for rule in self.rules:
+                if rule.times is not None and rule.fired >= rule.times:
+                    continue
+                if not rule.matches(op, method, template, concrete):
+                    continue
+                if rule.rate < 1.0 and self.rng.random() >= rule.rate:
+                    continue
+                rule.fired += 1
+                return rule
+        return None

@@ -1,0 +1,325 @@
+"""RealtimeKit live state: sessions (driven by the control API) and the active session."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ._core import ApiError, Ctx, Reply, World, iso_now
+from ._realtimekit import RtkApp, ok, paginate, rtk_app, rtk_store
+from ._rtk_events import emit, meeting_event
+from ._rtk_recordings import start_recording_for, stop_recording
+
+__all__ = ["join", "leave"]
+
+
+# -- control: joins and leaves ---------------------------------------------------------------------
+def join(
+    world: World,
+    account_id: str,
+    app_id: str,
+    meeting_id: str,
+    *,
+    custom_participant_id: str,
+    name: str | None = None,
+    preset_name: str | None = None,
+) -> dict[str, Any]:
+    """A participant joins: starts the session (``meeting.started``) on the first join."""
+    app = rtk_store(world, account_id, app_id)
+    meeting = app.meeting(meeting_id)
+    now = iso_now()
+    session_id = app.active.get(meeting_id)
+    if session_id is None:
+        session: dict[str, Any] = {
+            "id": world.uuid(),
+            "associated_id": meeting_id,
+            "created_at": now,
+            "started_at": now,
+            "updated_at": now,
+            "ended_at": None,
+            "live_participants": 0,
+            "max_concurrent_participants": 0,
+            "meeting_display_name": meeting.get("title") or "",
+            "minutes_consumed": 0,
+            "organization_id": app_id,
+            "status": "LIVE",
+            "type": "meeting",
+            "breakout_rooms": [],
+            "meta": {},
+        }
+        app.sessions[session["id"]] = session
+        app.peers[session["id"]] = []
+        app.active[meeting_id] = session["id"]
+        emit(world, app, "meeting.started", {"meeting": meeting_event(app, meeting_id, session)})
+        if meeting.get("record_on_start"):
+            start_recording_for(world, app, meeting_id, "RECORD_ON_START")
+    session = app.sessions[app.active[meeting_id]]
+    known = next(
+        (
+            p
+            for p in app.participants.get(meeting_id, {}).values()
+            if p["custom_participant_id"] == custom_participant_id
+        ),
+        None,
+    )
+    peer = {
+        "id": world.uuid(),
+        "user_id": known["id"] if known else world.uuid(),
+        "custom_participant_id": custom_participant_id,
+        "display_name": name or (known or {}).get("name") or custom_participant_id,
+        "preset_name": preset_name or (known or {}).get("preset_name") or "group_call_participant",
+        "duration": 0,
+        "joined_at": now,
+        "left_at": None,
+        "created_at": now,
+        "updated_at": now,
+        "muted": False,
+    }
+    app.peers[session["id"]].append(peer)
+    session["live_participants"] += 1
+    session["max_concurrent_participants"] = max(
+        session["max_concurrent_participants"], session["live_participants"]
+    )
+    session["updated_at"] = now
+    emit(
+        world,
+        app,
+        "meeting.participantJoined",
+        {
+            "meeting": meeting_event(app, meeting_id, session),
+            "participant": {
+                "peerId": peer["id"],
+                "userDisplayName": peer["display_name"],
+                "customParticipantId": custom_participant_id,
+                "clientSpecificId": custom_participant_id,
+                "joinedAt": now,
+            },
+        },
+    )
+    return dict(peer)
+
+
+def leave(
+    world: World,
+    account_id: str,
+    app_id: str,
+    meeting_id: str,
+    *,
+    custom_participant_id: str | None = None,
+    peer_id: str | None = None,
+    reason: str = "ALL_PARTICIPANTS_LEFT",
+) -> dict[str, Any]:
+    """A participant leaves; the last one out ends the session (``meeting.ended``)."""
+    app = rtk_store(world, account_id, app_id)
+    app.meeting(meeting_id)
+    session_id = app.active.get(meeting_id)
+    if session_id is None:
+        raise LookupError(f"meeting {meeting_id} has no active session")
+    session = app.sessions[session_id]
+    peer = next(
+        (
+            p
+            for p in app.peers[session_id]
+            if p["left_at"] is None
+            and (
+                p["id"] == peer_id
+                or (peer_id is None and p["custom_participant_id"] == custom_participant_id)
+            )
+        ),
+        None,
+    )
+    if peer is None:
+        raise LookupError(f"no live participant {peer_id or custom_participant_id} in meeting {meeting_id}")
+    now = iso_now()
+    peer["left_at"] = now
+    peer["updated_at"] = now
+    peer["duration"] = 1
+    session["live_participants"] -= 1
+    session["updated_at"] = now
+    emit(
+        world,
+        app,
+        "meeting.participantLeft",
+        {
+            "meeting": meeting_event(app, meeting_id, session),
+            "participant": {
+                "peerId": peer["id"],
+                "userDisplayName": peer["display_name"],
+                "customParticipantId": peer["custom_participant_id"],
+                "clientSpecificId": peer["custom_participant_id"],
+                "joinedAt": peer["joined_at"],
+                "leftAt": now,
+            },
+        },
+    )
+    if session["live_participants"] <= 0:
+        _end_session(world, app, meeting_id, session, reason)
+    return dict(peer)
+
+
+def _end_session(world: World, app: RtkApp, meeting_id: str, session: dict[str, Any], reason: str) -> None:
+    now = iso_now()
+    session.update({"status": "ENDED", "ended_at": now, "updated_at": now, "minutes_consumed": 1})
+    app.active.pop(meeting_id, None)
+    for rec in app.recordings.values():
+        if rec["meeting_id"] == meeting_id and rec["status"] in ("INVOKED", "RECORDING", "PAUSED"):
+            stop_recording(world, app, rec, "ALL_PEERS_LEFT")
+    emit(world, app, "meeting.ended", {"meeting": meeting_event(app, meeting_id, session), "reason": reason})
+
+
+# -- sessions --------------------------------------------------------------------------------------
+def _session(ctx: Ctx) -> dict[str, Any]:
+    session = rtk_app(ctx).sessions.get(ctx.p("session_id"))
+    if session is None:
+        raise ApiError(404, f"Session {ctx.p('session_id')} not found")
+    return session
+
+
+def list_sessions(ctx: Ctx) -> Reply:
+    items = list(rtk_app(ctx).sessions.values())
+    if ctx.q("status"):
+        items = [s for s in items if s["status"] == ctx.q("status")]
+    if ctx.q("associated_id"):
+        items = [s for s in items if s["associated_id"] == ctx.q("associated_id")]
+    if ctx.q("search"):
+        needle = str(ctx.q("search")).lower()
+        items = [s for s in items if needle in (s["meeting_display_name"] or "").lower() or needle in s["id"]]
+    if ctx.q("sort_order", "DESC") == "DESC":
+        items.reverse()
+    chunk, paging = paginate(ctx, items)
+    return ok({"sessions": chunk}, paging=paging)
+
+
+def get_session(ctx: Ctx) -> Reply:
+    return ok(_session(ctx))
+
+
+def _peer_view(peer: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in peer.items() if k != "muted"}
+
+
+def list_session_participants(ctx: Ctx) -> Reply:
+    peers = [_peer_view(p) for p in rtk_app(ctx).peers.get(_session(ctx)["id"], [])]
+    if ctx.q("search"):
+        needle = str(ctx.q("search")).lower()
+        peers = [
+            p for p in peers if needle in p["display_name"].lower() or needle in p["custom_participant_id"]
+        ]
+    chunk, paging = paginate(ctx, peers)
+    return ok({"participants": chunk}, paging=paging)
+
+
+def get_session_participant(ctx: Ctx) -> Reply:
+    for peer in rtk_app(ctx).peers.get(_session(ctx)["id"], []):
+        if ctx.p("participant_id") in (peer["id"], peer["user_id"], peer["custom_participant_id"]):
+            return ok({"participant": _peer_view(peer)})
+    raise ApiError(404, f"Participant {ctx.p('participant_id')} not found in this session")
+
+
+def get_peer_report(ctx: Ctx) -> Reply:
+    app = rtk_app(ctx)
+    for session_id, peers in app.peers.items():
+        for peer in peers:
+            if peer["id"] == ctx.p("peer_id"):
+                return ok({"participant": {**_peer_view(peer), "session_id": session_id}})
+    raise ApiError(404, f"Peer {ctx.p('peer_id')} not found")
+
+
+def session_artifact(ctx: Ctx) -> Reply:
+    """Chat, transcript and summary of a known session: plausible payloads from the spec."""
+    _session(ctx)
+    return Reply(ctx.op.success_status, ctx.world.faker.make(ctx.op.response_schema or {}))
+
+
+# -- active session --------------------------------------------------------------------------------
+def _active(ctx: Ctx) -> tuple[RtkApp, dict[str, Any]]:
+    app = rtk_app(ctx)
+    app.meeting(ctx.p("meeting_id"))
+    session_id = app.active.get(ctx.p("meeting_id"))
+    if session_id is None:
+        raise ApiError(404, "No active session found for this meeting")
+    return app, app.sessions[session_id]
+
+
+def get_active_session(ctx: Ctx) -> Reply:
+    return ok(_active(ctx)[1])
+
+
+def _ref(peer: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": peer["id"],
+        "name": peer["display_name"],
+        "created_at": peer["created_at"],
+        "updated_at": peer["updated_at"],
+        "custom_participant_id": peer["custom_participant_id"],
+    }
+
+
+def _selected(ctx: Ctx, app: RtkApp, session: dict[str, Any]) -> list[dict[str, Any]]:
+    ids = set(ctx.b("participant_ids") or [])
+    custom = set(ctx.b("custom_participant_ids") or [])
+    return [
+        p
+        for p in app.peers[session["id"]]
+        if p["left_at"] is None
+        and (p["id"] in ids or p["user_id"] in ids or p["custom_participant_id"] in custom)
+    ]
+
+
+def kick(ctx: Ctx) -> Reply:
+    app, session = _active(ctx)
+    peers = _selected(ctx, app, session)
+    for peer in peers:
+        leave(
+            ctx.world,
+            app.account_id,
+            app.app_id,
+            ctx.p("meeting_id"),
+            peer_id=peer["id"],
+            reason="HOST_ENDED_MEETING",
+        )
+    return ok({"action": "kick", "participants": [_ref(p) for p in peers]})
+
+
+def kick_all(ctx: Ctx) -> Reply:
+    app, session = _active(ctx)
+    peers = [p for p in app.peers[session["id"]] if p["left_at"] is None]
+    for peer in peers:
+        leave(
+            ctx.world,
+            app.account_id,
+            app.app_id,
+            ctx.p("meeting_id"),
+            peer_id=peer["id"],
+            reason="HOST_ENDED_MEETING",
+        )
+    return ok({"action": "kick_all", "kicked_participants_count": len(peers)})
+
+
+def mute(ctx: Ctx) -> Reply:
+    app, session = _active(ctx)
+    peers = _selected(ctx, app, session)
+    for peer in peers:
+        peer["muted"] = True
+    return ok({"action": "mute", "participants": [_ref(p) for p in peers]})
+
+
+def mute_all(ctx: Ctx) -> Reply:
+    app, session = _active(ctx)
+    peers = [p for p in app.peers[session["id"]] if p["left_at"] is None]
+    for peer in peers:
+        peer["muted"] = True
+    return ok({"action": "mute_all", "muted_participants_count": len(peers)})
+
+
+def create_poll(ctx: Ctx) -> Reply:
+    _active(ctx)
+    poll = {
+        "id": ctx.world.uuid(),
+        "question": ctx.b("question"),
+        "anonymous": ctx.b("anonymous", False),
+        "hide_votes": ctx.b("hide_votes", False),
+        "created_by": "sandbox",
+        "voted": [],
+        "options": [{"text": t, "count": 0, "votes": []} for t in ctx.b("options") or []],
+    }
+    return ok({"action": "create_poll", "poll": poll}, 201)

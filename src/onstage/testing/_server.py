@@ -1,0 +1,267 @@
+"""``Sandbox``: the fake APIs on a loopback port (uvicorn) or in-process (``httpx.ASGITransport``)."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import socket
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Literal, Self
+
+import anyio
+import httpx
+import sniffio
+import uvicorn
+
+from .._client_base import BaseClient
+from ..realtimekit import RealtimeKit
+from ..tpstreams import TPStreams
+from ..webinar import Webinar
+from ._app import Core, RecordedRequest, SandboxApp
+from ._control import Control
+from ._core import World
+from ._faults import Faults
+from ._spec import Spec, find_spec_file, load_spec
+from ._tp_live import advance_all
+from ._webhooks import Delivery, Dispatcher
+
+__all__ = ["Sandbox"]
+
+_TICK = 0.02
+_ASGI_URL = "http://sandbox.local"
+
+
+@functools.lru_cache(maxsize=4)
+def _spec(path: str, mtime: float) -> Spec:
+    return Spec(load_spec(Path(path)))
+
+
+def _load() -> Spec:
+    path = find_spec_file()
+    return _spec(str(path), path.stat().st_mtime)
+
+
+class Sandbox:
+    """A stateful local fake of RealtimeKit, TP Streams and the Webinar API::
+
+        async with Sandbox() as sb:
+            rtk = sb.realtimekit()
+            meeting = await rtk.meetings.create(title="Standup")
+            sb.join("acc-1", "app-1", meeting.id, custom_participant_id="u1")
+
+    ``transport="http"`` (default) serves on ``127.0.0.1`` with uvicorn (asyncio only);
+    ``transport="asgi"`` runs in-process through ``httpx.ASGITransport`` (asyncio and trio).
+    """
+
+    def __init__(
+        self,
+        *,
+        realtimekit_token: str = "rtk-sandbox-token",  # noqa: S107 - a fake service's well-known token
+        tpstreams_token: str = "tp-sandbox-token",  # noqa: S107
+        webinar_api_key: str = "wb-sandbox-key",
+        server_start_delay: float = 0.0,
+        seed: int = 0,
+        transport: Literal["http", "asgi"] = "http",
+        host: str = "127.0.0.1",
+        port: int = 0,
+    ) -> None:
+        if transport not in ("http", "asgi"):
+            raise ValueError("transport must be 'http' or 'asgi'")
+        self.realtimekit_token = realtimekit_token
+        self.tpstreams_token = tpstreams_token
+        self.webinar_api_key = webinar_api_key
+        self.transport = transport
+        self.spec = _load()
+        self.dispatcher = Dispatcher()
+        self.world = World(
+            self.spec, seed=seed, server_start_delay=server_start_delay, dispatcher=self.dispatcher
+        )
+        self.faults = Faults(seed)
+        tokens = {"realtimekit": realtimekit_token, "tpstreams": tpstreams_token, "webinar": webinar_api_key}
+        self.core = Core(self.spec, self.world, self.faults, tokens=tokens)
+        self.control = Control(self.core)
+        self.core.control = self.control.http
+        self.app = SandboxApp(self.core)
+        self._host = host
+        self._port = port
+        self._url: str | None = None
+        self._stack: contextlib.AsyncExitStack | None = None
+        self._server: uvicorn.Server | None = None
+        self._server_done: anyio.Event | None = None
+        self._clients: list[BaseClient] = []
+        self._http_clients: list[httpx.AsyncClient] = []
+
+    # -- lifecycle ---------------------------------------------------------------------------------
+    @property
+    def url(self) -> str:
+        if self._url is None:
+            raise RuntimeError("the sandbox is not running: use `async with Sandbox() as sb`")
+        return self._url
+
+    async def __aenter__(self) -> Self:
+        stack = contextlib.AsyncExitStack()
+        await stack.__aenter__()
+        try:
+            tg = await stack.enter_async_context(anyio.create_task_group())
+            stack.callback(tg.cancel_scope.cancel)
+            tg.start_soon(self.dispatcher.run)
+            tg.start_soon(self._ticker)
+            if self.transport == "http":
+                await self._start_uvicorn(tg, stack)
+            else:
+                self._url = _ASGI_URL
+        except BaseException:
+            await stack.__aexit__(None, None, None)
+            raise
+        self._stack = stack
+        return self
+
+    async def _start_uvicorn(self, tg: anyio.abc.TaskGroup, stack: contextlib.AsyncExitStack) -> None:
+        if sniffio.current_async_library() != "asyncio":
+            raise RuntimeError("uvicorn needs asyncio; use Sandbox(transport='asgi') under trio")
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        stack.callback(sock.close)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # accepted sockets inherit it (Linux)
+        sock.bind((self._host, self._port))
+        config = uvicorn.Config(
+            self.app,
+            log_config=None,
+            log_level="critical",
+            access_log=False,
+            lifespan="off",
+            ws="none",
+            http="h11",
+            timeout_graceful_shutdown=2,
+            timeout_keep_alive=30,
+        )
+        server = uvicorn.Server(config)
+        done = anyio.Event()
+        self._server, self._server_done = server, done
+
+        async def serve() -> None:
+            try:
+                await server.serve(sockets=[sock])
+            finally:
+                done.set()
+
+        tg.start_soon(serve)
+        stack.push_async_callback(self._stop_uvicorn)
+        with anyio.fail_after(10):
+            while not server.started:
+                if done.is_set():
+                    raise RuntimeError("the sandbox server failed to start")
+                await anyio.sleep(0.005)
+        port = sock.getsockname()[1]
+        self._url = f"http://{self._host}:{port}"
+
+    async def _stop_uvicorn(self) -> None:
+        if self._server is not None and self._server_done is not None:
+            self._server.should_exit = True
+            with anyio.move_on_after(5):
+                await self._server_done.wait()
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        for client in self._clients:
+            await client.aclose()
+        for http in self._http_clients:
+            await http.aclose()
+        self._clients.clear()
+        self._http_clients.clear()
+        stack, self._stack = self._stack, None
+        if stack is not None:
+            await stack.__aexit__(None, None, None)
+        self._url = None
+
+    async def serve_forever(self) -> None:
+        """Wait until the server stops (Ctrl-C)."""
+        if self._server_done is None:
+            await anyio.sleep_forever()
+        else:
+            await self._server_done.wait()
+
+    async def _ticker(self) -> None:
+        while True:
+            advance_all(self.world)
+            await anyio.sleep(_TICK)
+
+    # -- clients -----------------------------------------------------------------------------------
+    def _http_client(self, kw: dict[str, Any]) -> None:
+        if self.transport == "asgi" and "http_client" not in kw:
+            http = httpx.AsyncClient(transport=httpx.ASGITransport(app=self.app))
+            self._http_clients.append(http)
+            kw["http_client"] = http
+
+    def realtimekit(self, account_id: str = "acc-1", app_id: str = "app-1", **kw: Any) -> RealtimeKit:
+        """A ``RealtimeKit`` client for this sandbox (closed with the sandbox)."""
+        kw.setdefault("api_token", self.realtimekit_token)
+        kw.setdefault("base_url", f"{self.url}/client/v4")
+        self._http_client(kw)
+        client = RealtimeKit(account_id=account_id, app_id=app_id, **kw)
+        self._clients.append(client)
+        return client
+
+    def tpstreams(self, organization_id: str = "org1", **kw: Any) -> TPStreams:
+        """A ``TPStreams`` client for this sandbox (closed with the sandbox)."""
+        kw.setdefault("token", self.tpstreams_token)
+        kw.setdefault("base_url", self.url)
+        self._http_client(kw)
+        client = TPStreams(organization_id=organization_id, **kw)
+        self._clients.append(client)
+        return client
+
+    def webinar(self, **kw: Any) -> Webinar:
+        """A ``Webinar`` client for this sandbox (closed with the sandbox)."""
+        if "bearer_token" not in kw:
+            kw.setdefault("api_key", self.webinar_api_key)
+        kw.setdefault("base_url", f"{self.url}/v1/webinar")
+        self._http_client(kw)
+        client = Webinar(**kw)
+        self._clients.append(client)
+        return client
+
+    # -- webhooks ----------------------------------------------------------------------------------
+    @property
+    def webhook_private_key(self) -> Any:
+        """The RSA private key signing RealtimeKit deliveries (``cryptography`` object)."""
+        return self.dispatcher.private_key
+
+    @property
+    def webhook_public_key_pem(self) -> str:
+        return self.dispatcher.public_key_pem
+
+    @property
+    def deliveries(self) -> list[Delivery]:
+        return self.dispatcher.deliveries
+
+    async def flush_webhooks(self, timeout: float = 10.0) -> None:
+        """Wait until every queued webhook delivery is done."""
+        await self.dispatcher.flush(timeout)
+
+    # -- control shortcuts -------------------------------------------------------------------------
+    @property
+    def requests(self) -> list[RecordedRequest]:
+        return self.core.requests
+
+    def count(self, key: str) -> int:
+        return self.control.count(key)
+
+    def reset(self) -> None:
+        self.control.reset()
+
+    def __getattr__(self, name: str) -> Any:
+        if name in (
+            "join",
+            "leave",
+            "finish_recording",
+            "finish_livestream",
+            "livestream_encoder_connect",
+            "encoder_connect",
+            "encoder_disconnect",
+            "host_publish",
+        ):
+            return getattr(self.control, name)
+        raise AttributeError(name)

@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+import httpx
+import pytest
+
+import onstage
+from onstage.testing import Sandbox
+
+pytestmark = pytest.mark.anyio
+
+PRESET = "0b5b1f52-7c8e-4d8a-9a51-2f0c6a3e9b10"
+
+
+async def test_rooms_and_sessions_flow(sb: Sandbox) -> None:
+    wb = sb.webinar()
+    room = await wb.rooms.create(title="Product launch", description="Q4")
+    assert (await wb.rooms.get(room.id)).title == "Product launch"
+    assert (await wb.rooms.update(room.id, title="Launch")).title == "Launch"
+    for i in range(3):
+        await wb.rooms.create(title=f"Room {i}")
+    assert len(await wb.rooms.list(limit=2).to_list()) == 4
+    assert len(await wb.rooms.list_mine().to_list()) == 4
+    created = await wb.rooms.sessions.create(room.id, title="Keynote", preset_id=PRESET, mode="rtmp")
+    assert created.session.status == "scheduled" and created.rtmp_url and created.stream_key
+    session_id = created.session.id
+    assert (await wb.sessions.reschedule(session_id, scheduled_start_time="2030-01-01T10:00:00Z")) is not None
+    assert (await wb.sessions.get(session_id)).scheduled_start_time is not None
+    started = await wb.sessions.start(session_id)
+    assert started.session.status == "live" and started.livekit_token.count(".") == 2
+    assert started.rtmp.url == "rtmp://127.0.0.1/live" and started.rtmp.stream_key and started.rtmp.ingress_id
+    assert (
+        started.rtmp_setup.instructions.step1 and started.rtmp_setup.instructions.step3 and started.whip_url
+    )
+    assert (await wb.sessions.go_live(session_id)).session.status == "live"
+    with pytest.raises(onstage.BadRequestError):
+        await wb.sessions.reschedule(session_id, scheduled_start_time="2030-01-02T10:00:00Z")
+    joined = await wb.sessions.join(session_id)
+    assert joined.livekit_token and joined.room_name == session_id
+    assert [s.id for s in await wb.sessions.list_live().to_list()] == [session_id]
+    stats = await wb.sessions.stats()
+    assert stats.live_now == 1 and stats.total_sessions == 1
+    sb.host_publish(session_id)
+    assert await wb.sessions.get_stream_health(session_id) is not None
+    assert (await wb.sessions.get_monitor_token(session_id)).livekit_token
+    await wb.sessions.update_settings(session_id, chat_enabled=False)
+    assert (await wb.sessions.get(session_id)).effective_chat_enabled is False
+    await wb.sessions.set_host_video_state(session_id, enabled=False)
+    await wb.sessions.set_host_audio_state(session_id, enabled=True)
+    await wb.sessions.ensure_hls_egress(session_id)
+    await wb.sessions.start_webcam_hls(session_id)
+    await wb.sessions.end(session_id)
+    assert (await wb.sessions.get(session_id)).status == "ended"
+    with pytest.raises(onstage.BadRequestError):
+        await wb.sessions.start(session_id)
+    assert len(await wb.rooms.sessions.list(room.id).to_list()) == 1
+    assert len(await wb.sessions.list().to_list()) == 1
+    await wb.sessions.delete(session_id)
+    await wb.rooms.delete(room.id)
+    with pytest.raises(onstage.NotFoundError):
+        await wb.rooms.get(room.id)
+
+
+async def test_auth_public_and_validation(sb: Sandbox) -> None:
+    with pytest.raises(onstage.AuthenticationError):
+        await sb.webinar(api_key="wrong").rooms.create(title="Nope")
+    bearer = sb.webinar(bearer_token="wb-sandbox-key")
+    room = await bearer.rooms.create(title="Bearer room")
+    async with httpx.AsyncClient() as http:
+        public = await http.get(f"{sb.url}/v1/webinar/rooms/{room.id}")
+        assert public.status_code == 200 and public.json()["success"] is True
+        private = await http.get(f"{sb.url}/v1/webinar/rooms/my")
+        assert private.status_code == 401 and private.json()["code"] == "auth_type_not_found"
+    wb = sb.webinar()
+    with pytest.raises(onstage.UnprocessableEntityError) as info:
+        await wb.rooms.create(title="x")
+    assert "title" in str(info.value)
+    with pytest.raises(onstage.UnprocessableEntityError) as info:
+        await wb.rooms.sessions.create(room.id, title="Valid title", preset_id=PRESET, mode="satellite")  # type: ignore[arg-type]
+    assert "mode" in str(info.value)
