@@ -30,9 +30,9 @@ def argtype(prop: Any) -> str:
     if isinstance(prop, UnionProperty):
         parts: list[str] = []
         for inner in prop.inner_properties:
-            for part in [argtype(inner)]:
-                if part not in parts:
-                    parts.append(part)
+            part = argtype(inner)
+            if part not in parts:
+                parts.append(part)
         if "None" in parts:
             parts.remove("None")
             parts.append("None")

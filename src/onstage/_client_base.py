@@ -67,7 +67,6 @@ class BaseClient:
     """Shared machinery of ``RealtimeKit``, ``TPStreams`` and ``Webinar``. Not used directly."""
 
     _unwrap: Unwrap
-    _api_name: str = "api"
     _bound: dict[str, str | None] = {}  # noqa: RUF012 - replaced per instance by clients that bind ids
 
     def __init__(

@@ -30,7 +30,6 @@ class RealtimeKit(Resources, BaseClient):
     """
 
     _unwrap = staticmethod(unwrap_data)
-    _api_name = "realtimekit"
 
     def __init__(
         self,

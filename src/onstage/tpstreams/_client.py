@@ -30,7 +30,6 @@ class TPStreams(Resources, BaseClient):
     """
 
     _unwrap = staticmethod(unwrap_none)
-    _api_name = "tpstreams"
 
     def __init__(
         self,

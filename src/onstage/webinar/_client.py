@@ -31,7 +31,6 @@ class Webinar(Resources, BaseClient):
     """
 
     _unwrap = staticmethod(unwrap_data)
-    _api_name = "webinar"
 
     def __init__(
         self,
