@@ -133,8 +133,9 @@ class APIStatusError(APIError):
     """The API answered with a non-success status.
 
     Attributes: ``status_code``; ``code`` and ``message`` as the API reported them (parsed from each
-    API's error shape); ``request_id`` when the response carries one; ``body`` (parsed JSON or text);
-    ``response`` (the raw ``httpx.Response``).
+    API's error shape); ``operation`` (the spec's operationId, when raised by a facade call);
+    ``request_id`` when the response carries one; ``body`` (parsed JSON or text); ``response`` (the
+    raw ``httpx.Response``).
     """
 
     status_code: int
@@ -147,12 +148,14 @@ class APIStatusError(APIError):
         body: object,
         code: str | int | None = None,
         request_id: str | None = None,
+        operation: str | None = None,
     ) -> None:
         self.status_code = response.status_code
         self.code = code
         self.body = body
         self.response = response
         self.request_id = request_id
+        self.operation = operation
         super().__init__(message, request=response.request)
 
     def __str__(self) -> str:
@@ -160,6 +163,8 @@ class APIStatusError(APIError):
         if self.code is not None and str(self.code) != str(self.status_code):
             parts.append(f"[{self.code}]")
         parts.append(self.message)
+        if self.operation:
+            parts.append(f"({self.operation})")
         if self.request_id:
             parts.append(f"(request id {self.request_id})")
         return " ".join(parts)
@@ -219,7 +224,7 @@ def _first_str(*values: Any) -> str | None:
     return None
 
 
-def parse_error_body(body: object, status_code: int) -> tuple[str | int | None, str]:
+def parse_error_body(body: object) -> tuple[str | int | None, str]:
     """Return ``(code, message)`` from any of the three APIs' error shapes.
 
     RealtimeKit: ``{"success": false, "error": {"code", "message"}}``, the v4 gateway's
@@ -276,8 +281,12 @@ def make_status_error(
     """Build the right ``APIStatusError`` subclass for a non-2xx response."""
     status = response.status_code
     cls = _STATUS_CLASSES.get(status) or (InternalServerError if status >= 500 else APIStatusError)
-    code, message = parse_error_body(body, status)
-    message = redact_text(message)
-    if operation:
-        message = f"{message} ({operation})"
-    return cls(message, response=response, body=body, code=code, request_id=request_id_of(response))
+    code, message = parse_error_body(body)
+    return cls(
+        redact_text(message),
+        response=response,
+        body=body,
+        code=code,
+        request_id=request_id_of(response),
+        operation=operation,
+    )

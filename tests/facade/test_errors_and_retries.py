@@ -33,16 +33,22 @@ def rtk_error(status: int, message: str = "boom", **headers: str) -> httpx.Respo
     )
 
 
+STATUS_CLASSES = [
+    (400, onstage.BadRequestError),
+    (401, onstage.AuthenticationError),
+    (403, onstage.PermissionDeniedError),
+    (404, onstage.NotFoundError),
+    (409, onstage.ConflictError),
+    (422, onstage.UnprocessableEntityError),
+    (429, onstage.RateLimitError),
+    (503, onstage.InternalServerError),
+]
+
+
 @pytest.mark.parametrize(
     ("status", "cls"),
     [
-        (400, onstage.BadRequestError),
-        (401, onstage.AuthenticationError),
-        (403, onstage.PermissionDeniedError),
-        (404, onstage.NotFoundError),
-        (409, onstage.ConflictError),
-        (422, onstage.UnprocessableEntityError),
-        (429, onstage.RateLimitError),
+        *STATUS_CLASSES,
         (500, onstage.InternalServerError),
         (502, onstage.InternalServerError),
         (418, onstage.APIStatusError),
@@ -61,6 +67,33 @@ async def test_status_maps_to_class(
     assert err.request_id == "ray-9" and err.body["success"] is False
     assert err.response.status_code == status
     assert "get_meeting" in str(err)
+
+
+@pytest.mark.parametrize(("status", "cls"), STATUS_CLASSES)
+@pytest.mark.parametrize("api", ["realtimekit", "tpstreams", "webinar"])
+async def test_each_api_error_shape_maps_to_each_class(
+    api: str, status: int, cls: type[onstage.APIStatusError], sleeps: list[float]
+) -> None:
+    body, code = {
+        "realtimekit": ({"success": False, "error": {"code": status, "message": "nope"}}, status),
+        "tpstreams": ({"detail": "nope"}, None),
+        "webinar": ({"success": False, "code": "E_NOPE", "message": "nope", "timestamp": 1}, "E_NOPE"),
+    }[api]
+    rec = Recorder(httpx.Response(status, json=body, headers={"x-request-id": "req-1"}))
+    make = {"realtimekit": rtk, "tpstreams": tp, "webinar": wb}[api]
+    async with make(rec, max_retries=0) as client:
+        call = {
+            "realtimekit": lambda: client.meetings.get("m-1"),
+            "tpstreams": lambda: client.live_streams.get("ls-1"),
+            "webinar": lambda: client.rooms.get("r-1"),
+        }[api]
+        with pytest.raises(cls) as info:
+            await call()
+    err = info.value
+    assert type(err) is cls
+    assert (err.status_code, err.code, err.message, err.request_id) == (status, code, "nope", "req-1")
+    assert err.body == body and err.response.status_code == status
+    assert len(rec.requests) == 1
 
 
 async def test_gateway_errors_array_and_root_message() -> None:

@@ -1,0 +1,252 @@
+"""Every operation in the spec, through the facade, on ``httpx.MockTransport``.
+
+For each operation (and each extra facade name it has: ``variants`` and ``also``) the facade method
+named by ``x-onstage`` is called with arguments built from the spec. The tests check, per operation:
+the request the facade sends (method, path with the bound ids, auth, body), that a spec-shaped
+success body comes back as a model with the envelope removed, that the API's 404 body becomes a
+``NotFoundError`` carrying the API's code and message, and the retry decision on a 500 (idempotent
+methods retry, a create is sent exactly once).
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import random
+import re
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlsplit
+
+import attrs
+import httpx
+import pytest
+
+import onstage
+from onstage._pagination import AsyncPaginator, Page
+from onstage.testing._examples import Faker
+from onstage.testing._spec import Operation, Spec, load_spec
+
+from .helpers import TOKEN, TP_TOKEN, WB_KEY, rtk, tp, wb
+
+pytestmark = pytest.mark.anyio
+
+SPEC = Spec(load_spec())
+BOUND = {"account_id": "acc", "app_id": "app", "organization_id": "org1"}
+AUTH = {
+    "realtimekit": ("authorization", f"Bearer {TOKEN}"),
+    "tpstreams": ("authorization", f"Token {TP_TOKEN}"),
+    "webinar": ("x-api-key", WB_KEY),
+}
+# The API's own 404 body, and the (code, message) the error must carry.
+NOT_FOUND: dict[str, tuple[Any, Any, str]] = {
+    "realtimekit": (
+        {"success": False, "error": {"code": 404, "message": "Meeting not found"}},
+        404,
+        "Meeting not found",
+    ),
+    "tpstreams": ({"detail": "Not found."}, None, "Not found."),
+    "webinar": (
+        {"success": False, "error": "not_found", "message": "Room not found", "code": "ROOM_NOT_FOUND"},
+        "ROOM_NOT_FOUND",
+        "Room not found",
+    ),
+}
+
+
+def _server_path(raw_path: str) -> str:
+    item = SPEC.document["paths"][raw_path]
+    return urlsplit(item["servers"][0]["url"]).path.rstrip("/")
+
+
+def _calls() -> list[tuple[str, str, str, dict[str, Any]]]:
+    """(operation id, resource path, method name, fixed body) for every facade entry point."""
+    out = []
+    for op in SPEC.operations.values():
+        meta = op.meta
+        out.append((op.id, meta["resource"], meta["method"], {}))
+        for variant in meta.get("variants", []):
+            out.append((op.id, meta["resource"], variant["method"], dict(variant.get("body", {}))))
+        for alias in meta.get("also", []):
+            resource, _, method = alias.rpartition(".")
+            out.append((op.id, resource, method, {}))
+    return sorted(out, key=lambda c: (c[1], c[2]))
+
+
+CALLS = _calls()
+IDS = [f"{resource}.{method}" for _, resource, method, _ in CALLS]
+
+
+class Wire:
+    """A MockTransport handler answering every request with one prepared response."""
+
+    def __init__(self, status: int, body: Any) -> None:
+        self.status = status
+        self.body = body
+        self.requests: list[httpx.Request] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        if self.body is None:
+            return httpx.Response(self.status)
+        return httpx.Response(self.status, json=self.body)
+
+
+def _client(api: str, wire: Wire) -> Any:
+    make = {"realtimekit": rtk, "tpstreams": tp, "webinar": wb}[api]
+    return make(wire, max_retries=1)
+
+
+def _method(client: Any, resource: str, name: str) -> Callable[..., Any]:
+    target = client
+    for part in resource.split("."):
+        target = getattr(target, part)
+    return getattr(target, name)  # type: ignore[no-any-return]
+
+
+def _ident(name: str) -> str:
+    """The Python name of a spec parameter: ``livestream-session-id`` → ``livestream_session_id``."""
+    return re.sub(r"\W", "_", name)
+
+
+def _path_value(op: Operation, name: str) -> Any:
+    schema = next(p.schema for p in op.params if _ident(p.name) == name and p.location == "path")
+    return 7 if SPEC.deref(schema).get("type") == "integer" else f"{name.replace('_', '-')}-1"
+
+
+def _arguments(
+    op: Operation, fn: Callable[..., Any], fixed: dict[str, Any]
+) -> tuple[list[Any], dict[str, Any]]:
+    """Positional path ids plus every required keyword, from the spec's schemas."""
+    faker = Faker(SPEC, random.Random(op.id))
+    body = SPEC.deref(op.body_schema) if op.body_schema is not None else {}
+    props = body.get("properties", {}) if isinstance(body, dict) else {}
+    query = {p.name: p.schema for p in op.params if p.location == "query"}
+    path_names = {_ident(p.name) for p in op.params if p.location == "path"}
+    args: list[Any] = []
+    kwargs: dict[str, Any] = {}
+    for param in inspect.signature(fn).parameters.values():
+        if param.default is not inspect.Parameter.empty:
+            continue
+        if param.name in path_names:
+            args.append(_path_value(op, param.name))
+        elif param.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD:  # a non-object body (body_param)
+            kwargs[param.name] = faker.make(op.body_schema, param.name)
+        elif param.name in fixed:
+            continue
+        elif param.name in props:
+            kwargs[param.name] = faker.make(props[param.name], param.name)
+        elif param.name in query:
+            kwargs[param.name] = faker.make(query[param.name], param.name)
+        elif op.body_type and op.body_type.startswith("multipart/"):
+            kwargs[param.name] = ("file.bin", b"\x00\x01")
+        else:  # a non-object body (x-onstage body_param)
+            kwargs[param.name] = faker.make(op.body_schema, param.name)
+    return args, kwargs
+
+
+def _expected_path(op: Operation, args: list[Any]) -> str:
+    values = iter(a for a in args)
+    path = _server_path(op.path) + op.path
+    for segment in re.findall(r"\{([^}]+)\}", op.path):
+        value = BOUND.get(segment)
+        path = path.replace("{" + segment + "}", str(value if value is not None else next(values)), 1)
+    return path
+
+
+def _success_body(op: Operation) -> Any:
+    if op.response_schema is None:
+        return None
+    return Faker(SPEC, random.Random(op.id + "/response")).make(op.response_schema)
+
+
+async def _invoke(fn: Callable[..., Any], args: list[Any], kwargs: dict[str, Any]) -> Any:
+    result = fn(*args, **kwargs)
+    if isinstance(result, AsyncPaginator):
+        return await result.first_page()
+    return await result
+
+
+def _is_model(value: Any) -> bool:
+    return attrs.has(type(value))
+
+
+@pytest.mark.parametrize(("op_id", "resource", "name", "fixed"), CALLS, ids=IDS)
+async def test_success(op_id: str, resource: str, name: str, fixed: dict[str, Any]) -> None:
+    op = SPEC.operations[op_id]
+    wire = Wire(op.success_status, _success_body(op))
+    async with _client(op.api, wire) as client:
+        fn = _method(client, resource, name)
+        args, kwargs = _arguments(op, fn, fixed)
+        result = await _invoke(fn, args, kwargs)
+
+    (request,) = wire.requests
+    assert request.method == op.method
+    assert request.url.path == _expected_path(op, args)
+    header, value = AUTH[op.api]
+    if not op.public:
+        assert request.headers[header] == value
+    if request.headers.get("content-type") == "application/json":
+        sent = json.loads(request.content)
+        for key, fixed_value in fixed.items():
+            assert sent[key] == fixed_value  # the variant's fixed body values are on the wire
+        for key, given in kwargs.items():
+            if isinstance(sent, dict) and key in sent and isinstance(given, str | int | bool):
+                assert sent[key] == given
+
+    # The envelope is gone: a model (or a list of models), a page of them, or nothing at all.
+    if isinstance(result, Page):
+        assert all(_is_model(item) or not isinstance(item, dict) for item in result.items)
+    elif op.response_schema is None:
+        assert result is None
+    else:
+        assert not isinstance(result, dict), f"{op_id} returned a raw dict"
+        if isinstance(result, list):
+            assert all(_is_model(item) or not isinstance(item, dict) for item in result)
+        elif result is not None and not isinstance(result, bytes | str | int | bool | float):
+            assert _is_model(result)
+
+
+@pytest.mark.parametrize(("op_id", "resource", "name", "fixed"), CALLS, ids=IDS)
+async def test_not_found_carries_the_api_error(
+    op_id: str, resource: str, name: str, fixed: dict[str, Any]
+) -> None:
+    op = SPEC.operations[op_id]
+    body, code, message = NOT_FOUND[op.api]
+    wire = Wire(404, body)
+    async with _client(op.api, wire) as client:
+        fn = _method(client, resource, name)
+        args, kwargs = _arguments(op, fn, fixed)
+        with pytest.raises(onstage.NotFoundError) as info:
+            await _invoke(fn, args, kwargs)
+    assert len(wire.requests) == 1  # a 404 is never retried
+    error = info.value
+    assert error.status_code == 404
+    assert error.code == code
+    assert error.message == message
+    assert error.operation == op_id
+    assert TOKEN not in str(error) and TP_TOKEN not in str(error) and WB_KEY not in str(error)
+
+
+@pytest.mark.parametrize(("op_id", "resource", "name", "fixed"), CALLS, ids=IDS)
+async def test_500_retry_decision(
+    op_id: str, resource: str, name: str, fixed: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def no_sleep(delay: float) -> None:
+        return None
+
+    monkeypatch.setattr("onstage._client_base.anyio.sleep", no_sleep)
+    op = SPEC.operations[op_id]
+    wire = Wire(500, {"success": False, "error": {"code": 500, "message": "upstream failed"}})
+    async with _client(op.api, wire) as client:
+        fn = _method(client, resource, name)
+        args, kwargs = _arguments(op, fn, fixed)
+        with pytest.raises(onstage.InternalServerError):
+            await _invoke(fn, args, kwargs)
+    idempotent = op.meta.get("idempotent", op.method in {"GET", "PUT", "DELETE", "HEAD"})
+    assert len(wire.requests) == (2 if idempotent else 1), "max_retries=1: one retry iff idempotent"
+
+
+def test_every_operation_is_called() -> None:
+    assert {op_id for op_id, *_ in CALLS} == set(SPEC.operations)
+    assert len(CALLS) >= len(SPEC.operations)
