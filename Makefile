@@ -46,5 +46,11 @@ spec-diff: setup
 api-diff: setup
 	@$(PY) scripts/api_diff.py --base $(or $(BASE),HEAD)
 
+# Copy onstage into another project as its own package (see scripts/vendor.py):
+# make vendor INTO=../app/src PACKAGE=acme_video [TESTING=1] [LOGGER=acme_video] [FORCE=1]
+vendor: setup
+	@test -n "$(INTO)" -a -n "$(PACKAGE)" || { echo "usage: make vendor INTO=<dir> PACKAGE=<name> [TESTING=1] [LOGGER=<name>] [FORCE=1]" >&2; exit 2; }
+	@$(PY) scripts/vendor.py --into "$(INTO)" --package "$(PACKAGE)" $(if $(TESTING),--with-testing) $(if $(LOGGER),--logger-name "$(LOGGER)") $(if $(FORCE),--force)
+
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache build dist
