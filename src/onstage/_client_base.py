@@ -97,17 +97,15 @@ class BaseClient:
         self._hooks = Hooks.build(on_request, on_response, on_retry)
         self._owns_http = http_client is None
         if http_client is None:
-            # Our own pool: client-level defaults are set once, so a call passes nothing extra.
             self._http = httpx.AsyncClient(
                 limits=DEFAULT_LIMITS, follow_redirects=False, headers=self._headers, timeout=self._timeout
             )
-            self._req_headers: httpx.Headers | dict[str, str] | None = None
-            self._req_timeout: Any = httpx.USE_CLIENT_DEFAULT
         else:
             # A user's client is never mutated: our headers and timeout go with each request.
             self._http = http_client
-            self._req_headers = httpx.Headers(self._headers)  # normalized once, not per call
-            self._req_timeout = self._timeout
+        self._set_timeout(self._timeout)
+        self._headers_for: tuple[Any, ...] = ()
+        self._merged_headers = httpx.Headers()
         self._closed = False
 
     def _bound_id(self, name: str) -> str:
@@ -171,20 +169,34 @@ class BaseClient:
         clone._copy_state(self)
         clone._hooks = self._hooks
         if not isinstance(timeout, NotGiven):
-            clone._timeout = clone._req_timeout = to_timeout(timeout)
+            clone._set_timeout(to_timeout(timeout))
         clone._max_retries = self._max_retries if isinstance(max_retries, NotGiven) else max_retries
         if base_url is not None:
             clone._base_url = base_url.rstrip("/")
         if default_headers:
             clone._default_headers = {**self._default_headers, **default_headers}
             clone._headers = {"User-Agent": USER_AGENT, **clone._default_headers, **clone._auth_headers}
-            clone._req_headers = httpx.Headers(clone._headers)
         if default_query:
             clone._default_query = {**self._default_query, **default_query}
         return clone
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self._base_url!r}, auth={REDACTED!r})"
+
+    def _set_timeout(self, timeout: httpx.Timeout) -> None:
+        self._timeout = timeout
+        self._timeout_ext: dict[str, Any] = {"timeout": timeout.as_dict()}
+
+    def _request_headers(self) -> httpx.Headers:
+        """The http client's headers with ours over them, merged once and again only when either
+        side changed (a user may edit ``http_client.headers`` at any time)."""
+        http_headers = self._http.headers
+        key = (http_headers.raw, self._headers)
+        if key != self._headers_for:
+            merged = httpx.Headers(http_headers)
+            merged.update(self._headers)
+            self._merged_headers, self._headers_for = merged, key
+        return self._merged_headers
 
     # -- the hot path --------------------------------------------------------------------------
     async def _request(
@@ -200,21 +212,28 @@ class BaseClient:
         options: RequestOptions | None = None,
         url: str | None = None,
     ) -> APIResponse[T]:
-        headers = self._req_headers
-        timeout = self._req_timeout
+        headers = self._request_headers()
+        extensions = self._timeout_ext
         max_retries = self._max_retries
         if self._default_query:
             params = {**self._default_query, **(params or {})}
         if options is not None:
             if options.extra_headers:
-                headers = {**(headers or {}), **options.extra_headers}
+                headers = httpx.Headers(headers)
+                headers.update(options.extra_headers)
             if options.extra_query:
                 params = {**(params or {}), **options.extra_query}
             if not isinstance(options.timeout, NotGiven):
-                timeout = to_timeout(options.timeout)
+                extensions = {"timeout": to_timeout(options.timeout).as_dict()}
             if not isinstance(options.max_retries, NotGiven):
                 max_retries = options.max_retries
-        request = self._http.build_request(
+        http = self._http
+        # ``httpx.Request`` directly is what ``build_request`` builds, without re-merging the same
+        # headers on every call; only a user's client with its own query or cookies needs the merge.
+        build: Callable[..., httpx.Request] = (
+            http.build_request if http.params or http.cookies else httpx.Request
+        )
+        request = build(
             op.method,
             url or self._base_url + path,
             params=params or None,
@@ -222,7 +241,7 @@ class BaseClient:
             files=files,
             data=data,
             headers=headers,
-            timeout=timeout,
+            extensions=extensions,
         )
         idempotent = op.idempotent
         hooks = self._hooks

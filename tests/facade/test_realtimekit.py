@@ -190,6 +190,34 @@ async def test_user_http_client_is_not_closed() -> None:
     await http.aclose()
 
 
+async def test_user_http_client_headers_params_and_cookies_are_kept() -> None:
+    rec = Recorder(ok(meeting(1)))
+    http = httpx.AsyncClient(
+        transport=httpx.MockTransport(rec),
+        headers={"X-Team": "video", "Authorization": "Bearer someone-elses-token"},
+    )
+    async with onstage.RealtimeKit(api_token=TOKEN, account_id="a", app_id="b", http_client=http) as client:
+        await client.meetings.get("m-1")
+        http.headers["X-Team"] = "audio"  # edited after the client was built: the next call sees it
+        await client.with_options(default_headers={"X-Extra": "1"}).meetings.get("m-1")
+        await client.meetings.get("m-1", extra_headers={"X-Call": "c"})
+        http.params = httpx.QueryParams({"tenant": "t1"})
+        http.cookies.set("sid", "cookie-1")
+        await client.meetings.get("m-1", extra_query={"q": "1"})
+    first, second, third, fourth = rec.requests
+    assert first.headers["authorization"] == f"Bearer {TOKEN}"  # ours wins over the client's
+    assert first.headers["x-team"] == "video" and "x-extra" not in first.headers
+    assert second.headers["x-team"] == "audio" and second.headers["x-extra"] == "1"
+    assert third.headers["x-call"] == "c" and "x-extra" not in third.headers
+    assert third.headers["user-agent"].startswith("onstage-python/")
+    assert fourth.url.params["tenant"] == "t1" and fourth.url.params["q"] == "1"
+    assert fourth.headers["cookie"] == "sid=cookie-1"
+    assert fourth.headers["authorization"] == f"Bearer {TOKEN}"
+    assert not http.is_closed
+    assert http.headers["authorization"] == "Bearer someone-elses-token"  # never mutated
+    await http.aclose()
+
+
 async def test_own_http_client_is_closed() -> None:
     client = onstage.RealtimeKit(api_token="t", account_id="a", app_id="b")
     async with client:
