@@ -2,8 +2,8 @@
 
 For each operation (and each extra facade name it has: ``variants`` and ``also``) the facade method
 named by ``x-onstage`` is called with arguments built from the spec. The tests check, per operation:
-the request the facade sends (method, path with the bound ids, auth, body), that a spec-shaped
-success body comes back as a model with the envelope removed, that the API's 404 body becomes a
+the request the facade sends (method, path with the bound ids, auth, body, per-call options), that a
+spec-shaped success body comes back as a model with the envelope removed, that the API's 404 body becomes a
 ``NotFoundError`` carrying the API's code and message, and the retry decision on a 500 (idempotent
 methods retry, a create is sent exactly once).
 """
@@ -178,9 +178,13 @@ async def test_success(op_id: str, resource: str, name: str, fixed: dict[str, An
     async with _client(op.api, wire) as client:
         fn = _method(client, resource, name)
         args, kwargs = _arguments(op, fn, fixed)
-        result = await _invoke(fn, args, kwargs)
+        options = {"timeout": 3.5, "extra_headers": {"X-Op": op_id}, "extra_query": {"trace": "t-1"}}
+        result = await _invoke(fn, args, {**kwargs, **options})
 
     (request,) = wire.requests
+    # Per-call options reach the wire on every method.
+    assert request.headers["x-op"] == op_id and request.url.params["trace"] == "t-1"
+    assert request.extensions["timeout"]["read"] == 3.5
     assert request.method == op.method
     assert request.url.path == _expected_path(op, args)
     header, value = AUTH[op.api]
