@@ -167,6 +167,25 @@ async def _invoke(fn: Callable[..., Any], args: list[Any], kwargs: dict[str, Any
     return await result
 
 
+def _plant_secrets(schema: Any, value: Any, planted: list[str]) -> Any:
+    """``value`` with each string the spec marks secret (``x-onstage-secret``, ``writeOnly``)
+    replaced by a distinctive one, recorded in ``planted``."""
+    schema = SPEC.deref(schema)
+    if not isinstance(schema, dict):
+        return value
+    if (schema.get("x-onstage-secret") or schema.get("writeOnly")) and isinstance(value, str):
+        planted.append(f"SeCrEt{len(planted)}x9q")
+        return planted[-1]
+    for branch in [*schema.get("allOf", []), *schema.get("oneOf", []), *schema.get("anyOf", [])]:
+        value = _plant_secrets(branch, value, planted)
+    if isinstance(value, dict):
+        props = schema.get("properties", {})
+        return {k: _plant_secrets(props[k], v, planted) if k in props else v for k, v in value.items()}
+    if isinstance(value, list) and "items" in schema:
+        return [_plant_secrets(schema["items"], item, planted) for item in value]
+    return value
+
+
 def _is_model(value: Any) -> bool:
     return attrs.has(type(value))
 
@@ -174,7 +193,8 @@ def _is_model(value: Any) -> bool:
 @pytest.mark.parametrize(("op_id", "resource", "name", "fixed"), CALLS, ids=IDS)
 async def test_success(op_id: str, resource: str, name: str, fixed: dict[str, Any]) -> None:
     op = SPEC.operations[op_id]
-    wire = Wire(op.success_status, _success_body(op))
+    secrets: list[str] = []
+    wire = Wire(op.success_status, _plant_secrets(op.response_schema, _success_body(op), secrets))
     async with _client(op.api, wire) as client:
         fn = _method(client, resource, name)
         args, kwargs = _arguments(op, fn, fixed)
@@ -197,6 +217,10 @@ async def test_success(op_id: str, resource: str, name: str, fixed: dict[str, An
         for key, given in kwargs.items():
             if isinstance(sent, dict) and key in sent and isinstance(given, str | int | bool):
                 assert sent[key] == given
+
+    # Secrets the API returned (tokens, stream keys, passwords) never show in a repr.
+    shown = repr(result)
+    assert not [secret for secret in secrets if secret in shown], f"{op_id}: a secret shows in repr()"
 
     # The envelope is gone: a model (or a list of models), a page of them, or nothing at all.
     if isinstance(result, Page):
