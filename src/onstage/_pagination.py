@@ -201,10 +201,10 @@ class _PageIterator(Generic[T]):
                 )
             self._done = True
             return
-        raw = _raw_items(body, style, p._attr)
-        if self._previous is not None and raw is not None and raw == self._previous:
+        seen = _fingerprint(_raw_items(body, style, p._attr))
+        if self._previous is not None and seen is not None and seen == self._previous:
             raise PaginationError(f"{p._operation}: page {number} repeated the previous page")
-        self._previous = raw
+        self._previous = seen
         size = _as_int(self._params.get(self._size_key)) if self._size_key else None
         if total is None and size is not None and len(items) < size:
             self._done = True
@@ -220,6 +220,15 @@ def _raw_items(body: Any, style: str, attr: str | None) -> Sequence[Any] | None:
     if attr is not None and isinstance(data, dict):
         data = data.get(attr)
     return data if isinstance(data, list) else None
+
+
+def _fingerprint(raw: Sequence[Any] | None) -> Sequence[Any] | None:
+    """What identifies a page: its items' ids when every item has one (a stuck server may still
+    change volatile fields such as signed URLs or counters), else the items themselves."""
+    if not raw:
+        return raw
+    ids = [item.get("id") if type(item) is dict else None for item in raw]
+    return raw if None in ids else ids
 
 
 def _params_from_next(next_url: str, params: dict[str, Any]) -> dict[str, Any]:

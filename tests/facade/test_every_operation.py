@@ -278,3 +278,88 @@ async def test_500_retry_decision(
 def test_every_operation_is_called() -> None:
     assert {op_id for op_id, *_ in CALLS} == set(SPEC.operations)
     assert len(CALLS) >= len(SPEC.operations)
+
+
+# -- pagination, for every list operation ----------------------------------------------------------
+PAGINATED = [
+    c for c in CALLS if SPEC.operations[c[0]].meta.get("paginate", {}).get("style", "single") != "single"
+]
+
+
+def _page_body(op: Operation, items: list[Any], total: int, next_url: str | None) -> Any:
+    """A page on the wire, in the operation's own pagination style."""
+    body = _success_body(op)
+    style, attr = op.meta["paginate"]["style"], op.meta["paginate"].get("items")
+    if style == "next":
+        return {**body, "count": total, "next": next_url, "previous": None, "results": items}
+    if style == "page":
+        return {**body, "data": {**body["data"], attr: items, "total": total}}
+    data = {**body["data"], attr: items} if attr else items
+    return {**body, "data": data, "paging": {"total_count": total, "start_offset": 0, "end_offset": 0}}
+
+
+def _prop(schema: Any, name: str) -> Any:
+    """The schema of property ``name`` of an object schema (looking through ``allOf``)."""
+    schema = SPEC.deref(schema)
+    for branch in [schema, *schema.get("allOf", [])]:
+        branch = SPEC.deref(branch)
+        if name in branch.get("properties", {}):
+            return SPEC.deref(branch["properties"][name])
+    raise AssertionError(f"no property {name!r} in {schema}")
+
+
+def _items(op: Operation, n: int, start: int = 0) -> list[Any]:
+    """``n`` distinct items built from the operation's item schema."""
+    style, attr = op.meta["paginate"]["style"], op.meta["paginate"].get("items")
+    array = _prop(op.response_schema, "results" if style == "next" else "data")
+    if attr and style != "next":
+        array = _prop(array, attr)
+    if "items" not in array:  # a oneOf of the array and an object form: take the array
+        array = next(SPEC.deref(b) for b in array["oneOf"] if SPEC.deref(b).get("type") == "array")
+    item = Faker(SPEC, random.Random(op.id + "/item")).make(array["items"])
+    return [{**item, "id": f"item-{start + i}"} for i in range(n)]
+
+
+class Pager:
+    """Serves pages 1 and 2 of a 3-item list in the operation's style; or, ``stuck``, page 1 forever."""
+
+    def __init__(self, op: Operation, *, stuck: bool = False) -> None:
+        self.op, self.stuck = op, stuck
+        self.requests: list[httpx.Request] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        params = request.url.params
+        page = int(params.get("page_no") or params.get("page") or 1)
+        base = str(request.url.copy_with(query=None))
+        if self.stuck:
+            body = _page_body(self.op, _items(self.op, 2), 1000, f"{base}?page=2")
+        elif page == 1:
+            body = _page_body(self.op, _items(self.op, 2), 3, "https://elsewhere.invalid/x/?page=2&limit=2")
+        else:
+            body = _page_body(self.op, _items(self.op, 1, start=2), 3, None)
+        return httpx.Response(200, json=body)
+
+
+@pytest.mark.parametrize("stuck", [False, True], ids=["walks-every-page", "stuck-server-raises"])
+@pytest.mark.parametrize(
+    ("op_id", "resource", "name", "fixed"), PAGINATED, ids=[f"{c[1]}.{c[2]}" for c in PAGINATED]
+)
+async def test_pagination_terminates(
+    op_id: str, resource: str, name: str, fixed: dict[str, Any], stuck: bool
+) -> None:
+    op = SPEC.operations[op_id]
+    pager = Pager(op, stuck=stuck)
+    async with _client(op.api, pager) as client:  # type: ignore[arg-type]
+        fn = _method(client, resource, name)
+        args, kwargs = _arguments(op, fn, fixed)
+        if stuck:  # the same page forever: an error after at most one repeat, never a loop
+            with pytest.raises(onstage.PaginationError):
+                await fn(*args, **kwargs).to_list()
+            assert len(pager.requests) <= 3
+            return
+        items = await fn(*args, **kwargs).to_list()
+    assert [getattr(i, "id", None) or i["id"] for i in items] == ["item-0", "item-1", "item-2"]
+    assert len(pager.requests) == 2
+    first, second = pager.requests
+    assert (second.url.host, second.url.path) == (first.url.host, first.url.path)  # never a next link's host

@@ -57,6 +57,22 @@ async def test_server_ignoring_page_no_raises_instead_of_looping() -> None:
     assert len(rec.requests) == 2
 
 
+async def test_stuck_page_with_volatile_fields_is_still_a_repeat() -> None:
+    # A stuck server can still change counters or signed URLs on every answer: ids decide.
+    calls = iter(range(100))
+
+    def stuck(request: httpx.Request) -> httpx.Response:
+        n = next(calls)
+        items = [meeting(1, live_participants=n), meeting(2, live_participants=n)]
+        return httpx.Response(200, json={"success": True, "data": items, "paging": {"total_count": 100}})
+
+    rec = Recorder(stuck)
+    async with rtk(rec) as client:
+        with pytest.raises(onstage.PaginationError, match="repeated"):
+            await client.meetings.list(per_page=2).to_list()
+    assert len(rec.requests) == 2
+
+
 async def test_empty_page_before_total_is_an_error() -> None:
     rec = Recorder(
         httpx.Response(200, json={"success": True, "data": [meeting(1)], "paging": {"total_count": 3}}),
