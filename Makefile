@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup generate check-generated lint test demo bench spec-diff api-diff vendor clean
+.PHONY: setup generate check-generated lint test coverage demo bench spec-diff api-diff vendor clean
 
 setup: $(STAMP)
 
@@ -31,6 +31,11 @@ test: setup
 	@$(PY) scripts/check_generated.py
 	@$(MAKE) --no-print-directory lint
 	@$(PY) -m pytest -q -p no:randomly
+
+# Line and branch coverage of the hand-written code (src/onstage minus _generated).
+coverage: setup
+	@$(PY) -m coverage run -m pytest -q -p no:randomly
+	@$(PY) -m coverage report
 
 demo: setup
 	@$(PY) examples/quickstart.py
