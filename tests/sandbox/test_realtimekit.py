@@ -81,6 +81,7 @@ async def test_presets_apps_webhooks(sb: Sandbox) -> None:
     ).name == "custom-3"
     await rtk.presets.delete(created.id)
     app = await rtk.apps.create(name="second")
+    assert len(app.id) == 32  # a Cloudflare tag, addressable as app_id
     assert (await sb.realtimekit(app_id=app.id).apps.get()).name == "second"
     assert [a.name for a in await rtk.apps.list().to_list()] == ["second"]
     hook = await rtk.webhooks.create(name="hook", url="http://127.0.0.1:9/hook", events=["meeting.started"])

@@ -165,3 +165,51 @@ async def test_auth_and_validation(sb: Sandbox) -> None:
     assert "resolutions" in str(err.value)
     with pytest.raises(onstage.NotFoundError):
         await tp.assets.get("doesnotexist")
+
+
+async def test_not_found_shapes_follow_the_real_service(sb: Sandbox) -> None:
+    """Django's plain-text 404 for a wrong organization or an unknown route; DRF's JSON for an unknown
+    object; DRF's 405; APPEND_SLASH's 301 for a GET without the trailing slash."""
+    plain = "The requested resource was not found on this server."
+    tp = sb.tpstreams()
+    asset = await tp.live_streams.create(title="Mine")
+    auth = {"Authorization": "Token tp-sandbox-token"}
+    async with httpx.AsyncClient(base_url=sb.url, headers=auth) as http:
+        mine = await http.get(f"/api/v1/org1/assets/{asset.id}/")
+        assert mine.status_code == 200
+        for path in (f"/api/v1/org2/assets/{asset.id}/", "/api/v1/org2/assets/", "/api/v1/org1/nope/"):
+            other = await http.get(path)
+            assert (other.status_code, other.text) == (404, plain), path
+            assert other.headers["content-type"].startswith("text/plain")
+        unknown = await http.get("/api/v1/org1/assets/AAAAAAAAAAA/")
+        assert unknown.status_code == 404 and unknown.json() == {"detail": "Not found."}
+        wrong_method = await http.put("/api/v1/org1/assets/")
+        assert wrong_method.status_code == 405 and wrong_method.json() == {
+            "detail": 'Method "PUT" not allowed.'
+        }
+        no_slash = await http.get("/api/v1/org1/assets", params={"limit": 1})
+        assert no_slash.status_code == 301
+        assert no_slash.headers["location"] == "/api/v1/org1/assets/?limit=1"
+        post_no_slash = await http.post("/api/v1/org1/assets/live_streams", json={"title": "x"})
+        assert (post_no_slash.status_code, post_no_slash.text) == (404, plain)
+        anonymous = await http.get("/api/v1/org2/assets/", headers={"Authorization": ""})
+        assert anonymous.status_code == 401  # authentication comes first
+    with pytest.raises(onstage.NotFoundError) as info:
+        await sb.tpstreams("org2").assets.get(asset.id)
+    assert info.value.status_code == 404
+    login = await tp.auth.login(username="me@example.com", password="pw", organization_id="org2")
+    other = sb.tpstreams("org2", token=login.token)
+    assert await other.assets.list().to_list() == []
+    with pytest.raises(onstage.NotFoundError):  # a token works for its own organization only
+        await sb.tpstreams("org1", token=login.token).assets.get(asset.id)
+    assert [r.status for r in sb.requests if r.path.startswith("/api/v1/org2/")][-1] == 200
+
+
+async def test_token_organization_is_configurable() -> None:
+    async with Sandbox(tpstreams_organization_id="dcek2m") as sb:
+        tp = sb.tpstreams()
+        assert tp.organization_id == "dcek2m"
+        await tp.live_streams.create(title="In dcek2m")
+        assert [o.uuid for o in await tp.organizations.list().to_list()] == ["dcek2m"]
+        with pytest.raises(onstage.NotFoundError):
+            await sb.tpstreams("org1").assets.list().to_list()

@@ -1,14 +1,18 @@
 from __future__ import annotations
 
+import datetime
+
 import httpx
 import pytest
 
 import onstage
 from onstage.testing import Sandbox
+from onstage.testing._webinar import EXPIRE_AFTER
 
 pytestmark = pytest.mark.anyio
 
 PRESET = "0b5b1f52-7c8e-4d8a-9a51-2f0c6a3e9b10"
+AUTH = {"X-API-Key": "wb-sandbox-key"}
 
 
 async def test_rooms_and_sessions_flow(sb: Sandbox) -> None:
@@ -77,3 +81,47 @@ async def test_auth_public_and_validation(sb: Sandbox) -> None:
     with pytest.raises(onstage.UnprocessableEntityError) as info:
         await wb.rooms.sessions.create(room.id, title="Valid title", preset_id=PRESET, mode="satellite")  # type: ignore[arg-type]
     assert "mode" in str(info.value)
+
+
+async def test_expired_sessions_refuse_start_go_live_join_and_end(sb: Sandbox) -> None:
+    wb = sb.webinar()
+    room = await wb.rooms.create(title="Expiry room")
+    soon = (datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=1)).isoformat()
+    by_control = await wb.rooms.sessions.create(
+        room.id, title="Never started", preset_id=PRESET, scheduled_start_time=soon
+    )
+    expired = sb.expire_session(by_control.session.id)
+    assert expired["status"] == "expired"
+    past = (datetime.datetime.now(datetime.UTC) - EXPIRE_AFTER - datetime.timedelta(minutes=1)).isoformat()
+    overdue = await wb.rooms.sessions.create(
+        room.id, title="Overdue", preset_id=PRESET, scheduled_start_time=past
+    )
+    recent = (datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=5)).isoformat()
+    late = await wb.rooms.sessions.create(
+        room.id, title="Late", preset_id=PRESET, scheduled_start_time=recent
+    )
+    unscheduled = await wb.rooms.sessions.create(room.id, title="Any time", preset_id=PRESET)
+    for session_id in (by_control.session.id, overdue.session.id):
+        assert (await wb.sessions.get(session_id)).status == "expired"
+        for verb in (wb.sessions.start, wb.sessions.go_live, wb.sessions.join, wb.sessions.end):
+            with pytest.raises(onstage.BadRequestError) as info:
+                await verb(session_id)
+            assert "expired" in str(info.value)
+        with pytest.raises(onstage.BadRequestError):
+            await wb.sessions.reschedule(session_id, scheduled_start_time=soon)
+    assert (await wb.sessions.get(late.session.id)).status == "scheduled"  # within the grace period
+    assert (await wb.sessions.start(late.session.id)).session.status == "live"
+    assert (await wb.sessions.get(unscheduled.session.id)).status == "scheduled"
+    statuses = {s.id: s.status for s in await wb.rooms.sessions.list(room.id).to_list()}
+    assert sorted(statuses.values()) == ["expired", "expired", "live", "scheduled"]
+    async with httpx.AsyncClient(base_url=sb.url) as http:
+        body = (await http.post(f"/v1/webinar/sessions/{overdue.session.id}/join", headers=AUTH)).json()
+        assert (
+            body["success"] is False and "expired" in body["message"] and isinstance(body["timestamp"], int)
+        )
+        again = await http.post("/_sandbox/expire_session", json={"session_id": overdue.session.id})
+        assert again.status_code == 400 and "scheduled" in again.json()["error"]
+        missing = await http.post("/_sandbox/expire_session", json={"session_id": "nope"})
+        assert missing.status_code == 404
+        live = await http.post("/_sandbox/expire_session", json={"session_id": late.session.id})
+        assert live.status_code == 400

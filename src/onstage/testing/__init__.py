@@ -7,8 +7,8 @@
         meeting = await rtk.meetings.create(title="Standup")
 
 Routes and request validation come from ``openapi/onstage.yaml``. Needs the ``sandbox`` extra
-(starlette, uvicorn, jsonschema, pyyaml, cryptography). ``python -m onstage.testing serve`` runs it
-standalone.
+(starlette, h11, jsonschema, pyyaml, cryptography). ``python -m onstage.testing serve`` runs it
+standalone, under asyncio or trio.
 """
 
 from ._control import Control

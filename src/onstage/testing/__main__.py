@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 
 import anyio
@@ -18,6 +19,11 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8787)
     serve.add_argument("--realtimekit-token", default="rtk-sandbox-token")
     serve.add_argument("--tpstreams-token", default="tp-sandbox-token")
+    serve.add_argument(
+        "--tpstreams-organization-id",
+        default="org1",
+        help="the organization the TP Streams token belongs to (others answer a plain-text 404)",
+    )
     serve.add_argument("--webinar-api-key", default="wb-sandbox-key")
     serve.add_argument(
         "--server-start-delay",
@@ -33,6 +39,7 @@ async def _serve(args: argparse.Namespace) -> None:
     sandbox = Sandbox(
         realtimekit_token=args.realtimekit_token,
         tpstreams_token=args.tpstreams_token,
+        tpstreams_organization_id=args.tpstreams_organization_id,
         webinar_api_key=args.webinar_api_key,
         server_start_delay=args.server_start_delay,
         seed=args.seed,
@@ -42,16 +49,35 @@ async def _serve(args: argparse.Namespace) -> None:
     async with sandbox as sb:
         print(f"onstage sandbox on {sb.url}", flush=True)
         print(f"  RealtimeKit  base_url={sb.url}/client/v4   token={args.realtimekit_token}")
-        print(f"  TP Streams   base_url={sb.url}             token={args.tpstreams_token}")
+        print(
+            f"  TP Streams   base_url={sb.url}             token={args.tpstreams_token}"
+            f"  organization_id={args.tpstreams_organization_id}"
+        )
         print(f"  Webinar      base_url={sb.url}/v1/webinar  api_key={args.webinar_api_key}")
         print(f"  control      {sb.url}/_sandbox/  (Ctrl-C to stop)", flush=True)
-        await sb.serve_forever()
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(_stop_on_sigterm, tg.cancel_scope)
+            await sb.serve_forever()
+
+
+async def _stop_on_sigterm(scope: anyio.CancelScope) -> None:
+    """``docker stop`` / ``kill``: shut down cleanly, like Ctrl-C."""
+    try:
+        with anyio.open_signal_receiver(signal.SIGTERM) as signals:
+            async for _ in signals:
+                scope.cancel()
+                return
+    except NotImplementedError:  # no signal receivers on Windows; the default action applies
+        await anyio.sleep_forever()
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "serve":
-        anyio.run(_serve, args)
+        try:
+            anyio.run(_serve, args)
+        except KeyboardInterrupt:
+            print("onstage sandbox stopped", flush=True)
     return 0
 
 

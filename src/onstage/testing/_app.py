@@ -6,33 +6,46 @@ import email.parser
 import email.policy
 import json
 import math
-import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, unquote
 
 import anyio
-import httpx
 from starlette.requests import Request
 
-from . import _rtk_stream, _tp_live, _webinar
+from . import _rtk_stream, _tp_live, _wb_live
 from ._core import ApiError, Ctx, Handler, Reply, World
 from ._faults import FaultRule, Faults
+from ._http import DropConnection
+from ._shapes import (
+    DJANGO_404,
+    check_auth,
+    django_404,
+    not_found,
+    raw_path,
+    render_error,
+    tp_organization,
+    tp_without_slash,
+    validation_error,
+)
 from ._spec import FieldError, Operation, Spec, split_api
 
-__all__ = ["HANDLERS", "Core", "RecordedRequest", "SandboxApp", "default_handler", "render_error"]
+__all__ = [
+    "HANDLERS",
+    "Core",
+    "RecordedRequest",
+    "SandboxApp",
+    "default_handler",
+    "render_error",
+]
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 
-HANDLERS: dict[str, Handler] = {**_rtk_stream.HANDLERS, **_tp_live.HANDLERS, **_webinar.HANDLERS}
-_WB_AUTH_MESSAGE = (
-    "Could not determine authentication type from request. "
-    "Please provide a valid Authorization header or X-API-Key header."
-)
+HANDLERS: dict[str, Handler] = {**_rtk_stream.HANDLERS, **_tp_live.HANDLERS, **_wb_live.HANDLERS}
 
 
 def default_handler(ctx: Ctx) -> Reply:
@@ -73,92 +86,6 @@ class Core:
         self.control: Callable[[Request, bytes], Awaitable[tuple[int, Any]]] | None = None
 
 
-def render_error(api: str, error: ApiError) -> tuple[int, Any]:
-    status, message = error.status, error.message
-    if api == "realtimekit":
-        return status, {"success": False, "error": {"code": status, "message": message}}
-    if api == "tpstreams":
-        if error.field:
-            return status, {error.field: [message], **error.extra}
-        return status, {"detail": message, **error.extra}
-    body: dict[str, Any] = {
-        "success": False,
-        "message": message,
-        "error": message,
-        "timestamp": int(time.time()),
-    }
-    if error.code:
-        body["code"] = error.code
-    body.update(error.extra)
-    return status, body
-
-
-def _validation_error(api: str, errors: list[FieldError]) -> tuple[int, Any]:
-    if api == "realtimekit":
-        text = "; ".join(f"{e.field}: {e.message}" for e in errors)
-        return 400, {"success": False, "error": {"code": 400, "message": f"Invalid request: {text}"}}
-    if api == "tpstreams":
-        out: dict[str, list[str]] = {}
-        for e in errors:
-            out.setdefault(e.field, []).append(e.message)
-        return 400, out
-    items = [
-        {
-            "field": e.field,
-            "code": "validation_required" if "required" in e.message else "validation_invalid",
-            "message": f"{e.field}: {e.message}",
-        }
-        for e in errors
-    ]
-    return 422, {
-        "success": False,
-        "message": "Invalid Request",
-        "errors": items,
-        "timestamp": int(time.time()),
-    }
-
-
-def _check_auth(
-    core: Core, api: str, op: Operation, headers: Any
-) -> tuple[str | None, tuple[int, Any] | None]:
-    """``(token, error)``: the credential used, or the API's 401."""
-    auth = headers.get("authorization", "")
-    if api == "realtimekit":
-        scheme, _, token = auth.partition(" ")
-        if scheme.lower() != "bearer" or token.strip() != core.tokens["realtimekit"]:
-            return None, (401, {"success": False, "error": {"code": 401, "message": "Unauthorized"}})
-        return token.strip(), None
-    if api == "tpstreams":
-        if op.public:
-            return None, None
-        scheme, _, token = auth.partition(" ")
-        token = token.strip()
-        if not auth:
-            return None, (401, {"detail": "Authentication credentials were not provided."})
-        issued: dict[str, str] = core.world.store(("tp-tokens",), dict)
-        if scheme.lower() != "token" or (token != core.tokens["tpstreams"] and token not in issued):
-            return None, (401, {"detail": "Invalid token."})
-        return token, None
-    if op.public:
-        return None, None
-    key = headers.get("x-api-key")
-    scheme, _, bearer = auth.partition(" ")
-    if key is None and scheme.lower() != "bearer":
-        return None, (401, {"success": False, "code": "auth_type_not_found", "message": _WB_AUTH_MESSAGE})
-    given = key if key is not None else bearer.strip()
-    if given != core.tokens["webinar"]:
-        return None, (401, {"success": False, "code": "auth_type_not_found", "message": "Invalid API key"})
-    return given, None
-
-
-def _not_found(api: str | None, method: str, path: str, exists: bool) -> tuple[int, Any]:
-    status = 405 if exists else 404
-    message = f"Method {method} not allowed" if exists else f"No route for {method} {path}"
-    if api is None:
-        return 404, {"detail": "Not found."}
-    return render_error(api, ApiError(status, message if api != "tpstreams" or exists else "Not found."))
-
-
 async def _parse_body(request: Request, raw: bytes, op: Operation | None) -> tuple[Any, bool, str | None]:
     """``(body, present, problem)``."""
     ctype = request.headers.get("content-type", "")
@@ -190,18 +117,12 @@ def _multipart(ctype: str, raw: bytes) -> dict[str, Any]:
     return out
 
 
-def _drop(send: Send) -> None:
-    """Close the client connection without (the rest of) a response."""
-    cycle = getattr(send, "__self__", None)
-    transport = getattr(cycle, "transport", None)
-    if transport is None:
-        raise httpx.RemoteProtocolError("Server disconnected without sending a response (sandbox fault).")
-    transport.close()
-    cycle.disconnected = True  # type: ignore[union-attr]
-
-
 def _encode(body: Any) -> bytes:
     return b"" if body is None else json.dumps(body, separators=(",", ":")).encode()
+
+
+def _payload(reply: Reply) -> bytes:
+    return reply.raw if reply.raw is not None else _encode(reply.body)
 
 
 async def _respond(
@@ -237,7 +158,7 @@ class SandboxApp:
     async def _handle(self, request: Request, raw: bytes, send: Send) -> None:
         core = self.core
         method = request.method.upper()
-        path = request.url.path
+        path: str = request.scope["path"]
         if path == "/.well-known/webhooks.json":
             body = {
                 "success": True,
@@ -253,45 +174,50 @@ class SandboxApp:
         core.requests.append(record)
         if located is None:
             record.status = 404
-            return await _respond(
-                send, 404, b"The requested resource was not found on this server.", "text/plain"
-            )
+            return await _respond(send, 404, DJANGO_404, "text/plain; charset=utf-8")
         api, api_path = located
         record.api = api
-        op, path_params, exists = core.spec.router.resolve(api, method, api_path)
+        # Route on the raw path: a %2F inside an id must not become a separator, and the ids are
+        # unquoted only once they are matched.
+        raw_located = split_api(raw_path(request))
+        op, path_params, exists = core.spec.router.resolve(api, method, (raw_located or located)[1])
+        path_params = {name: unquote(value) for name, value in path_params.items()}
         body, present, problem = await _parse_body(request, raw, op)
         record.body = body if present else None
-        if op is None:
-            status, payload = _not_found(api, method, path, exists)
-            record.status = status
-            return await _respond(send, status, _encode(payload), "application/json")
+        early: Reply | None = None
+        if api == "tpstreams" and not api_path.endswith("/"):
+            early = tp_without_slash(method, request, op is not None or exists)
+        elif op is None:
+            early = not_found(api, method, path, exists)
+        if early is not None or op is None:
+            reply = early or django_404()
+            record.status = reply.status
+            return await _respond(send, reply.status, _payload(reply), reply.content_type, reply.headers)
         record.operation_id = op.id
         fault = core.faults.pick(op, method, api_path)
         if fault is not None:
             record.fault = fault.kind
             if await self._fault_before(fault, api, send):
                 return
-        status, payload, headers = self._process(
-            op, api, path_params, request, body=body, present=present, problem=problem
-        )
-        record.status = status
-        data = _encode(payload) if not isinstance(payload, bytes) else payload
+        reply = self._process(op, api, path_params, request, body=body, present=present, problem=problem)
+        record.status = reply.status
+        data = _payload(reply)
         if fault is not None and fault.kind == "reset_after_processing":
-            return _drop(send)
+            raise DropConnection
         if fault is not None and fault.kind == "truncated":
             await send(
                 {
                     "type": "http.response.start",
-                    "status": status,
+                    "status": reply.status,
                     "headers": [
-                        (b"content-type", b"application/json"),
+                        (b"content-type", reply.content_type.encode()),
                         (b"content-length", str(len(data) + 64).encode()),
                     ],
                 }
             )
             await send({"type": "http.response.body", "body": data[: len(data) // 2], "more_body": True})
-            return _drop(send)
-        await _respond(send, status, data, "application/json", headers)
+            raise DropConnection
+        await _respond(send, reply.status, data, reply.content_type, reply.headers)
 
     async def _fault_before(self, fault: FaultRule, api: str, send: Send) -> bool:
         """Apply a fault that answers instead of the handler; True when the request is done."""
@@ -300,8 +226,7 @@ class SandboxApp:
             await anyio.sleep(fault.delay)
             return False
         if kind == "reset_before":
-            _drop(send)
-            return True
+            raise DropConnection
         if kind == "non_json":
             html = b"<html><body><h1>502 Bad Gateway</h1><p>sandbox fault</p></body></html>"
             await _respond(send, fault.status, html, "text/html; charset=utf-8")
@@ -335,26 +260,33 @@ class SandboxApp:
         body: Any,
         present: bool,
         problem: str | None,
-    ) -> tuple[int, Any, dict[str, str]]:
+    ) -> Reply:
         core = self.core
-        token, auth_error = _check_auth(core, api, op, request.headers)
+        token, auth_error = check_auth(core, api, op, request.headers)
         if auth_error is not None:
-            return auth_error[0], auth_error[1], {}
+            return Reply(*auth_error)
+        if (
+            api == "tpstreams"
+            and token is not None
+            and "organization_id" in path_params
+            and path_params["organization_id"] != tp_organization(core, token)
+        ):
+            return django_404()
         if problem is not None:
-            return (*_validation_error(api, [FieldError("body", problem)]), {})
-        query = parse_qs(request.url.query, keep_blank_values=True)
+            return Reply(*validation_error(api, [FieldError("body", problem)]))
+        query = parse_qs(request.scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
         errors, coerced = core.spec.validate_request(
             op, path_params, query, body, present and op.body_type == "application/json"
         )
         if op.body_type and op.body_type.startswith("multipart/") and op.body_schema is not None:
             schema = core.spec.deref(op.body_schema)
             errors += [
-                FieldError(name, "No file was submitted.")
+                FieldError(name, "No file was submitted.", missing=True)
                 for name in schema.get("required", [])
                 if not isinstance(body, dict) or name not in body
             ]
         if errors:
-            return (*_validation_error(api, errors), {})
+            return Reply(*validation_error(api, errors))
         base_url = f"{request.url.scheme}://{request.url.netloc}"
         ctx = Ctx(
             op,
@@ -362,7 +294,7 @@ class SandboxApp:
             coerced,
             body if present else None,
             base_url,
-            request.url.path,
+            request.scope["path"],
             core.world,
             raw_query={k: v[-1] for k, v in query.items()},
             auth_token=token,
@@ -370,9 +302,7 @@ class SandboxApp:
         try:
             reply = core.handlers[op.id](ctx)
         except ApiError as exc:
-            status, payload = render_error(api, exc)
-            return status, payload, {}
-        payload = reply.body
-        if payload is not None and op.response_schema is not None and 200 <= reply.status < 300:
-            payload = core.world.faker.fill(op.response_schema, json.loads(json.dumps(payload)))
-        return reply.status, payload, reply.headers
+            return Reply(*render_error(api, exc))
+        if reply.body is not None and op.response_schema is not None and 200 <= reply.status < 300:
+            reply.body = core.world.faker.fill(op.response_schema, json.loads(json.dumps(reply.body)))
+        return reply

@@ -1,8 +1,11 @@
 """The control API: drive what real users and encoders would do, inspect requests, reset state.
 
 Python: ``sb.control.join(...)`` (also ``sb.join(...)``). HTTP: ``POST /_sandbox/<action>`` with the
-keyword arguments as a JSON object; ``GET /_sandbox/requests``, ``GET /_sandbox/count?key=...``,
-``GET /_sandbox/deliveries``, ``POST /_sandbox/faults`` / ``DELETE /_sandbox/faults``.
+keyword arguments as a JSON object (``join``, ``leave``, ``finish_recording``, ``finish_livestream``,
+``livestream_encoder_connect``, ``encoder_connect``, ``encoder_disconnect``, ``host_publish``,
+``expire_session``, ``flush_webhooks``, ``reset``); ``GET /_sandbox/requests``,
+``GET /_sandbox/count?key=...``, ``GET /_sandbox/deliveries``, ``POST /_sandbox/faults`` /
+``DELETE /_sandbox/faults``.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from . import _rtk_live, _rtk_recordings, _rtk_stream, _tp_live, _webinar
+from . import _rtk_live, _rtk_recordings, _rtk_stream, _tp_live, _wb_live, _webinar
 from ._faults import short_path
 
 if TYPE_CHECKING:
@@ -97,7 +100,12 @@ class Control:
     # -- Webinar -----------------------------------------------------------------------------------
     def host_publish(self, session_id: str, publishing: bool = True) -> dict[str, Any]:
         """The webinar host starts (or stops) publishing media into the session."""
-        return _webinar.host_publish(self._core.world, session_id, publishing=publishing)
+        return _wb_live.host_publish(self._core.world, session_id, publishing=publishing)
+
+    def expire_session(self, session_id: str) -> dict[str, Any]:
+        """A scheduled webinar session's time passes without it starting: ``expired``. Start, go-live,
+        join and end then answer 400. (It also happens on its own ``EXPIRE_AFTER`` past the schedule.)"""
+        return _webinar.expire_session(self._core.world, session_id)
 
     # -- inspection --------------------------------------------------------------------------------
     @property
@@ -196,6 +204,7 @@ class Control:
             "encoder_connect": self.encoder_connect,
             "encoder_disconnect": self.encoder_disconnect,
             "host_publish": self.host_publish,
+            "expire_session": self.expire_session,
         }
         if method == "POST" and action in actions:
             return 200, actions[action](**kwargs)

@@ -18,7 +18,7 @@ __all__ = ["ApiError", "Ctx", "Handler", "Reply", "World", "iso_now", "page_slic
 
 
 class ApiError(Exception):
-    """An error answered in the API's own shape (see ``_app.render_error``)."""
+    """An error answered in the API's own shape (see ``_shapes.render_error``)."""
 
     def __init__(
         self,
@@ -80,8 +80,18 @@ def page_slice(items: list[Any], offset: int, size: int) -> list[Any]:
 class World:
     """All sandbox state: per-tenant stores of the three APIs plus the faker and the clock."""
 
-    def __init__(self, spec: Spec, *, seed: int, server_start_delay: float, dispatcher: Dispatcher) -> None:
+    def __init__(
+        self,
+        spec: Spec,
+        *,
+        seed: int,
+        server_start_delay: float,
+        dispatcher: Dispatcher,
+        tp_organization: str = "org1",
+    ) -> None:
         self.spec = spec
+        #: The TP Streams organization the sandbox's own token belongs to.
+        self.tp_organization = tp_organization
         self.seed = seed
         self.server_start_delay = server_start_delay
         self.dispatcher = dispatcher

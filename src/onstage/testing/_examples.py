@@ -132,7 +132,8 @@ class Faker:
         return text
 
     def fill(self, schema: Any, data: Any, depth: int = 0) -> Any:
-        """``data`` with every required property the schema asks for (recursively) filled in."""
+        """``data`` with every required property the schema asks for (recursively) filled in, and
+        without the ``writeOnly`` ones."""
         schema = self.spec.deref(schema)
         if not isinstance(schema, dict) or depth > 12:
             return data
@@ -150,8 +151,11 @@ class Faker:
         kind = self._type(schema)
         if kind == "object" and isinstance(data, dict):
             props = schema.get("properties") or {}
+            secret = {p for p, sub in props.items() if (self.spec.deref(sub) or {}).get("writeOnly")}
+            for prop in secret & set(data):
+                del data[prop]  # secrets are accepted, never echoed back
             for prop in schema.get("required", []):
-                if prop not in data:
+                if prop not in data and prop not in secret:
                     data[prop] = self.make(props.get(prop, {}), prop, 1)
             for prop, value in data.items():
                 if prop in props:

@@ -122,6 +122,7 @@ def list_apps(ctx: Ctx) -> Reply:
 
 def create_app(ctx: Ctx) -> Reply:
     apps = ctx.world.store(("rtk-apps", ctx.p("account_id")), dict)
+    # An app id is a Cloudflare tag (32 hex characters), usable as the app_id path parameter.
     app = {"id": ctx.world.uuid().replace("-", ""), "name": ctx.b("name"), "created_at": iso_now()}
     apps[app["id"]] = app
     return ok({"app": app})
@@ -175,13 +176,19 @@ def _meeting_defaults() -> dict[str, Any]:
     }
 
 
+def _set_meeting_fields(meeting: dict[str, Any], body: Any, fields: tuple[str, ...]) -> None:
+    """Copy the body's fields; an explicit ``null`` (allowed for some flags) means the default."""
+    defaults = _meeting_defaults()
+    for key, value in (body if isinstance(body, dict) else {}).items():
+        if key in fields:
+            meeting[key] = defaults.get(key) if value is None else value
+
+
 def create_meeting(ctx: Ctx) -> Reply:
     app = rtk_app(ctx)
     now = iso_now()
     meeting = {"id": ctx.world.uuid(), **_meeting_defaults(), "created_at": now, "updated_at": now}
-    for key in _MEETING_FIELDS:
-        if isinstance(ctx.body, dict) and key in ctx.body:
-            meeting[key] = ctx.body[key]
+    _set_meeting_fields(meeting, ctx.body, _MEETING_FIELDS)
     app.meetings[meeting["id"]] = meeting
     app.participants[meeting["id"]] = {}
     return ok(meeting, 201)
@@ -193,9 +200,7 @@ def get_meeting(ctx: Ctx) -> Reply:
 
 def update_meeting(ctx: Ctx) -> Reply:
     meeting = rtk_app(ctx).meeting(ctx.p("meeting_id"))
-    for key, value in (ctx.body or {}).items():
-        if key in (*_MEETING_FIELDS, "status"):
-            meeting[key] = value
+    _set_meeting_fields(meeting, ctx.body, (*_MEETING_FIELDS, "status"))
     meeting["updated_at"] = iso_now()
     return ok(meeting)
 
@@ -205,9 +210,7 @@ def replace_meeting(ctx: Ctx) -> Reply:
     kept = {k: meeting[k] for k in ("id", "created_at")}
     meeting.clear()
     meeting.update({**_meeting_defaults(), **kept})
-    for key, value in (ctx.body or {}).items():
-        if key in (*_MEETING_FIELDS, "status"):
-            meeting[key] = value
+    _set_meeting_fields(meeting, ctx.body, (*_MEETING_FIELDS, "status"))
     meeting["updated_at"] = iso_now()
     return ok(meeting)
 
@@ -261,7 +264,7 @@ def add_participant(ctx: Ctx) -> Reply:
     for existing in participants.values():
         if existing["custom_participant_id"] == custom:
             raise ApiError(
-                409,
+                400,
                 f"custom_participant_id {custom!r} already exists in this meeting",
                 field="custom_participant_id",
             )

@@ -28,7 +28,7 @@ def _merge(target: dict[str, Any], patch: dict[str, Any]) -> None:
 def create_preset(ctx: Ctx) -> Reply:
     app = rtk_app(ctx)
     if app.preset_id(ctx.b("name")):
-        raise ApiError(409, f"A preset named {ctx.b('name')!r} already exists", field="name")
+        raise ApiError(400, f"A preset named {ctx.b('name')!r} already exists", field="name")
     preset = new_preset(ctx.world, dict(ctx.body or {}))
     app.presets[preset["id"]] = preset
     return ok(preset, 201)

@@ -114,7 +114,7 @@ def start_recording(ctx: Ctx) -> Reply:
         if r["meeting_id"] == meeting_id and r["status"] in ("INVOKED", "RECORDING", "PAUSED")
     ]
     if running and not ctx.b("allow_multiple_recordings"):
-        raise ApiError(409, "A recording is already running for this meeting", field="meeting_id")
+        raise ApiError(400, "A recording is already running for this meeting", field="meeting_id")
     return ok(start_recording_for(ctx.world, app, meeting_id, "API_CALL", ctx.body))
 
 

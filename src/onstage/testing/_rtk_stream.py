@@ -105,7 +105,7 @@ def start_livestream(ctx: Ctx) -> Reply:
     meeting_id = ctx.p("meeting_id")
     app.meeting(meeting_id)
     if _active_for(app, meeting_id):
-        raise ApiError(409, f"Meeting {meeting_id} is already being livestreamed")
+        raise ApiError(400, f"Meeting {meeting_id} is already being livestreamed")
     stream = _new_livestream(ctx.world, app, meeting_id, ctx.b("name"), "LIVE")
     _open_session(ctx.world, app, stream)
     _status_event(ctx.world, app, stream, "LIVE")

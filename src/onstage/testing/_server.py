@@ -1,18 +1,16 @@
-"""``Sandbox``: the fake APIs on a loopback port (uvicorn) or in-process (``httpx.ASGITransport``)."""
+"""``Sandbox``: the fake APIs on a loopback port (``_http``) or in-process (``httpx.ASGITransport``)."""
 
 from __future__ import annotations
 
 import contextlib
 import functools
-import socket
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal, Self
 
 import anyio
+import anyio.abc
 import httpx
-import sniffio
-import uvicorn
 
 from .._client_base import BaseClient
 from ..realtimekit import RealtimeKit
@@ -22,6 +20,7 @@ from ._app import Core, RecordedRequest, SandboxApp
 from ._control import Control
 from ._core import World
 from ._faults import Faults
+from ._http import HttpServer
 from ._spec import Spec, find_spec_file, load_spec
 from ._tp_live import advance_all
 from ._webhooks import Delivery, Dispatcher
@@ -50,8 +49,8 @@ class Sandbox:
             meeting = await rtk.meetings.create(title="Standup")
             sb.join("acc-1", "app-1", meeting.id, custom_participant_id="u1")
 
-    ``transport="http"`` (default) serves on ``127.0.0.1`` with uvicorn (asyncio only);
-    ``transport="asgi"`` runs in-process through ``httpx.ASGITransport`` (asyncio and trio).
+    ``transport="http"`` (default) serves on ``127.0.0.1`` (a small anyio + h11 server);
+    ``transport="asgi"`` runs in-process through ``httpx.ASGITransport``. Both work under asyncio and trio.
     """
 
     def __init__(
@@ -59,6 +58,7 @@ class Sandbox:
         *,
         realtimekit_token: str = "rtk-sandbox-token",  # noqa: S107 - a fake service's well-known token
         tpstreams_token: str = "tp-sandbox-token",  # noqa: S107
+        tpstreams_organization_id: str = "org1",
         webinar_api_key: str = "wb-sandbox-key",
         server_start_delay: float = 0.0,
         seed: int = 0,
@@ -70,12 +70,17 @@ class Sandbox:
             raise ValueError("transport must be 'http' or 'asgi'")
         self.realtimekit_token = realtimekit_token
         self.tpstreams_token = tpstreams_token
+        self.tpstreams_organization_id = tpstreams_organization_id
         self.webinar_api_key = webinar_api_key
         self.transport = transport
         self.spec = _load()
         self.dispatcher = Dispatcher()
         self.world = World(
-            self.spec, seed=seed, server_start_delay=server_start_delay, dispatcher=self.dispatcher
+            self.spec,
+            seed=seed,
+            server_start_delay=server_start_delay,
+            dispatcher=self.dispatcher,
+            tp_organization=tpstreams_organization_id,
         )
         self.faults = Faults(seed)
         tokens = {"realtimekit": realtimekit_token, "tpstreams": tpstreams_token, "webinar": webinar_api_key}
@@ -87,7 +92,7 @@ class Sandbox:
         self._port = port
         self._url: str | None = None
         self._stack: contextlib.AsyncExitStack | None = None
-        self._server: uvicorn.Server | None = None
+        self._server: HttpServer | None = None
         self._server_done: anyio.Event | None = None
         self._clients: list[BaseClient] = []
         self._http_clients: list[httpx.AsyncClient] = []
@@ -108,7 +113,7 @@ class Sandbox:
             tg.start_soon(self.dispatcher.run)
             tg.start_soon(self._ticker)
             if self.transport == "http":
-                await self._start_uvicorn(tg, stack)
+                await self._start_http(tg)
             else:
                 self._url = _ASGI_URL
         except BaseException:
@@ -117,50 +122,20 @@ class Sandbox:
         self._stack = stack
         return self
 
-    async def _start_uvicorn(self, tg: anyio.abc.TaskGroup, stack: contextlib.AsyncExitStack) -> None:
-        if sniffio.current_async_library() != "asyncio":
-            raise RuntimeError("uvicorn needs asyncio; use Sandbox(transport='asgi') under trio")
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        stack.callback(sock.close)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # accepted sockets inherit it (Linux)
-        sock.bind((self._host, self._port))
-        config = uvicorn.Config(
-            self.app,
-            log_config=None,
-            log_level="critical",
-            access_log=False,
-            lifespan="off",
-            ws="none",
-            http="h11",
-            timeout_graceful_shutdown=2,
-            timeout_keep_alive=30,
-        )
-        server = uvicorn.Server(config)
+    async def _start_http(self, tg: anyio.abc.TaskGroup) -> None:
+        server = HttpServer(self.app, host=self._host, port=self._port)
         done = anyio.Event()
         self._server, self._server_done = server, done
 
-        async def serve() -> None:
+        async def serve(*, task_status: anyio.abc.TaskStatus[int] = anyio.TASK_STATUS_IGNORED) -> None:
             try:
-                await server.serve(sockets=[sock])
+                await server.serve(task_status=task_status)
             finally:
                 done.set()
 
-        tg.start_soon(serve)
-        stack.push_async_callback(self._stop_uvicorn)
         with anyio.fail_after(10):
-            while not server.started:
-                if done.is_set():
-                    raise RuntimeError("the sandbox server failed to start")
-                await anyio.sleep(0.005)
-        port = sock.getsockname()[1]
+            port = await tg.start(serve)
         self._url = f"http://{self._host}:{port}"
-
-    async def _stop_uvicorn(self) -> None:
-        if self._server is not None and self._server_done is not None:
-            self._server.should_exit = True
-            with anyio.move_on_after(5):
-                await self._server_done.wait()
 
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
@@ -204,8 +179,11 @@ class Sandbox:
         self._clients.append(client)
         return client
 
-    def tpstreams(self, organization_id: str = "org1", **kw: Any) -> TPStreams:
-        """A ``TPStreams`` client for this sandbox (closed with the sandbox)."""
+    def tpstreams(self, organization_id: str | None = None, **kw: Any) -> TPStreams:
+        """A ``TPStreams`` client for this sandbox (closed with the sandbox). The sandbox token belongs to
+        ``tpstreams_organization_id``; other organizations answer the plain-text 404 the real service
+        gives, unless ``token=`` is one that ``auth.login`` issued for them."""
+        organization_id = organization_id or self.tpstreams_organization_id
         kw.setdefault("token", self.tpstreams_token)
         kw.setdefault("base_url", self.url)
         self._http_client(kw)
@@ -262,6 +240,7 @@ class Sandbox:
             "encoder_connect",
             "encoder_disconnect",
             "host_publish",
+            "expire_session",
         ):
             return getattr(self.control, name)
         raise AttributeError(name)

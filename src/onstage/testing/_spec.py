@@ -13,6 +13,8 @@ from typing import Any
 import yaml
 from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
 
+from ._formats import FORMATS
+
 __all__ = ["API_PREFIXES", "FieldError", "Operation", "Router", "Spec", "find_spec_file", "load_spec"]
 
 #: Where each API is mounted on the sandbox (its real base URL's path).
@@ -22,14 +24,16 @@ _PARAM = re.compile(r"^\{([^}]+)\}$")
 
 
 def find_spec_file() -> Path:
-    """``$ONSTAGE_SANDBOX_SPEC``, the repository's ``openapi/onstage.yaml``, or a copy shipped next to us."""
+    """``$ONSTAGE_SANDBOX_SPEC``, the copy shipped next to us (wheels and vendored copies carry one),
+    or the repository's ``openapi/onstage.yaml`` (an editable checkout)."""
     candidates: list[Path] = []
     env = os.environ.get("ONSTAGE_SANDBOX_SPEC")
     if env:
         candidates.append(Path(env))
-    # Path(onstage.__file__).parents[2]: the repository root (onstage/testing/_spec.py is 3 levels deeper)
-    candidates.append(Path(__file__).resolve().parents[3] / "openapi" / "onstage.yaml")
-    candidates.append(Path(__file__).resolve().parent / "onstage.yaml")
+    here = Path(__file__).resolve()
+    candidates.append(here.parent / "onstage.yaml")
+    # here.parents[3]: the repository root (src/onstage/testing/_spec.py)
+    candidates.append(here.parents[3] / "openapi" / "onstage.yaml")
     for path in candidates:
         if path.is_file():
             return path
@@ -57,6 +61,7 @@ def load_spec(path: Path | None = None) -> dict[str, Any]:
 class FieldError:
     field: str
     message: str
+    missing: bool = False  # a required field, parameter or body is absent
 
 
 @dataclass(frozen=True)
@@ -192,7 +197,7 @@ class Spec:
         cached = self._validators.get(id(schema))
         if cached is not None and cached[0] is schema:
             return cached[1]
-        validator = Draft202012Validator({**schema, "components": self.components})
+        validator = Draft202012Validator({**schema, "components": self.components}, format_checker=FORMATS)
         self._validators[id(schema)] = (schema, validator)
         return validator
 
@@ -205,7 +210,7 @@ class Spec:
             if err.validator == "required":
                 missing = re.search(r"'([^']+)' is a required property", err.message)
                 name = missing.group(1) if missing else "?"
-                out.append(FieldError(".".join([*parts, name]), "This field is required."))
+                out.append(FieldError(".".join([*parts, name]), "This field is required.", missing=True))
             elif err.validator == "additionalProperties" and err.validator_value is False:
                 out.append(FieldError(".".join(parts) or "body", err.message))
             else:
@@ -236,7 +241,9 @@ class Spec:
                 values = query.get(param.name)
                 if not values:
                     if param.required:
-                        errors.append(FieldError(param.name, "This query parameter is required."))
+                        errors.append(
+                            FieldError(param.name, "This query parameter is required.", missing=True)
+                        )
                     continue
                 value, problem = _coerce(schema, values, self)
                 if problem:
@@ -247,7 +254,7 @@ class Spec:
         if op.body_schema is not None and op.body_type == "application/json":
             if not body_present:
                 if op.body_required:
-                    errors.append(FieldError("body", "A JSON request body is required."))
+                    errors.append(FieldError("body", "A JSON request body is required.", missing=True))
             else:
                 errors.extend(self.schema_errors(op.body_schema, body))
         return errors, coerced

@@ -126,7 +126,13 @@ def logout(ctx: Ctx) -> Reply:
 
 
 def list_organizations(ctx: Ctx) -> Reply:
-    orgs = [key[1] for key in ctx.world.stores if key[0] == "tp"]
+    tokens: dict[str, str] = ctx.world.store(("tp-tokens",), dict)
+    known = [
+        ctx.world.tp_organization,
+        *tokens.values(),
+        *(key[1] for key in ctx.world.stores if key[0] == "tp"),
+    ]
+    orgs = list(dict.fromkeys(known))
     rows = [
         {
             "name": f"Organization {o}",
@@ -312,7 +318,13 @@ def delete_webhook(ctx: Ctx) -> Reply:
 def _valid_until(ttl: Any) -> str | None:
     if ttl is None:
         return None
-    return (datetime.datetime.now(datetime.UTC) + datetime.timedelta(seconds=float(ttl))).isoformat()
+    try:
+        until = datetime.datetime.now(datetime.UTC) + datetime.timedelta(seconds=float(ttl))
+    except (OverflowError, ValueError) as exc:
+        raise ApiError(
+            400, "Ensure this value is a reasonable number of seconds.", field="time_to_live"
+        ) from exc
+    return until.isoformat()
 
 
 def create_access_token(ctx: Ctx) -> Reply:

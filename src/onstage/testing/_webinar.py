@@ -1,18 +1,31 @@
-"""Webinar (Tenbyte Vidinfra) state and handlers: rooms and sessions
-(scheduled → live → ended), LiveKit-looking tokens, RTMP/WHIP ingest details."""
+"""Webinar (Tenbyte Vidinfra) state and handlers: rooms, and sessions up to their creation, listing
+and expiry (scheduled → expired). What happens to a session afterwards lives in ``_wb_live``."""
 
 from __future__ import annotations
 
+import datetime
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
 from ._core import ApiError, Ctx, Handler, Reply, World, iso_now
-from ._realtimekit import fake_jwt
 
-__all__ = ["HANDLERS", "WbStore", "host_publish", "wb_store"]
+__all__ = [
+    "EXPIRE_AFTER",
+    "ROOM_HANDLERS",
+    "RTMP_URL",
+    "WbStore",
+    "effective",
+    "expire_session",
+    "ok",
+    "session_of",
+    "wb_store",
+]
 
 RTMP_URL = "rtmp://127.0.0.1/live"
+#: A scheduled session still not started this long after its ``scheduled_start_time`` is ``expired``.
+#: (The API's enum has the state; when it is reached is not documented.)
+EXPIRE_AFTER = datetime.timedelta(hours=1)
 
 
 @dataclass
@@ -39,7 +52,45 @@ def wb_store(world: World) -> WbStore:
         return store
 
     store: WbStore = world.store(("wb",), make)
+    _expire_overdue(store)
     return store
+
+
+def _scheduled_at(session: dict[str, Any]) -> datetime.datetime | None:
+    raw = session.get("scheduled_start_time")
+    if not isinstance(raw, str):
+        return None
+    try:
+        when = datetime.datetime.fromisoformat(raw)
+    except ValueError:
+        return None
+    return when if when.tzinfo is not None else when.replace(tzinfo=datetime.UTC)
+
+
+def _expire(session: dict[str, Any]) -> None:
+    session.update({"status": "expired", "updated_at": iso_now()})
+
+
+def _expire_overdue(store: WbStore) -> None:
+    """Scheduled sessions whose start is more than ``EXPIRE_AFTER`` in the past become ``expired``."""
+    deadline = datetime.datetime.now(datetime.UTC) - EXPIRE_AFTER
+    for session in store.sessions.values():
+        if session["status"] == "scheduled":
+            when = _scheduled_at(session)
+            if when is not None and when <= deadline:
+                _expire(session)
+
+
+def expire_session(world: World, session_id: str) -> dict[str, Any]:
+    """Control API: a scheduled session's time passes without it starting (``expired``)."""
+    store = wb_store(world)
+    session = store.sessions.get(session_id)
+    if session is None:
+        raise LookupError(f"webinar session {session_id} not found")
+    if session["status"] != "scheduled":
+        raise ValueError(f"only scheduled sessions can expire (this one is {session['status']})")
+    _expire(session)
+    return dict(session)
 
 
 def ok(data: Any, status: int = 200) -> Reply:
@@ -53,7 +104,7 @@ def _room(ctx: Ctx) -> dict[str, Any]:
     return room
 
 
-def _session(ctx: Ctx) -> dict[str, Any]:
+def session_of(ctx: Ctx) -> dict[str, Any]:
     session = wb_store(ctx.world).sessions.get(ctx.p("id"))
     if session is None:
         raise ApiError(404, "Resource not found")
@@ -140,7 +191,7 @@ def _preset(ctx: Ctx, preset_id: str, mode: str) -> dict[str, Any]:
     return preset
 
 
-def _effective(session: dict[str, Any]) -> None:
+def effective(session: dict[str, Any]) -> None:
     preset = session["preset"]
     for name, default in (("chat_enabled", True), ("stage_enabled", True), ("max_join_limit", 100)):
         override = session.get(f"{name}_override")
@@ -172,7 +223,7 @@ def create_session(ctx: Ctx) -> Reply:
         "created_at": now,
         "updated_at": now,
     }
-    _effective(session)
+    effective(session)
     store.sessions[session["id"]] = session
     store.private[session["id"]] = {
         "stream_key": f"sk_{ctx.world.token(24)}",
@@ -218,11 +269,11 @@ def stats(ctx: Ctx) -> Reply:
 
 
 def get_session(ctx: Ctx) -> Reply:
-    return ok(_session(ctx))
+    return ok(session_of(ctx))
 
 
 def delete_session(ctx: Ctx) -> Reply:
-    session = _session(ctx)
+    session = session_of(ctx)
     store = wb_store(ctx.world)
     del store.sessions[session["id"]]
     store.private.pop(session["id"], None)
@@ -232,152 +283,7 @@ def delete_session(ctx: Ctx) -> Reply:
     return ok({"message": "Session deleted successfully", "id": session["id"]})
 
 
-def _token(ctx: Ctx, session: dict[str, Any], identity: str, *, publish: bool) -> str:
-    claims = {
-        "sub": identity,
-        "video": {"room": session["id"], "roomJoin": True, "canPublish": publish},
-        "iss": "sandbox",
-        "exp": int(time.time()) + 6 * 3600,
-    }
-    return fake_jwt(ctx.world, claims)
-
-
-def start(ctx: Ctx) -> Reply:
-    session = _session(ctx)
-    if session["status"] in ("ended", "expired"):
-        raise ApiError(400, f"Session is {session['status']} and cannot be started")
-    private = wb_store(ctx.world).private[session["id"]]
-    if session["status"] != "live":
-        now = iso_now()
-        session.update(
-            {
-                "status": "live",
-                "started_at": now,
-                "updated_at": now,
-                "hls_url": f"https://hls.sandbox.invalid/{session['id']}/index.m3u8",
-            }
-        )
-        session["room"]["active_session_id"] = session["id"]
-    key = private["stream_key"]
-    return ok(
-        {
-            "session": session,
-            "livekit_token": _token(ctx, session, "host", publish=True),
-            "rtmp": {"ingress_id": private["ingress_id"], "url": RTMP_URL, "stream_key": key},
-            "rtmp_setup": {
-                "server": RTMP_URL,
-                "stream_key": key,
-                "instructions": {
-                    "step1": "Open your encoder (OBS: Settings → Stream) and choose Custom service",
-                    "step2": f"Set Server to {RTMP_URL}",
-                    "step3": "Paste the stream key and click Start Streaming",
-                },
-            },
-            "whip_url": f"{ctx.base_url}/whip/{session['id']}",
-        }
-    )
-
-
-def join(ctx: Ctx) -> Reply:
-    session = _session(ctx)
-    if session["status"] in ("ended", "expired"):
-        raise ApiError(400, f"Session is {session['status']}; it can no longer be joined")
-    session["viewer_count"] += 1
-    session["max_viewers"] = max(session["max_viewers"], session["viewer_count"])
-    return ok(
-        {
-            "livekit_token": _token(ctx, session, f"viewer-{ctx.world.token(8)}", publish=False),
-            "room_name": session["id"],
-        }
-    )
-
-
-def end(ctx: Ctx) -> Reply:
-    session = _session(ctx)
-    if session["status"] == "ended":
-        raise ApiError(400, "Session has already ended")
-    now = iso_now()
-    session.update(
-        {
-            "status": "ended",
-            "ended_at": now,
-            "updated_at": now,
-            "viewer_count": 0,
-            "duration": 60 if session["started_at"] else 0,
-        }
-    )
-    room = session["room"]
-    if room.get("active_session_id") == session["id"]:
-        room["active_session_id"] = None
-    return ok({"message": "Session ended", "id": session["id"], "status": "ended"})
-
-
-def reschedule(ctx: Ctx) -> Reply:
-    session = _session(ctx)
-    if session["status"] != "scheduled":
-        raise ApiError(400, f"Only scheduled sessions can be rescheduled (this one is {session['status']})")
-    session["scheduled_start_time"] = ctx.b("scheduled_start_time")
-    session["updated_at"] = iso_now()
-    return ok({"message": "Session rescheduled", "scheduled_start_time": session["scheduled_start_time"]})
-
-
-def settings(ctx: Ctx) -> Reply:
-    session = _session(ctx)
-    for name in ("chat_enabled", "stage_enabled", "max_join_limit"):
-        if isinstance(ctx.body, dict) and name in ctx.body:
-            session[f"{name}_override"] = ctx.body[name]
-    _effective(session)
-    session["updated_at"] = iso_now()
-    return ok({k: v for k, v in session.items() if k.startswith("effective_") or k.endswith("_override")})
-
-
-def _media(kind: str) -> Handler:
-    def handler(ctx: Ctx) -> Reply:
-        session = _session(ctx)
-        private = wb_store(ctx.world).private[session["id"]]
-        value = ctx.body.get("enabled", True) if isinstance(ctx.body, dict) else True
-        private[kind] = value
-        return ok({"session_id": session["id"], kind: value})
-
-    return handler
-
-
-def monitor(ctx: Ctx) -> Reply:
-    session = _session(ctx)
-    return ok({"livekit_token": _token(ctx, session, "monitor", publish=False), "room_name": session["id"]})
-
-
-def stream_health(ctx: Ctx) -> Reply:
-    session = _session(ctx)
-    private = wb_store(ctx.world).private[session["id"]]
-    healthy = session["status"] == "live" and private["host_published"]
-    return ok(
-        {
-            "session_id": session["id"],
-            "status": "healthy" if healthy else "no_input",
-            "host_publishing": private["host_published"],
-            "bitrate_kbps": 2500 if healthy else 0,
-        }
-    )
-
-
-def egress(ctx: Ctx) -> Reply:
-    session = _session(ctx)
-    if session["status"] != "live":
-        raise ApiError(400, "Session is not live")
-    return ok({"session_id": session["id"], "hls_url": session["hls_url"], "status": "active"})
-
-
-def host_publish(world: World, session_id: str, *, publishing: bool = True) -> dict[str, Any]:
-    """The host's encoder or browser starts (or stops) publishing into the session."""
-    store = wb_store(world)
-    if session_id not in store.sessions:
-        raise LookupError(f"webinar session {session_id} not found")
-    store.private[session_id]["host_published"] = publishing
-    return dict(store.sessions[session_id])
-
-
-HANDLERS: dict[str, Handler] = {
+ROOM_HANDLERS: dict[str, Handler] = {
     "webinar_list_rooms": list_rooms,
     "webinar_create_room": create_room,
     "webinar_list_my_rooms": list_my_rooms,
@@ -391,16 +297,4 @@ HANDLERS: dict[str, Handler] = {
     "webinar_get_session_stats": stats,
     "webinar_get_session": get_session,
     "webinar_delete_session": delete_session,
-    "webinar_join_session": join,
-    "webinar_go_live_session": start,
-    "webinar_start_session": start,
-    "webinar_ensure_hls_egress": egress,
-    "webinar_start_webcam_hls": egress,
-    "webinar_end_session": end,
-    "webinar_reschedule_session": reschedule,
-    "webinar_update_session_settings": settings,
-    "webinar_set_host_video_state": _media("video"),
-    "webinar_set_host_audio_state": _media("audio"),
-    "webinar_get_monitor_token": monitor,
-    "webinar_get_stream_health": stream_health,
 }

@@ -884,7 +884,8 @@ class App:
     """App.
 
     Attributes:
-        id: ``id``
+        id: The app identifier tag, used as the `app_id` path parameter (a string of at most 32
+            characters, like `account_id`; not a uuid).
         name: ``name``
         created_at: ``created_at``
     Unknown fields sent by the API are kept: see ``additional_properties`` and ``to_dict()``.

@@ -1,0 +1,217 @@
+"""A small HTTP/1.1 server for the sandbox: anyio sockets plus h11's public state machine.
+
+Why not uvicorn: a fault must be able to drop a connection before (or half-way through) a response,
+and ASGI has no message for that. uvicorn only allows it through private attributes of its protocol
+objects. Here the app raises :class:`DropConnection` and the server closes the socket. Being anyio
+through and through, the server also runs under trio.
+"""
+
+from __future__ import annotations
+
+import http
+import logging
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+from urllib.parse import unquote
+
+import anyio
+import anyio.abc
+import h11
+import httpx
+
+__all__ = ["DropConnection", "HttpServer"]
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+App = Callable[
+    [Scope, Callable[[], Awaitable[Message]], Callable[[Message], Awaitable[None]]], Awaitable[None]
+]
+
+_LOG = logging.getLogger("onstage.testing")
+_READ = 65536
+_SERVER = (b"server", b"onstage-sandbox")
+_PHRASES = {int(s): s.phrase.encode() for s in http.HTTPStatus}
+
+
+class DropConnection(httpx.RemoteProtocolError):
+    """Raised by the app to close the client connection without (the rest of) a response.
+
+    It subclasses ``httpx.RemoteProtocolError`` so that in process, under ``httpx.ASGITransport``
+    (which re-raises app exceptions), the client sees the same transport error as over a socket.
+    """
+
+    def __init__(
+        self, message: str = "Server disconnected without sending a response (sandbox fault)."
+    ) -> None:
+        super().__init__(message)
+
+
+class _Closed(Exception):
+    """The peer went away or broke the protocol: stop serving this connection."""
+
+
+class HttpServer:
+    """Serve one ASGI app on ``host:port`` (``port=0``: any free port, see :attr:`port`)."""
+
+    def __init__(self, app: App, *, host: str = "127.0.0.1", port: int = 0, keep_alive: float = 30.0) -> None:
+        self.app = app
+        self.host = host
+        self.requested_port = port
+        self.keep_alive = keep_alive
+        self.port: int | None = None
+        self.errors: list[BaseException] = []
+
+    async def serve(self, *, task_status: anyio.abc.TaskStatus[int] = anyio.TASK_STATUS_IGNORED) -> None:
+        """Listen and serve until cancelled; reports the bound port through ``task_status``."""
+        listener = await anyio.create_tcp_listener(local_host=self.host, local_port=self.requested_port)
+        async with listener:
+            self.port = int(listener.extra(anyio.abc.SocketAttribute.local_port))  # noqa: S610
+            task_status.started(self.port)
+            await listener.serve(self._connection)
+
+    # -- one connection ----------------------------------------------------------------------------
+    async def _connection(self, stream: anyio.abc.SocketStream) -> None:
+        conn = h11.Connection(h11.SERVER)
+        async with stream:
+            try:
+                while True:
+                    event: Any = None  # stays None when the connection idles past keep_alive
+                    with anyio.move_on_after(self.keep_alive):
+                        event = await self._next(stream, conn)
+                    if not isinstance(event, h11.Request):
+                        return
+                    body = bytearray()
+                    while True:
+                        part = await self._next(stream, conn)
+                        if isinstance(part, h11.Data):
+                            body += part.data
+                        elif isinstance(part, h11.EndOfMessage):
+                            break
+                        else:
+                            return
+                    if not await self._exchange(stream, conn, event, bytes(body)):
+                        return
+                    if conn.our_state is h11.MUST_CLOSE or conn.their_state is not h11.DONE:
+                        return
+                    conn.start_next_cycle()
+            except h11.RemoteProtocolError as exc:
+                await self._bad_request(stream, conn, exc)
+            except _Closed:
+                return
+            except Exception:  # one broken connection must never take the server down
+                _LOG.exception("onstage sandbox: connection handler failed")
+
+    async def _next(self, stream: anyio.abc.SocketStream, conn: h11.Connection) -> Any:
+        while True:
+            event = conn.next_event()
+            if event is not h11.NEED_DATA:
+                return event
+            if conn.they_are_waiting_for_100_continue:
+                await self._write(stream, conn, h11.InformationalResponse(status_code=100, headers=[]))
+            try:
+                data = await stream.receive(_READ)
+            except (anyio.EndOfStream, anyio.BrokenResourceError, anyio.ClosedResourceError):
+                data = b""
+            conn.receive_data(data)
+
+    @staticmethod
+    async def _write(stream: anyio.abc.SocketStream, conn: h11.Connection, event: Any) -> None:
+        data = conn.send(event)
+        if data:
+            try:
+                await stream.send(data)
+            except (anyio.BrokenResourceError, anyio.ClosedResourceError) as exc:
+                raise _Closed from exc
+
+    async def _bad_request(
+        self, stream: anyio.abc.SocketStream, conn: h11.Connection, exc: Exception
+    ) -> None:
+        if conn.our_state not in (h11.IDLE, h11.SEND_RESPONSE):
+            return
+        body = f"Bad Request: {exc}".encode()
+        headers = [(b"content-type", b"text/plain"), (b"content-length", str(len(body)).encode())]
+        try:
+            await self._write(stream, conn, h11.Response(status_code=400, headers=[*headers, _SERVER]))
+            await self._write(stream, conn, h11.Data(data=body))
+            await self._write(stream, conn, h11.EndOfMessage())
+        except (_Closed, h11.LocalProtocolError):
+            return
+
+    async def _internal_error(self, stream: anyio.abc.SocketStream, conn: h11.Connection) -> None:
+        text = b"Internal Server Error"
+        headers = [
+            (b"content-type", b"text/plain; charset=utf-8"),
+            (b"content-length", str(len(text)).encode()),
+            (b"connection", b"close"),
+            _SERVER,
+        ]
+        try:
+            await self._write(stream, conn, h11.Response(status_code=500, headers=headers))
+            await self._write(stream, conn, h11.Data(data=text))
+            await self._write(stream, conn, h11.EndOfMessage())
+        except (_Closed, h11.LocalProtocolError):
+            return
+
+    async def _exchange(
+        self, stream: anyio.abc.SocketStream, conn: h11.Connection, request: h11.Request, body: bytes
+    ) -> bool:
+        """Run the app for one request; False when the connection must be dropped."""
+        target = bytes(request.target)
+        raw_path, _, query = target.partition(b"?")
+        local = stream.extra(anyio.abc.SocketAttribute.local_address)  # noqa: S610 - anyio, not Django
+        remote = stream.extra(anyio.abc.SocketAttribute.remote_address)  # noqa: S610
+        scope: Scope = {
+            "type": "http",
+            "asgi": {"version": "3.0", "spec_version": "2.3"},
+            "http_version": request.http_version.decode(),
+            "method": request.method.decode(),
+            "scheme": "http",
+            "path": unquote(raw_path.decode("latin-1")),
+            "raw_path": raw_path,
+            "query_string": query,
+            "root_path": "",
+            "headers": [(bytes(k).lower(), bytes(v)) for k, v in request.headers],
+            "client": tuple(remote[:2]) if isinstance(remote, tuple) else None,
+            "server": tuple(local[:2]) if isinstance(local, tuple) else None,
+        }
+        head = request.method == b"HEAD"
+        delivered = False
+        started = False
+
+        async def receive() -> Message:
+            nonlocal delivered
+            if delivered:
+                await anyio.sleep_forever()
+            delivered = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        async def send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                status = int(message["status"])
+                headers = [(bytes(k), bytes(v)) for k, v in message.get("headers", [])]
+                reason = _PHRASES.get(status, b"")
+                await self._write(
+                    stream, conn, h11.Response(status_code=status, headers=[*headers, _SERVER], reason=reason)
+                )
+            elif message["type"] == "http.response.body":
+                data = bytes(message.get("body", b""))
+                if data and not head:
+                    await self._write(stream, conn, h11.Data(data=data))
+                if not message.get("more_body", False):
+                    await self._write(stream, conn, h11.EndOfMessage())
+
+        try:
+            await self.app(scope, receive, send)
+        except DropConnection:
+            return False
+        except _Closed:
+            return False
+        except Exception as exc:
+            self.errors.append(exc)
+            _LOG.exception("onstage sandbox: unhandled error in %s %s", scope["method"], scope["path"])
+            if not started:
+                await self._internal_error(stream, conn)
+            return False
+        return conn.our_state is h11.DONE
