@@ -26,3 +26,20 @@ def test_block_compiles_and_its_onstage_imports_exist(block: str) -> None:
             module = importlib.import_module(node.module)
             for alias in node.names:
                 assert hasattr(module, alias.name), f"README imports {node.module}.{alias.name}"
+
+
+def _section(title: str) -> str:
+    start = README.index(f"## {title}\n")
+    end = README.find("\n## ", start + 1)
+    return README[start : end if end != -1 else None]
+
+
+@pytest.mark.anyio
+async def test_sandbox_example_runs() -> None:
+    """The "Testing your app with the sandbox" example is a real test: run it."""
+    (block,) = re.findall(
+        r"```python\n(.*?)```", _section("Testing your app with the sandbox"), flags=re.DOTALL
+    )
+    namespace: dict[str, object] = {}
+    exec(compile(block, "README.md", "exec"), namespace)
+    await namespace["test_standup"]()  # type: ignore[operator]
