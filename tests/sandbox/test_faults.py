@@ -29,6 +29,29 @@ async def test_idempotent_gets_survive_transient_faults(sb: Sandbox) -> None:
     assert sb.count("get_meeting") == 30 + len(faulted)
 
 
+@pytest.mark.parametrize("kind", ["503", "reset_before", "500"])
+async def test_idempotent_calls_of_all_three_apis_succeed_through_30_percent_faults(kind: str) -> None:
+    async with Sandbox(seed=30) as sb:  # seeded: the same faults fire on every run
+        rtk, tp, wb = (sb.realtimekit(max_retries=8), sb.tpstreams(max_retries=8), sb.webinar(max_retries=8))
+        meeting = await rtk.meetings.create(title="Flaky")
+        stream = await tp.live_streams.create(title="Flaky")
+        room = await wb.rooms.create(title="Flaky")
+        for method in ("GET", "PUT", "DELETE"):
+            sb.faults.add(route=f"{method} *", kind=kind, rate=0.3, retry_after=0)
+        calls = 0
+        for _ in range(15):
+            assert (await rtk.meetings.get(meeting.id)).title == "Flaky"
+            assert (await tp.live_streams.get(stream.id)).title == "Flaky"
+            assert (await wb.rooms.get(room.id)).title == "Flaky"
+            assert len(await rtk.meetings.list(per_page=1).to_list()) == 1
+            calls += 4
+        await tp.live_streams.delete(stream.id)  # DELETE is idempotent too
+        calls += 1
+        faulted = sum(1 for r in sb.requests if r.fault)
+        assert 0.15 < faulted / (calls + faulted) < 0.45  # about 30% of what reached the sandbox
+        assert len([r for r in sb.requests if not r.fault and r.method != "POST"]) == calls
+
+
 async def test_post_reset_after_processing_is_never_duplicated(sb: Sandbox) -> None:
     rtk = sb.realtimekit(max_retries=5)
     sb.faults.add(route="POST /meetings", kind="reset_after_processing", rate=0.5)
