@@ -167,7 +167,21 @@ async def test_auth_and_validation(sb: Sandbox) -> None:
         await tp.assets.get("doesnotexist")
 
 
-async def test_not_found_shapes_follow_the_real_service(sb: Sandbox) -> None:
+async def test_any_organization_works_by_default_each_with_its_own_state(sb: Sandbox) -> None:
+    one, two = sb.tpstreams("org-a"), sb.tpstreams("org-b")
+    stream = await one.live_streams.create(title="A")
+    assert [a.id for a in await one.assets.list().to_list()] == [stream.id]
+    assert await two.assets.list().to_list() == []
+    with pytest.raises(onstage.NotFoundError):
+        await two.assets.get(stream.id)
+
+
+async def test_not_found_shapes_follow_the_real_service() -> None:
+    async with Sandbox(tpstreams_organization_id="org1") as sb:
+        await _not_found_shapes(sb)
+
+
+async def _not_found_shapes(sb: Sandbox) -> None:
     """Django's plain-text 404 for a wrong organization or an unknown route; DRF's JSON for an unknown
     object; DRF's 405; APPEND_SLASH's 301 for a GET without the trailing slash."""
     plain = "The requested resource was not found on this server."

@@ -21,8 +21,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--tpstreams-token", default="tp-sandbox-token")
     serve.add_argument(
         "--tpstreams-organization-id",
-        default="org1",
-        help="the organization the TP Streams token belongs to (others answer a plain-text 404)",
+        default=None,
+        help="scope the TP Streams token to this organization like the real service (others answer "
+        "a plain-text 404); by default any organization id works and gets its own state",
     )
     serve.add_argument("--webinar-api-key", default="wb-sandbox-key")
     serve.add_argument(
@@ -51,7 +52,7 @@ async def _serve(args: argparse.Namespace) -> None:
         print(f"  RealtimeKit  base_url={sb.url}/client/v4   token={args.realtimekit_token}")
         print(
             f"  TP Streams   base_url={sb.url}             token={args.tpstreams_token}"
-            f"  organization_id={args.tpstreams_organization_id}"
+            f"  organization_id={args.tpstreams_organization_id or 'any'}"
         )
         print(f"  Webinar      base_url={sb.url}/v1/webinar  api_key={args.webinar_api_key}")
         print(f"  control      {sb.url}/_sandbox/  (Ctrl-C to stop)", flush=True)

@@ -265,13 +265,10 @@ class SandboxApp:
         token, auth_error = check_auth(core, api, op, request.headers)
         if auth_error is not None:
             return Reply(*auth_error)
-        if (
-            api == "tpstreams"
-            and token is not None
-            and "organization_id" in path_params
-            and path_params["organization_id"] != tp_organization(core, token)
-        ):
-            return django_404()
+        if api == "tpstreams" and token is not None and "organization_id" in path_params:
+            owner = tp_organization(core, token)
+            if owner is not None and path_params["organization_id"] != owner:
+                return django_404()
         if problem is not None:
             return Reply(*validation_error(api, [FieldError("body", problem)]))
         query = parse_qs(request.scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)

@@ -87,11 +87,13 @@ class World:
         seed: int,
         server_start_delay: float,
         dispatcher: Dispatcher,
-        tp_organization: str = "org1",
+        tp_organization: str | None = None,
     ) -> None:
         self.spec = spec
-        #: The TP Streams organization the sandbox's own token belongs to.
-        self.tp_organization = tp_organization
+        #: The TP Streams organization the sandbox's own token belongs to; None: any organization
+        #: works with it (each gets its own state), and "org1" is the one it reports.
+        self.tp_token_scoped = tp_organization is not None
+        self.tp_organization = tp_organization or "org1"
         self.seed = seed
         self.server_start_delay = server_start_delay
         self.dispatcher = dispatcher

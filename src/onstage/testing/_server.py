@@ -58,7 +58,7 @@ class Sandbox:
         *,
         realtimekit_token: str = "rtk-sandbox-token",  # noqa: S107 - a fake service's well-known token
         tpstreams_token: str = "tp-sandbox-token",  # noqa: S107
-        tpstreams_organization_id: str = "org1",
+        tpstreams_organization_id: str | None = None,
         webinar_api_key: str = "wb-sandbox-key",
         server_start_delay: float = 0.0,
         seed: int = 0,
@@ -180,10 +180,12 @@ class Sandbox:
         return client
 
     def tpstreams(self, organization_id: str | None = None, **kw: Any) -> TPStreams:
-        """A ``TPStreams`` client for this sandbox (closed with the sandbox). The sandbox token belongs to
-        ``tpstreams_organization_id``; other organizations answer the plain-text 404 the real service
-        gives, unless ``token=`` is one that ``auth.login`` issued for them."""
-        organization_id = organization_id or self.tpstreams_organization_id
+        """A ``TPStreams`` client for this sandbox (closed with the sandbox), for ``organization_id``
+        (default: ``tpstreams_organization_id``, else ``"org1"``). Any organization works with the
+        sandbox token unless the sandbox was given ``tpstreams_organization_id``: then, like the real
+        service, other organizations answer the plain-text 404 (tokens from ``auth.login`` are always
+        scoped to the organization they logged into)."""
+        organization_id = organization_id or self.tpstreams_organization_id or "org1"
         kw.setdefault("token", self.tpstreams_token)
         kw.setdefault("base_url", self.url)
         self._http_client(kw)

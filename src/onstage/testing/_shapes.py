@@ -148,7 +148,9 @@ def raw_path(request: Request) -> str:
     return quote(request.scope["path"])
 
 
-def tp_organization(core: Core, token: str) -> str:
-    """The organization a TP Streams token belongs to (the sandbox token's, or the one it logged into)."""
+def tp_organization(core: Core, token: str) -> str | None:
+    """The organization a TP Streams token belongs to: the one it logged into, or the sandbox token's
+    when the sandbox was given one (``None``: the sandbox token works for any organization)."""
     issued: dict[str, str] = core.world.store(("tp-tokens",), dict)
-    return issued.get(token, core.world.tp_organization)
+    world = core.world
+    return issued.get(token, world.tp_organization if world.tp_token_scoped else None)

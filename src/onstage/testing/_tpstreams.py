@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from ._core import ApiError, Ctx, Reply, World, iso_now
 
@@ -79,7 +79,7 @@ def asset_view(asset: dict[str, Any]) -> dict[str, Any]:
 def drf_page(ctx: Ctx, items: list[Any], *, page_style: bool = False) -> dict[str, Any]:
     """A DRF page with absolute ``next``/``previous`` links (``limit``/``offset``, or ``page``)."""
     raw = dict(ctx.raw_query)
-    base = f"{ctx.base_url}{ctx.path}"
+    base = f"{ctx.base_url}{quote(ctx.path, safe='/')}"  # a valid URI whatever the ids contain
     if page_style:
         page = max(int(raw.get("page") or 1), 1)
         size = DEFAULT_LIMIT
