@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 import enum
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import IO, Any, Final, TypeAlias
 from urllib.parse import quote
 
@@ -22,8 +22,8 @@ __all__ = [
     "FileInput",
     "NotGiven",
     "OpenStrEnum",
-    "files_value",
     "jsonable",
+    "multipart",
     "parse_date",
     "parse_datetime",
     "parse_union",
@@ -142,7 +142,24 @@ def path_param(name: str, value: Any) -> str:
     raise InvalidArgumentError(f"{name} must be a non-empty string, got {value!r}")
 
 
-def files_value(value: Any, name: str) -> Any:
-    if isinstance(value, (bytes, bytearray)):
-        return (name, bytes(value))
-    return value
+def multipart(body: Mapping[str, Any] | NotGiven, file_fields: Sequence[str]) -> dict[str, Any]:
+    """``files=``/``data=`` for a multipart body: the spec's binary fields become file parts, the
+    other fields text. A file field must be bytes, a binary file object or a ``(filename, content[,
+    content_type])`` tuple; anything else (a path string, say) is refused, not sent as text."""
+    if isinstance(body, NotGiven):
+        return {"files": None, "data": None}
+    files: dict[str, Any] = {}
+    data: dict[str, str] = {}
+    for key, value in body.items():
+        if key not in file_fields:
+            data[key] = str(jsonable(value))
+        elif isinstance(value, bytes | bytearray):
+            files[key] = (key, bytes(value))
+        elif (isinstance(value, tuple) and len(value) in (2, 3)) or hasattr(value, "read"):
+            files[key] = value
+        else:
+            raise InvalidArgumentError(
+                f"{key} must be bytes, a binary file object or a (filename, content) tuple, "
+                f"got {type(value).__name__}"
+            )
+    return {"files": files, "data": data}

@@ -138,3 +138,17 @@ def test_webinar_needs_exactly_one_credential(monkeypatch: pytest.MonkeyPatch) -
         onstage.Webinar()
     with pytest.raises(onstage.ConfigurationError):
         onstage.Webinar(api_key="a", bearer_token="b")
+
+
+async def test_uploads_send_binary_fields_as_files_and_refuse_anything_else() -> None:
+    rec = Recorder(httpx.Response(200, json={"detail": "ok"}))
+    async with tp(rec) as client:
+        await client.assets.upload_subtitle("a1", subtitle=b"WEBVTT\n", name="English", language="en")
+        await client.assets.upload_thumbnail("a1", thumbnail=("t.png", b"\x89PNG", "image/png"))
+        with pytest.raises(onstage.InvalidArgumentError, match="subtitle must be bytes"):
+            await client.assets.upload_subtitle("a1", subtitle="/path/to/en.vtt")  # type: ignore[arg-type]
+    assert len(rec.requests) == 2  # the refused call sent nothing
+    first, second = (r.read() for r in rec.requests)
+    assert b'name="subtitle"; filename="subtitle"' in first and b"WEBVTT" in first
+    assert b'name="language"\r\n\r\nen' in first
+    assert b'name="thumbnail"; filename="t.png"' in second and b"image/png" in second

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 from ...._gen_support import (
     NOT_GIVEN,
     NotGiven,
-    files_value,
     jsonable,
+    multipart,
     path_param,
     query_value,
 )
@@ -377,12 +377,7 @@ async def tp_upload_thumbnail(
         f"/api/v1/{path_param('organization_id', organization_id)}/assets/{path_param('asset_id', asset_id)}/upload_thumbnail/",
         _parse_tp_upload_thumbnail,
         params=params,
-        files=None
-        if isinstance(body, NotGiven)
-        else {k: files_value(v, k) for k, v in body.items() if _is_file(v)},
-        data=None
-        if isinstance(body, NotGiven)
-        else {k: str(jsonable(v)) for k, v in body.items() if not _is_file(v)},
+        **multipart(body, ["thumbnail"]),
         options=options,
     )
 
@@ -498,7 +493,3 @@ async def tp_revert_trim(
         params=params,
         options=options,
     )
-
-
-def _is_file(value: Any) -> bool:
-    return isinstance(value, (bytes, bytearray, tuple)) or hasattr(value, "read")

@@ -8,9 +8,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ...._gen_support import (
-    NotGiven,
-    files_value,
-    jsonable,
+    multipart,
     path_param,
 )
 from ...._operation import Operation, Pagination
@@ -92,12 +90,7 @@ async def tp_upload_subtitle(
         f"/api/v1/{path_param('organization_id', organization_id)}/assets/{path_param('asset_id', asset_id)}/upload_subtitle/",
         _parse_tp_upload_subtitle,
         params=params,
-        files=None
-        if isinstance(body, NotGiven)
-        else {k: files_value(v, k) for k, v in body.items() if _is_file(v)},
-        data=None
-        if isinstance(body, NotGiven)
-        else {k: str(jsonable(v)) for k, v in body.items() if not _is_file(v)},
+        **multipart(body, ["subtitle"]),
         options=options,
     )
 
@@ -175,7 +168,3 @@ async def tp_delete_subtitle(
         params=params,
         options=options,
     )
-
-
-def _is_file(value: Any) -> bool:
-    return isinstance(value, (bytes, bytearray, tuple)) or hasattr(value, "read")
