@@ -18,6 +18,7 @@ from ._errors import (
     APIConnectionError,
     APIStatusError,
     APITimeoutError,
+    ConfigurationError,
     RateLimitError,
     ResponseValidationError,
     make_status_error,
@@ -84,26 +85,17 @@ class BaseClient:
         on_retry: Sequence[Hook] | None = None,
     ) -> None:
         if max_retries < 0:
-            from ._errors import ConfigurationError  # noqa: PLC0415
-
             raise ConfigurationError("max_retries must be >= 0")
         self._base_url = base_url.rstrip("/")
         self._auth_headers = dict(auth_headers)
-        self._default_headers = dict(default_headers or {})
-        self._headers = {"User-Agent": USER_AGENT, **self._default_headers, **self._auth_headers}
+        self._set_headers(dict(default_headers or {}))
         self._default_query = dict(default_query or {})
-        self._timeout = DEFAULT_TIMEOUT if isinstance(timeout, NotGiven) else to_timeout(timeout)
+        self._set_timeout(DEFAULT_TIMEOUT if isinstance(timeout, NotGiven) else to_timeout(timeout))
         self._max_retries = max_retries
         self._hooks = Hooks.build(on_request, on_response, on_retry)
         self._owns_http = http_client is None
-        if http_client is None:
-            self._http = httpx.AsyncClient(
-                limits=DEFAULT_LIMITS, follow_redirects=False, headers=self._headers, timeout=self._timeout
-            )
-        else:
-            # A user's client is never mutated: our headers and timeout go with each request.
-            self._http = http_client
-        self._set_timeout(self._timeout)
+        # A user's client is never mutated: our headers and timeout go with each request.
+        self._http = http_client or httpx.AsyncClient(limits=DEFAULT_LIMITS, follow_redirects=False)
         self._headers_for: tuple[Any, ...] = ()
         self._merged_headers = httpx.Headers()
         self._closed = False
@@ -112,8 +104,6 @@ class BaseClient:
         """An id bound on the client (``account_id``, ``app_id``, ``organization_id``)."""
         value = self._bound.get(name)
         if not value:
-            from ._errors import ConfigurationError  # noqa: PLC0415
-
             raise ConfigurationError(f"this call needs {name}: pass {name}= when creating the client")
         return value
 
@@ -145,16 +135,13 @@ class BaseClient:
         return self._max_retries
 
     def _clone(self) -> Self:
-        """A shallow copy without the cached resource objects (they point at ``self``)."""
+        """A shallow copy sharing the pool (which it never closes), without the cached resource
+        objects (they point at ``self``)."""
         clone = object.__new__(type(self))
         clone.__dict__.update({k: v for k, v in self.__dict__.items() if k.startswith("_")})
+        clone._owns_http = False
+        clone._closed = False
         return clone
-
-    def _copy_state(self, other: BaseClient) -> None:
-        """Make ``self`` share ``other``'s pool; it never closes it."""
-        self._http = other._http
-        self._owns_http = False
-        self._closed = False
 
     def _with_common_options(
         self,
@@ -166,22 +153,23 @@ class BaseClient:
         default_query: Mapping[str, Any] | None,
         base_url: str | None,
     ) -> Self:
-        clone._copy_state(self)
-        clone._hooks = self._hooks
         if not isinstance(timeout, NotGiven):
             clone._set_timeout(to_timeout(timeout))
         clone._max_retries = self._max_retries if isinstance(max_retries, NotGiven) else max_retries
         if base_url is not None:
             clone._base_url = base_url.rstrip("/")
         if default_headers:
-            clone._default_headers = {**self._default_headers, **default_headers}
-            clone._headers = {"User-Agent": USER_AGENT, **clone._default_headers, **clone._auth_headers}
+            clone._set_headers({**self._default_headers, **default_headers})
         if default_query:
             clone._default_query = {**self._default_query, **default_query}
         return clone
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self._base_url!r}, auth={REDACTED!r})"
+
+    def _set_headers(self, default_headers: dict[str, str]) -> None:
+        self._default_headers = default_headers
+        self._headers = {"User-Agent": USER_AGENT, **default_headers, **self._auth_headers}
 
     def _set_timeout(self, timeout: httpx.Timeout) -> None:
         self._timeout = timeout

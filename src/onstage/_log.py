@@ -9,6 +9,7 @@ import os
 import httpx
 
 from ._redact import redact_headers, redact_text
+from ._response import elapsed_of
 
 __all__ = ["log_request", "log_response", "log_retry", "logger", "setup_logging"]
 
@@ -43,10 +44,7 @@ def log_request(request: httpx.Request) -> None:
 
 def log_response(response: httpx.Response, retries: int) -> None:
     request = response.request
-    try:
-        ms = response.elapsed.total_seconds() * 1000.0
-    except RuntimeError:  # transports that do not time requests (httpx.MockTransport)
-        ms = 0.0
+    ms = elapsed_of(response).total_seconds() * 1000.0
     logger.info(
         "%s %s -> %s in %.1f ms (retries %d)",
         request.method,

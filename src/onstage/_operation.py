@@ -11,9 +11,8 @@ __all__ = ["Operation", "Pagination"]
 @frozen
 class Pagination:
     style: str  # "page_no" | "next" | "page" | "single"
-    items: str | None = (
-        None  # attribute of the parsed payload holding the items; None: the payload is the list
-    )
+    # The attribute of the parsed payload holding the items; None: the payload is the list.
+    items: str | None = None
 
 
 @frozen

@@ -10,9 +10,16 @@ from attrs import define, field
 
 from ._errors import request_id_of
 
-__all__ = ["APIResponse"]
+__all__ = ["APIResponse", "elapsed_of"]
 
 T = TypeVar("T")
+
+
+def elapsed_of(response: httpx.Response) -> datetime.timedelta:
+    try:
+        return response.elapsed
+    except RuntimeError:  # not measured (httpx.MockTransport, or the body was not read)
+        return datetime.timedelta(0)
 
 
 @define(slots=True)
@@ -41,10 +48,7 @@ class APIResponse(Generic[T]):
     def elapsed(self) -> datetime.timedelta:
         """Time from sending the request to reading the whole response (zero on transports that
         do not measure it, such as ``httpx.MockTransport``)."""
-        try:
-            return self.http_response.elapsed
-        except RuntimeError:
-            return datetime.timedelta(0)
+        return elapsed_of(self.http_response)
 
     @property
     def url(self) -> httpx.URL:

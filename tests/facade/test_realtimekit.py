@@ -218,10 +218,12 @@ async def test_user_http_client_headers_params_and_cookies_are_kept() -> None:
     await http.aclose()
 
 
-async def test_own_http_client_is_closed() -> None:
+async def test_own_http_client_is_closed_by_its_owner_only() -> None:
     client = onstage.RealtimeKit(api_token="t", account_id="a", app_id="b")
     async with client:
-        pass
+        async with client.with_options(app_id="c", timeout=2.0) as copy:
+            assert copy._http is client._http
+        assert not client._http.is_closed  # closing a with_options() copy leaves the shared pool open
     assert client._http.is_closed
 
 

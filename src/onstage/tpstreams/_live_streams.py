@@ -9,7 +9,7 @@ from typing import Any, Literal
 import anyio
 import httpx
 
-from .._errors import InvalidArgumentError, NotFoundError, WaitTimeoutError
+from .._errors import InvalidArgumentError, WaitTimeoutError
 from .._generated.tpstreams.models import Asset, LiveStreamLatency
 from .._generated.tpstreams.resources import LiveStreamsResource
 from .._types import NOT_GIVEN, NotGiven
@@ -89,10 +89,7 @@ class LiveStreams(LiveStreamsResource):
         delay = interval
         with anyio.move_on_after(timeout):
             while True:
-                try:
-                    last = await self.get(asset_id)
-                except NotFoundError:
-                    raise
+                last = await self.get(asset_id)  # a NotFoundError propagates: no point waiting
                 if is_ready(last):
                     return last
                 await anyio.sleep(delay)
