@@ -53,11 +53,6 @@ def argtype(prop: Any) -> str:
     return pytype(prop)
 
 
-def _plain_enums(expr: str) -> str:
-    """Endpoint modules cannot see the models module's private enum lookups; use the Enum call."""
-    return re.sub(r"\(_(\w+)_get\((\w+)\) or \1\(\2\)\)", r"\1(\2)", expr)
-
-
 def _norm(text: str) -> str:
     return re.sub(r"[-_]", "", text)
 
@@ -145,7 +140,7 @@ def facade_context(spec: dict[str, Any], api: str, data: Any, cfg: dict[str, Any
             "summary": s(op.get("summary", "")),
             "description": s(op.get("description", "")).strip(),
             "returns": pytype(resp) if resp is not None else "None",
-            "parse": _plain_enums(construct(resp, "data")) if resp is not None else "None",
+            "parse": construct(resp, "data", lookups=False) if resp is not None else "None",
             "resource": xo["resource"],
             "name": xo["method"],
             "idempotent": bool(xo.get("idempotent", method.upper() in ("GET", "PUT", "DELETE", "HEAD"))),

@@ -30,8 +30,8 @@ class VendorError(Exception):
 
 
 # -- rewriting ------------------------------------------------------------------------------------
-def _names(name: str | None, old: str) -> bool:
-    return name is not None and (name == old or name.startswith(old + "."))
+def _names(name: str | None) -> bool:
+    return name is not None and (name == OLD or name.startswith(OLD + "."))
 
 
 def _call_name(node: ast.Call) -> str | None:
@@ -42,16 +42,14 @@ def _call_name(node: ast.Call) -> str | None:
     return None
 
 
-def _import_call_strings(node: ast.Call, old: str) -> list[ast.Constant]:
-    """The string arguments of an import call that name ``old``: ``import_module("onstage.x")``,
+def _import_call_strings(node: ast.Call) -> list[ast.Constant]:
+    """The string arguments of an import call that name onstage: ``import_module("onstage.x")``,
     ``import_module(".x", "onstage")``, ``find_spec("onstage")``, ``__import__("onstage")``."""
     if _call_name(node) not in IMPORT_CALLS:
         return []
     candidates = [*node.args[:2], *(k.value for k in node.keywords if k.arg in ("name", "package"))]
     return [
-        a
-        for a in candidates
-        if isinstance(a, ast.Constant) and isinstance(a.value, str) and _names(a.value, old)
+        a for a in candidates if isinstance(a, ast.Constant) and isinstance(a.value, str) and _names(a.value)
     ]
 
 
@@ -69,29 +67,27 @@ def _candidates(tree: ast.Module, source: str) -> Iterator[ast.AST]:
     return ast.walk(tree) if _CALL_HINT.search(source) else _statements(tree.body)
 
 
-def _references(tree: ast.Module, source: str, old: str) -> Iterator[tuple[ast.AST, str]]:
-    """``(node, what)`` for every import naming ``old``: an ``alias``, an ``ImportFrom`` or a string."""
+def _references(tree: ast.Module, source: str) -> Iterator[tuple[ast.AST, str]]:
+    """``(node, what)`` for every import naming onstage: an ``alias``, an ``ImportFrom`` or a string."""
     for node in _candidates(tree, source):
         if isinstance(node, ast.Import):
-            yield from ((a, f"import {a.name}") for a in node.names if _names(a.name, old))
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and _names(node.module, old):
+            yield from ((a, f"import {a.name}") for a in node.names if _names(a.name))
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and _names(node.module):
             yield node, f"from {node.module} import ..."
         elif isinstance(node, ast.Call):
-            yield from ((a, f"{_call_name(node)}({a.value!r})") for a in _import_call_strings(node, old))
+            yield from ((a, f"{_call_name(node)}({a.value!r})") for a in _import_call_strings(node))
 
 
-def absolute_references(source: str, old: str = OLD, filename: str = "<source>") -> list[tuple[int, str]]:
-    """``(line, what)`` for every import (statement or import call) that still names ``old``."""
+def absolute_references(source: str, filename: str = "<source>") -> list[tuple[int, str]]:
+    """``(line, what)`` for every import (statement or import call) that still names onstage."""
     tree = ast.parse(source, filename)
-    return [(getattr(node, "lineno", 0), what) for node, what in _references(tree, source, old)]
+    return [(getattr(node, "lineno", 0), what) for node, what in _references(tree, source)]
 
 
-def string_mentions(
-    source: str, old: str = OLD, modules: frozenset[str] | None = None
-) -> list[tuple[int, str]]:
-    """Other strings naming ``old`` or ``old.<module>`` (left alone; docstrings are not counted).
-    With ``modules``, ``old.<x>`` counts only when ``x`` is one of them (so not ``"onstage.yaml"``)."""
-    if not re.search(f"[\"']{re.escape(old)}[\"'.]", source):
+def string_mentions(source: str, modules: frozenset[str]) -> list[tuple[int, str]]:
+    """Other strings naming onstage or ``onstage.<module>`` for one of ``modules`` (so not
+    ``"onstage.yaml"``), left alone; docstrings are not counted."""
+    if not re.search(f"[\"']{OLD}[\"'.]", source):
         return []
     tree = ast.parse(source)
     docstrings = {id(n.value) for n in ast.walk(tree) if isinstance(n, ast.Expr)}
@@ -100,7 +96,7 @@ def string_mentions(
         if not (isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in docstrings):
             continue
         head, _, rest = n.value.partition(".")
-        if head == old and (not rest or modules is None or rest.split(".")[0] in modules):
+        if head == OLD and (not rest or rest.split(".")[0] in modules):
             found.append((n.lineno, n.value))
     return found
 
@@ -151,15 +147,15 @@ class _Edits:
 
 
 def rewrite_source(
-    source: str, new: str, *, old: str = OLD, logger_name: str | None = None, filename: str = "<source>"
+    source: str, new: str, *, logger_name: str | None = None, filename: str = "<source>"
 ) -> tuple[str, int]:
-    """``source`` with every absolute import of ``old`` renamed to ``new``; and how many were renamed.
+    """``source`` with every absolute import of onstage renamed to ``new``; and how many were renamed.
 
     Only tokens that ``ast`` identifies are touched: the first name of an imported module path, the
-    string argument of an import call, and (with ``logger_name``) ``getLogger("<old>")``'s argument.
+    string argument of an import call, and (with ``logger_name``) ``getLogger("onstage")``'s argument.
     """
     tree = ast.parse(source, filename)
-    refs = [node for node, _ in _references(tree, source, old)]
+    refs = [node for node, _ in _references(tree, source)]
     loggers = [
         node.args[0]
         for node in (_candidates(tree, source) if logger_name else ())
@@ -168,7 +164,7 @@ def rewrite_source(
         and len(node.args) == 1
         and isinstance(node.args[0], ast.Constant)
         and isinstance(node.args[0].value, str)
-        and _names(node.args[0].value, old)
+        and _names(node.args[0].value)
     ]
     if not refs and not loggers:
         return source, 0
@@ -176,11 +172,11 @@ def rewrite_source(
     ed = _Edits(source.split("\n"), {t.start: t for t in toks}, [t.start for t in toks])
     for node in refs:
         if isinstance(node, ast.alias):
-            ed.replace(ed.token_at(node.lineno, node.col_offset), old, new)
+            ed.replace(ed.token_at(node.lineno, node.col_offset), OLD, new)
         elif isinstance(node, ast.ImportFrom):
-            ed.replace(ed.after(ed.token_at(node.lineno, node.col_offset)), old, new)
+            ed.replace(ed.after(ed.token_at(node.lineno, node.col_offset)), OLD, new)
         elif isinstance(node, ast.Constant):
-            ed.replace_string(node, new + str(node.value)[len(old) :], filename)
+            ed.replace_string(node, new + str(node.value)[len(OLD) :], filename)
     for node in loggers:
-        ed.replace_string(node, f"{logger_name}{str(node.value)[len(old) :]}", filename)
+        ed.replace_string(node, f"{logger_name}{str(node.value)[len(OLD) :]}", filename)
     return ed.apply(), len(refs)

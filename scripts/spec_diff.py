@@ -23,7 +23,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 import yaml
-from _spec_differ import COMPONENTS, METHODS, Change, Json, Op, SpecError, _Differ
+from _spec_differ import COMPONENTS, METHODS, Change, Json, Op, SpecError, _Differ, load_spec
 
 
 def _operations(doc: Json) -> list[Op]:
@@ -95,14 +95,6 @@ def render_json(changes: list[Change], old_name: str = "old", new_name: str = "n
     counts = {"breaking": breaking, "non_breaking": len(changes) - breaking, "summary": summary_line(changes)}
     report = {"old": old_name, "new": new_name, **counts, "changes": [asdict(c) for c in changes]}
     return json.dumps(report, indent=2)
-
-
-def load_spec(path: Path, text: str | None = None) -> Json:
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: 10x faster
-    data = yaml.load(path.read_text(encoding="utf-8") if text is None else text, Loader=loader)  # noqa: S506 - a SafeLoader
-    if not isinstance(data, Mapping):
-        raise SpecError(f"{path}: not an OpenAPI document (top level is not a mapping)")
-    return data
 
 
 def load_spec_at_ref(ref: str, path: Path) -> Json:

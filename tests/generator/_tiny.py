@@ -1,4 +1,5 @@
-"""Shared by the golden test and ``regen_golden.py``: generate the tiny spec with our templates."""
+"""Shared by the golden test and, run as ``python tests/generator/_tiny.py``, the golden/ refresh:
+generate the tiny spec with our templates."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from _codegen import generate  # noqa: E402
+from check_generated import tree  # noqa: E402, F401 - for test_golden
 
 TINY = Path(__file__).with_name("tiny.yaml")
 GOLDEN = Path(__file__).with_name("golden")
