@@ -217,8 +217,6 @@ def _strategy(op: schemathesis.APIOperation, mode: GenerationMode, ids: dict[str
     return st.one_of(*options, generated)
 
 
-#: (operation, mode) pairs that fail because of a gap in the spec, not in the sandbox. Strict: once the
-#: spec is fixed the test XPASSes and fails, so the entry must go.
 #: (operation, mode) pairs where the spec is known to be wrong, run as strict xfails so that fixing
 #: the spec makes them fail until the entry is removed. Empty: keep it that way.
 SPEC_GAPS: dict[tuple[str, GenerationMode], str] = {}

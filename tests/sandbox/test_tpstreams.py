@@ -97,7 +97,7 @@ async def test_assets_pagination_folders_and_more(sb: Sandbox) -> None:
         video.id,
         chapters=[{"title": "Start", "start_time": "00:00:00"}, {"title": "End", "start_time": "00:01:00"}],
     )
-    assert chapters is not None
+    assert [c.title for c in chapters.results] == ["Start", "End"]
     listed = await tp.assets.chapters.list(video.id).to_list()
     assert [c.title for c in listed] == ["Start", "End"]
     await tp.assets.chapters.delete(video.id, listed[0].id)

@@ -66,7 +66,7 @@ async def test_webhook_verifier_accepts_sandbox_deliveries(sb: Sandbox, receiver
     headers, body = receiver.received[0]
     verifier = WebhookVerifier(public_key=sb.webhook_public_key_pem)
     event = await verifier.unwrap(body, headers)
-    assert event is not None
+    assert event.event == "meeting.started" and event.meeting is not None and event.meeting.id == meeting.id
 
 
 async def test_disabled_and_unsubscribed_webhooks_are_not_called(sb: Sandbox, receiver: Any) -> None:
@@ -77,6 +77,9 @@ async def test_disabled_and_unsubscribed_webhooks_are_not_called(sb: Sandbox, re
     sb.join("acc-1", "app-1", meeting.id, custom_participant_id="a")
     await sb.flush_webhooks()
     assert receiver.received == [] and off.id != hook.id
+    sb.leave("acc-1", "app-1", meeting.id, custom_participant_id="a")  # the subscribed event does arrive
+    await sb.flush_webhooks()
+    assert [json.loads(body)["event"] for _, body in receiver.received] == ["meeting.ended"]
 
 
 async def test_failed_deliveries_are_recorded(sb: Sandbox, receiver: Any) -> None:

@@ -27,8 +27,9 @@ async def test_rooms_and_sessions_flow(sb: Sandbox) -> None:
     created = await wb.rooms.sessions.create(room.id, title="Keynote", preset_id=PRESET, mode="rtmp")
     assert created.session.status == "scheduled" and created.rtmp_url and created.stream_key
     session_id = created.session.id
-    assert (await wb.sessions.reschedule(session_id, scheduled_start_time="2030-01-01T10:00:00Z")) is not None
-    assert (await wb.sessions.get(session_id)).scheduled_start_time is not None
+    await wb.sessions.reschedule(session_id, scheduled_start_time="2030-01-01T10:00:00Z")
+    rescheduled = (await wb.sessions.get(session_id)).scheduled_start_time
+    assert rescheduled == datetime.datetime(2030, 1, 1, 10, tzinfo=datetime.UTC)
     started = await wb.sessions.start(session_id)
     assert started.session.status == "live" and started.livekit_token.count(".") == 2
     assert started.rtmp.url == "rtmp://127.0.0.1/live" and started.rtmp.stream_key and started.rtmp.ingress_id

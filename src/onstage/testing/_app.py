@@ -14,12 +14,12 @@ from urllib.parse import parse_qs, unquote
 import anyio
 from starlette.requests import Request
 
+from ..webhooks.asgi import _lifespan
 from . import _rtk_stream, _tp_live, _wb_live
-from ._core import ApiError, Ctx, Handler, Reply, World
+from ._core import ApiError, Ctx, Handler, Reply, World, default_handler
 from ._faults import FaultRule, Faults
 from ._http import DropConnection
 from ._shapes import (
-    DJANGO_404,
     check_auth,
     django_404,
     not_found,
@@ -31,14 +31,7 @@ from ._shapes import (
 )
 from ._spec import FieldError, Operation, Spec, split_api
 
-__all__ = [
-    "HANDLERS",
-    "Core",
-    "RecordedRequest",
-    "SandboxApp",
-    "default_handler",
-    "render_error",
-]
+__all__ = ["HANDLERS", "Core", "RecordedRequest", "SandboxApp", "default_handler"]
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -46,13 +39,6 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 
 HANDLERS: dict[str, Handler] = {**_rtk_stream.HANDLERS, **_tp_live.HANDLERS, **_wb_live.HANDLERS}
-
-
-def default_handler(ctx: Ctx) -> Reply:
-    """Operations without state of their own: a plausible body built from the response schema."""
-    if ctx.op.response_schema is None:
-        return Reply(ctx.op.success_status)
-    return Reply(ctx.op.success_status, ctx.world.faker.make(ctx.op.response_schema))
 
 
 @dataclass
@@ -86,7 +72,7 @@ class Core:
         self.control: Callable[[Request, bytes], Awaitable[tuple[int, Any]]] | None = None
 
 
-async def _parse_body(request: Request, raw: bytes, op: Operation | None) -> tuple[Any, bool, str | None]:
+def _parse_body(request: Request, raw: bytes) -> tuple[Any, bool, str | None]:
     """``(body, present, problem)``."""
     ctype = request.headers.get("content-type", "")
     if ctype.startswith("multipart/form-data"):
@@ -134,6 +120,11 @@ async def _respond(
     await send({"type": "http.response.body", "body": body, "more_body": False})
 
 
+async def _send_reply(send: Send, record: RecordedRequest, reply: Reply) -> None:
+    record.status = reply.status
+    await _respond(send, reply.status, _payload(reply), reply.content_type, reply.headers)
+
+
 class SandboxApp:
     """ASGI 3 application serving the three APIs, ``/.well-known/webhooks.json`` and ``/_sandbox``."""
 
@@ -142,13 +133,7 @@ class SandboxApp:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
-            while True:
-                message = await receive()
-                if message["type"] == "lifespan.startup":
-                    await send({"type": "lifespan.startup.complete"})
-                elif message["type"] == "lifespan.shutdown":
-                    await send({"type": "lifespan.shutdown.complete"})
-                    return
+            return await _lifespan(receive, send)
         if scope["type"] != "http":
             return
         request = Request(scope, receive)
@@ -169,42 +154,40 @@ class SandboxApp:
         if path.startswith("/_sandbox/") and core.control is not None:
             status, payload = await core.control(request, raw)
             return await _respond(send, status, _encode(payload), "application/json")
-        located = split_api(path)
-        record = RecordedRequest(method, path, None, None, dict(request.query_params))
+        query = parse_qs(request.scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+        record = RecordedRequest(method, path, None, None, {k: v[-1] for k, v in query.items()})
         core.requests.append(record)
+        located = split_api(path)
         if located is None:
-            record.status = 404
-            return await _respond(send, 404, DJANGO_404, "text/plain; charset=utf-8")
+            return await _send_reply(send, record, django_404())
         api, api_path = located
         record.api = api
         # Route on the raw path: a %2F inside an id must not become a separator, and the ids are
         # unquoted only once they are matched.
         raw_located = split_api(raw_path(request))
         op, path_params, exists = core.spec.router.resolve(api, method, (raw_located or located)[1])
-        path_params = {name: unquote(value) for name, value in path_params.items()}
-        body, present, problem = await _parse_body(request, raw, op)
-        record.body = body if present else None
-        early: Reply | None = None
+        body, present, problem = _parse_body(request, raw)
+        record.body = body
         if api == "tpstreams" and not api_path.endswith("/"):
-            early = tp_without_slash(method, request, op is not None or exists)
-        elif op is None:
-            early = not_found(api, method, path, exists)
-        if early is not None or op is None:
-            reply = early or django_404()
-            record.status = reply.status
-            return await _respond(send, reply.status, _payload(reply), reply.content_type, reply.headers)
+            slash = tp_without_slash(method, request, routed=op is not None or exists)
+            return await _send_reply(send, record, slash)
+        if op is None:
+            return await _send_reply(send, record, not_found(api, method, path, exists))
         record.operation_id = op.id
         fault = core.faults.pick(op, method, api_path)
         if fault is not None:
             record.fault = fault.kind
             if await self._fault_before(fault, api, send):
                 return
-        reply = self._process(op, api, path_params, request, body=body, present=present, problem=problem)
+        path_params = {name: unquote(value) for name, value in path_params.items()}
+        reply = self._process(
+            op, api, path_params, request, query, body=body, present=present, problem=problem
+        )
         record.status = reply.status
-        data = _payload(reply)
         if fault is not None and fault.kind == "reset_after_processing":
             raise DropConnection
         if fault is not None and fault.kind == "truncated":
+            data = _payload(reply)
             await send(
                 {
                     "type": "http.response.start",
@@ -217,7 +200,7 @@ class SandboxApp:
             )
             await send({"type": "http.response.body", "body": data[: len(data) // 2], "more_body": True})
             raise DropConnection
-        await _respond(send, reply.status, data, reply.content_type, reply.headers)
+        await _send_reply(send, record, reply)
 
     async def _fault_before(self, fault: FaultRule, api: str, send: Send) -> bool:
         """Apply a fault that answers instead of the handler; True when the request is done."""
@@ -256,6 +239,7 @@ class SandboxApp:
         api: str,
         path_params: dict[str, str],
         request: Request,
+        query: dict[str, list[str]],
         *,
         body: Any,
         present: bool,
@@ -271,17 +255,7 @@ class SandboxApp:
                 return django_404()
         if problem is not None:
             return Reply(*validation_error(api, [FieldError("body", problem)]))
-        query = parse_qs(request.scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
-        errors, coerced = core.spec.validate_request(
-            op, path_params, query, body, present and op.body_type == "application/json"
-        )
-        if op.body_type and op.body_type.startswith("multipart/") and op.body_schema is not None:
-            schema = core.spec.deref(op.body_schema)
-            errors += [
-                FieldError(name, "No file was submitted.", missing=True)
-                for name in schema.get("required", [])
-                if not isinstance(body, dict) or name not in body
-            ]
+        errors, coerced = core.spec.validate_request(op, path_params, query, body, present)
         if errors:
             return Reply(*validation_error(api, errors))
         base_url = f"{request.url.scheme}://{request.url.netloc}"
@@ -289,7 +263,7 @@ class SandboxApp:
             op,
             path_params,
             coerced,
-            body if present else None,
+            body,
             base_url,
             request.scope["path"],
             core.world,

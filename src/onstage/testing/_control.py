@@ -11,18 +11,34 @@ keyword arguments as a JSON object (``join``, ``leave``, ``finish_recording``, `
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from . import _rtk_live, _rtk_recordings, _rtk_stream, _tp_live, _wb_live, _webinar
-from ._faults import short_path
+from ._faults import route_matches, short_path
+from ._spec import split_api
 
 if TYPE_CHECKING:
     from starlette.requests import Request
 
     from ._app import Core, RecordedRequest
 
-__all__ = ["Control"]
+__all__ = ["ACTIONS", "Control"]
+
+#: The control methods that act like the services' other clients (also ``POST /_sandbox/<name>`` and
+#: ``sb.<name>(...)``).
+ACTIONS = frozenset(
+    {
+        "join",
+        "leave",
+        "finish_recording",
+        "finish_livestream",
+        "livestream_encoder_connect",
+        "encoder_connect",
+        "encoder_disconnect",
+        "host_publish",
+        "expire_session",
+    }
+)
 
 
 class Control:
@@ -116,19 +132,14 @@ class Control:
         """Requests received for an operation id (``"create_meeting"``) or a route (``"POST /meetings"``)."""
         if " " not in key:
             return sum(1 for r in self._core.requests if r.operation_id == key)
-        method, _, path = key.partition(" ")
-        want = path.strip().rstrip("/") or "/"
         total = 0
         for rec in self._core.requests:
-            if rec.method != method.upper() or rec.operation_id is None:
+            if rec.operation_id is None:
                 continue
-            op = self._core.spec.operations[rec.operation_id]
-            from ._spec import split_api  # noqa: PLC0415
-
             located = split_api(rec.path)
+            op = self._core.spec.operations[rec.operation_id]
             template, concrete = short_path(op, located[1] if located else rec.path)
-            if want in (template, concrete):
-                total += 1
+            total += route_matches(key, rec.method, template, concrete)
         return total
 
     def reset(self) -> None:
@@ -195,17 +206,6 @@ class Control:
         if method == "POST" and action == "reset":
             self.reset()
             return 200, {"ok": True}
-        actions: dict[str, Callable[..., dict[str, Any]]] = {
-            "join": self.join,
-            "leave": self.leave,
-            "finish_recording": self.finish_recording,
-            "finish_livestream": self.finish_livestream,
-            "livestream_encoder_connect": self.livestream_encoder_connect,
-            "encoder_connect": self.encoder_connect,
-            "encoder_disconnect": self.encoder_disconnect,
-            "host_publish": self.host_publish,
-            "expire_session": self.expire_session,
-        }
-        if method == "POST" and action in actions:
-            return 200, actions[action](**kwargs)
+        if method == "POST" and action in ACTIONS:
+            return 200, getattr(self, action)(**kwargs)
         return 404, {"error": f"unknown control action {method} /_sandbox/{action}"}

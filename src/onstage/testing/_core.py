@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ._examples import Faker, iso_now
 
@@ -14,7 +14,10 @@ if TYPE_CHECKING:
     from ._spec import Operation, Spec
     from ._webhooks import Dispatcher
 
-__all__ = ["ApiError", "Ctx", "Handler", "Reply", "World", "iso_now", "page_slice"]
+__all__ = ["ApiError", "Ctx", "Handler", "Reply", "World", "default_handler", "find", "iso_now"]
+
+_K = TypeVar("_K")
+_T = TypeVar("_T")
 
 
 class ApiError(Exception):
@@ -73,8 +76,19 @@ class Ctx:
 Handler = Callable[[Ctx], Reply]
 
 
-def page_slice(items: list[Any], offset: int, size: int) -> list[Any]:
-    return items[max(offset, 0) : max(offset, 0) + max(size, 0)]
+def default_handler(ctx: Ctx) -> Reply:
+    """Operations without state of their own: a plausible body built from the response schema."""
+    if ctx.op.response_schema is None:
+        return Reply(ctx.op.success_status)
+    return Reply(ctx.op.success_status, ctx.world.faker.make(ctx.op.response_schema))
+
+
+def find(items: Mapping[_K, _T], key: _K, message: str) -> _T:
+    """``items[key]``, or a 404 with ``message`` (answered in the API's own shape)."""
+    found = items.get(key)
+    if found is None:
+        raise ApiError(404, message)
+    return found
 
 
 class World:
@@ -111,6 +125,12 @@ class World:
             value = factory()
             self.stores[key] = value
         return value
+
+    @property
+    def tp_tokens(self) -> dict[str, str]:
+        """TP Streams tokens issued by ``auth.login``: token → the organization it logged into."""
+        tokens: dict[str, str] = self.store(("tp-tokens",), dict)
+        return tokens
 
     def now(self) -> float:
         return time.monotonic()

@@ -91,9 +91,7 @@ class Faker:
             return float(schema.get("minimum", 0))
         if kind == "boolean":
             return name == "success"
-        if kind == "null":
-            return None
-        return None
+        return None  # "null", or no type at all
 
     def _object(self, schema: dict[str, Any], depth: int) -> dict[str, Any]:
         out: dict[str, Any] = {}

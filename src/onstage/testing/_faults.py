@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from ._spec import Operation
 
-__all__ = ["KINDS", "FaultRule", "Faults", "short_path"]
+__all__ = ["KINDS", "FaultRule", "Faults", "route_matches", "short_path"]
 
 KINDS = frozenset(
     {"429", "500", "502", "503", "reset_before", "reset_after_processing", "truncated", "non_json", "slow"}
@@ -34,6 +34,13 @@ def short_path(op: Operation, concrete: str) -> tuple[str, str]:
     return template.rstrip("/") or "/", concrete.rstrip("/") or "/"
 
 
+def route_matches(route: str, method: str, template: str, concrete: str) -> bool:
+    """Whether ``"POST /meetings"``-style ``route`` (``*`` for any method or path) names a request."""
+    want_method, _, want_path = route.partition(" ")
+    want = want_path.strip().rstrip("/") or "/"
+    return want_method.upper() in ("*", method) and want in ("*", template, concrete)
+
+
 @dataclass
 class FaultRule:
     kind: str
@@ -51,11 +58,7 @@ class FaultRule:
             return False
         if self.route is None or self.route == "*":
             return True
-        want_method, _, want_path = self.route.partition(" ")
-        if want_method not in ("*", method):
-            return False
-        want = want_path.strip().rstrip("/") or "/"
-        return want in ("*", template, concrete)
+        return route_matches(self.route, method, template, concrete)
 
 
 class Faults:

@@ -59,7 +59,6 @@ class HttpServer:
         self.requested_port = port
         self.keep_alive = keep_alive
         self.port: int | None = None
-        self.errors: list[BaseException] = []
 
     async def serve(self, *, task_status: anyio.abc.TaskStatus[int] = anyio.TASK_STATUS_IGNORED) -> None:
         """Listen and serve until cancelled; reports the bound port through ``task_status``."""
@@ -95,7 +94,7 @@ class HttpServer:
                         return
                     conn.start_next_cycle()
             except h11.RemoteProtocolError as exc:
-                await self._bad_request(stream, conn, exc)
+                await self._plain_error(stream, conn, 400, f"Bad Request: {exc}")
             except _Closed:
                 return
             except Exception:  # one broken connection must never take the server down
@@ -123,31 +122,22 @@ class HttpServer:
             except (anyio.BrokenResourceError, anyio.ClosedResourceError) as exc:
                 raise _Closed from exc
 
-    async def _bad_request(
-        self, stream: anyio.abc.SocketStream, conn: h11.Connection, exc: Exception
+    async def _plain_error(
+        self, stream: anyio.abc.SocketStream, conn: h11.Connection, status: int, text: str
     ) -> None:
+        """A last plain-text answer before the connection closes (if a response can still start)."""
         if conn.our_state not in (h11.IDLE, h11.SEND_RESPONSE):
             return
-        body = f"Bad Request: {exc}".encode()
-        headers = [(b"content-type", b"text/plain"), (b"content-length", str(len(body)).encode())]
-        try:
-            await self._write(stream, conn, h11.Response(status_code=400, headers=[*headers, _SERVER]))
-            await self._write(stream, conn, h11.Data(data=body))
-            await self._write(stream, conn, h11.EndOfMessage())
-        except (_Closed, h11.LocalProtocolError):
-            return
-
-    async def _internal_error(self, stream: anyio.abc.SocketStream, conn: h11.Connection) -> None:
-        text = b"Internal Server Error"
+        body = text.encode()
         headers = [
             (b"content-type", b"text/plain; charset=utf-8"),
-            (b"content-length", str(len(text)).encode()),
+            (b"content-length", str(len(body)).encode()),
             (b"connection", b"close"),
             _SERVER,
         ]
         try:
-            await self._write(stream, conn, h11.Response(status_code=500, headers=headers))
-            await self._write(stream, conn, h11.Data(data=text))
+            await self._write(stream, conn, h11.Response(status_code=status, headers=headers))
+            await self._write(stream, conn, h11.Data(data=body))
             await self._write(stream, conn, h11.EndOfMessage())
         except (_Closed, h11.LocalProtocolError):
             return
@@ -176,7 +166,6 @@ class HttpServer:
         }
         head = request.method == b"HEAD"
         delivered = False
-        started = False
 
         async def receive() -> Message:
             nonlocal delivered
@@ -186,9 +175,7 @@ class HttpServer:
             return {"type": "http.request", "body": body, "more_body": False}
 
         async def send(message: Message) -> None:
-            nonlocal started
             if message["type"] == "http.response.start":
-                started = True
                 status = int(message["status"])
                 headers = [(bytes(k), bytes(v)) for k, v in message.get("headers", [])]
                 reason = _PHRASES.get(status, b"")
@@ -204,14 +191,10 @@ class HttpServer:
 
         try:
             await self.app(scope, receive, send)
-        except DropConnection:
+        except (DropConnection, _Closed):
             return False
-        except _Closed:
-            return False
-        except Exception as exc:
-            self.errors.append(exc)
+        except Exception:
             _LOG.exception("onstage sandbox: unhandled error in %s %s", scope["method"], scope["path"])
-            if not started:
-                await self._internal_error(stream, conn)
+            await self._plain_error(stream, conn, 500, "Internal Server Error")
             return False
         return conn.our_state is h11.DONE

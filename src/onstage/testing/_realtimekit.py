@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._core import ApiError, Ctx, Handler, Reply, World, iso_now
+from ._core import ApiError, Ctx, Handler, Reply, World, find, iso_now
 
 __all__ = ["HANDLERS", "RtkApp", "fake_jwt", "new_preset", "ok", "paginate", "rtk_app", "rtk_store", "search"]
 
@@ -52,10 +52,7 @@ class RtkApp:
     active: dict[str, str] = field(default_factory=dict)
 
     def meeting(self, meeting_id: str) -> dict[str, Any]:
-        meeting = self.meetings.get(meeting_id)
-        if meeting is None:
-            raise ApiError(404, f"Meeting {meeting_id} not found")
-        return meeting
+        return find(self.meetings, meeting_id, f"Meeting {meeting_id} not found")
 
     def preset_id(self, name: str | None) -> str | None:
         for preset in self.presets.values():
@@ -130,30 +127,11 @@ def create_app(ctx: Ctx) -> Reply:
 
 def get_app(ctx: Ctx) -> Reply:
     apps = ctx.world.store(("rtk-apps", ctx.p("account_id")), dict)
-    app = apps.get(ctx.p("app_id"))
-    if app is None:
-        raise ApiError(404, f"App {ctx.p('app_id')} not found")
-    return ok(app)
+    return ok(find(apps, ctx.p("app_id"), f"App {ctx.p('app_id')} not found"))
 
 
 # -- meetings --------------------------------------------------------------------------------------
-_MEETING_FIELDS = (
-    "title",
-    "record_on_start",
-    "live_stream_on_start",
-    "persist_chat",
-    "summarize_on_end",
-    "transcribe_on_end",
-    "session_keep_alive_time_in_secs",
-    "ai_config",
-    "recording_config",
-)
-_LIST_FIELDS = (
-    "id",
-    "title",
-    "status",
-    "created_at",
-    "updated_at",
+_SETTINGS = (
     "record_on_start",
     "live_stream_on_start",
     "persist_chat",
@@ -161,6 +139,8 @@ _LIST_FIELDS = (
     "transcribe_on_end",
     "session_keep_alive_time_in_secs",
 )
+_MEETING_FIELDS = ("title", *_SETTINGS, "ai_config", "recording_config")
+_LIST_FIELDS = ("id", "title", "status", "created_at", "updated_at", *_SETTINGS)
 
 
 def _meeting_defaults() -> dict[str, Any]:
@@ -236,10 +216,8 @@ def _participants(ctx: Ctx) -> dict[str, dict[str, Any]]:
 
 
 def _participant(ctx: Ctx) -> dict[str, Any]:
-    participant = _participants(ctx).get(ctx.p("participant_id"))
-    if participant is None:
-        raise ApiError(404, f"Participant {ctx.p('participant_id')} not found")
-    return participant
+    participant_id = ctx.p("participant_id")
+    return find(_participants(ctx), participant_id, f"Participant {participant_id} not found")
 
 
 def _public(participant: dict[str, Any]) -> dict[str, Any]:

@@ -4,17 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._core import ApiError, Ctx, Handler, Reply, iso_now
+from ._core import ApiError, Ctx, Handler, Reply, find, iso_now
 from ._realtimekit import new_preset, ok, paginate, rtk_app, search
 
 __all__ = ["HANDLERS"]
 
 
 def _preset(ctx: Ctx) -> dict[str, Any]:
-    preset = rtk_app(ctx).presets.get(ctx.p("preset_id"))
-    if preset is None:
-        raise ApiError(404, f"Preset {ctx.p('preset_id')} not found")
-    return preset
+    return find(rtk_app(ctx).presets, ctx.p("preset_id"), f"Preset {ctx.p('preset_id')} not found")
 
 
 def _merge(target: dict[str, Any], patch: dict[str, Any]) -> None:
@@ -68,10 +65,7 @@ def delete_preset(ctx: Ctx) -> Reply:
 
 # -- webhooks --------------------------------------------------------------------------------------
 def _webhook(ctx: Ctx) -> dict[str, Any]:
-    webhook = rtk_app(ctx).webhooks.get(ctx.p("webhook_id"))
-    if webhook is None:
-        raise ApiError(404, f"Webhook {ctx.p('webhook_id')} not found")
-    return webhook
+    return find(rtk_app(ctx).webhooks, ctx.p("webhook_id"), f"Webhook {ctx.p('webhook_id')} not found")
 
 
 def create_webhook(ctx: Ctx) -> Reply:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._core import ApiError, Ctx, Reply, World, iso_now
+from ._core import ApiError, Ctx, Reply, World, default_handler, find, iso_now
 from ._realtimekit import RtkApp, ok, paginate, rtk_app, rtk_store
 from ._rtk_events import emit, meeting_event
-from ._rtk_recordings import start_recording_for, stop_recording
+from ._rtk_recordings import RUNNING, start_recording_for, stop_recording
 
-__all__ = ["join", "leave"]
+__all__ = ["find_session", "join", "leave"]
 
 
 # -- control: joins and leaves ---------------------------------------------------------------------
@@ -161,17 +161,14 @@ def _end_session(world: World, app: RtkApp, meeting_id: str, session: dict[str, 
     session.update({"status": "ENDED", "ended_at": now, "updated_at": now, "minutes_consumed": 1})
     app.active.pop(meeting_id, None)
     for rec in app.recordings.values():
-        if rec["meeting_id"] == meeting_id and rec["status"] in ("INVOKED", "RECORDING", "PAUSED"):
+        if rec["meeting_id"] == meeting_id and rec["status"] in RUNNING:
             stop_recording(world, app, rec, "ALL_PEERS_LEFT")
     emit(world, app, "meeting.ended", {"meeting": meeting_event(app, meeting_id, session), "reason": reason})
 
 
 # -- sessions --------------------------------------------------------------------------------------
-def _session(ctx: Ctx) -> dict[str, Any]:
-    session = rtk_app(ctx).sessions.get(ctx.p("session_id"))
-    if session is None:
-        raise ApiError(404, f"Session {ctx.p('session_id')} not found")
-    return session
+def find_session(ctx: Ctx) -> dict[str, Any]:
+    return find(rtk_app(ctx).sessions, ctx.p("session_id"), f"Session {ctx.p('session_id')} not found")
 
 
 def list_sessions(ctx: Ctx) -> Reply:
@@ -190,7 +187,7 @@ def list_sessions(ctx: Ctx) -> Reply:
 
 
 def get_session(ctx: Ctx) -> Reply:
-    return ok(_session(ctx))
+    return ok(find_session(ctx))
 
 
 def _peer_view(peer: dict[str, Any]) -> dict[str, Any]:
@@ -198,7 +195,7 @@ def _peer_view(peer: dict[str, Any]) -> dict[str, Any]:
 
 
 def list_session_participants(ctx: Ctx) -> Reply:
-    peers = [_peer_view(p) for p in rtk_app(ctx).peers.get(_session(ctx)["id"], [])]
+    peers = [_peer_view(p) for p in rtk_app(ctx).peers.get(find_session(ctx)["id"], [])]
     if ctx.q("search"):
         needle = str(ctx.q("search")).lower()
         peers = [
@@ -209,7 +206,7 @@ def list_session_participants(ctx: Ctx) -> Reply:
 
 
 def get_session_participant(ctx: Ctx) -> Reply:
-    for peer in rtk_app(ctx).peers.get(_session(ctx)["id"], []):
+    for peer in rtk_app(ctx).peers.get(find_session(ctx)["id"], []):
         if ctx.p("participant_id") in (peer["id"], peer["user_id"], peer["custom_participant_id"]):
             return ok({"participant": _peer_view(peer)})
     raise ApiError(404, f"Participant {ctx.p('participant_id')} not found in this session")
@@ -226,17 +223,15 @@ def get_peer_report(ctx: Ctx) -> Reply:
 
 def session_artifact(ctx: Ctx) -> Reply:
     """Chat, transcript and summary of a known session: plausible payloads from the spec."""
-    _session(ctx)
-    return Reply(ctx.op.success_status, ctx.world.faker.make(ctx.op.response_schema or {}))
+    find_session(ctx)
+    return default_handler(ctx)
 
 
 # -- active session --------------------------------------------------------------------------------
 def _active(ctx: Ctx) -> tuple[RtkApp, dict[str, Any]]:
     app = rtk_app(ctx)
     app.meeting(ctx.p("meeting_id"))
-    session_id = app.active.get(ctx.p("meeting_id"))
-    if session_id is None:
-        raise ApiError(404, "No active session found for this meeting")
+    session_id = find(app.active, ctx.p("meeting_id"), "No active session found for this meeting")
     return app, app.sessions[session_id]
 
 
@@ -254,58 +249,52 @@ def _ref(peer: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _selected(ctx: Ctx, app: RtkApp, session: dict[str, Any]) -> list[dict[str, Any]]:
+def _live_peers(ctx: Ctx, *, everyone: bool) -> list[dict[str, Any]]:
+    """The active session's present peers: all of them, or those the body's ids select."""
+    app, session = _active(ctx)
     ids = set(ctx.b("participant_ids") or [])
     custom = set(ctx.b("custom_participant_ids") or [])
     return [
         p
         for p in app.peers[session["id"]]
         if p["left_at"] is None
-        and (p["id"] in ids or p["user_id"] in ids or p["custom_participant_id"] in custom)
+        and (everyone or p["id"] in ids or p["user_id"] in ids or p["custom_participant_id"] in custom)
     ]
 
 
-def kick(ctx: Ctx) -> Reply:
-    app, session = _active(ctx)
-    peers = _selected(ctx, app, session)
+def _kick(ctx: Ctx, peers: list[dict[str, Any]]) -> None:
     for peer in peers:
         leave(
             ctx.world,
-            app.account_id,
-            app.app_id,
+            ctx.p("account_id"),
+            ctx.p("app_id"),
             ctx.p("meeting_id"),
             peer_id=peer["id"],
             reason="HOST_ENDED_MEETING",
         )
+
+
+def kick(ctx: Ctx) -> Reply:
+    peers = _live_peers(ctx, everyone=False)
+    _kick(ctx, peers)
     return ok({"action": "kick", "participants": [_ref(p) for p in peers]})
 
 
 def kick_all(ctx: Ctx) -> Reply:
-    app, session = _active(ctx)
-    peers = [p for p in app.peers[session["id"]] if p["left_at"] is None]
-    for peer in peers:
-        leave(
-            ctx.world,
-            app.account_id,
-            app.app_id,
-            ctx.p("meeting_id"),
-            peer_id=peer["id"],
-            reason="HOST_ENDED_MEETING",
-        )
+    peers = _live_peers(ctx, everyone=True)
+    _kick(ctx, peers)
     return ok({"action": "kick_all", "kicked_participants_count": len(peers)})
 
 
 def mute(ctx: Ctx) -> Reply:
-    app, session = _active(ctx)
-    peers = _selected(ctx, app, session)
+    peers = _live_peers(ctx, everyone=False)
     for peer in peers:
         peer["muted"] = True
     return ok({"action": "mute", "participants": [_ref(p) for p in peers]})
 
 
 def mute_all(ctx: Ctx) -> Reply:
-    app, session = _active(ctx)
-    peers = [p for p in app.peers[session["id"]] if p["left_at"] is None]
+    peers = _live_peers(ctx, everyone=True)
     for peer in peers:
         peer["muted"] = True
     return ok({"action": "mute_all", "muted_participants_count": len(peers)})

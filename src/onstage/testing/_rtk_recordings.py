@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._core import ApiError, Ctx, Reply, World, iso_now
+from ._core import ApiError, Ctx, Reply, World, find, iso_now
 from ._realtimekit import RtkApp, ok, paginate, rtk_app, rtk_store
 from ._rtk_events import emit, meeting_event
 
-__all__ = ["finish_recording", "start_recording_for", "stop_recording"]
+__all__ = ["RUNNING", "finish_recording", "start_recording_for", "stop_recording"]
+
+#: The statuses of a recording that has not stopped yet.
+RUNNING = ("INVOKED", "RECORDING", "PAUSED")
 
 
 def _recording_event(world: World, app: RtkApp, rec: dict[str, Any]) -> None:
@@ -98,9 +101,7 @@ def stop_recording(world: World, app: RtkApp, rec: dict[str, Any], reason: str) 
 
 def _recording(ctx: Ctx) -> dict[str, Any]:
     app = rtk_app(ctx)
-    rec = app.recordings.get(ctx.p("recording_id"))
-    if rec is None:
-        raise ApiError(404, f"Recording {ctx.p('recording_id')} not found")
+    rec = find(app.recordings, ctx.p("recording_id"), f"Recording {ctx.p('recording_id')} not found")
     return _advance(ctx.world, app, rec)
 
 
@@ -108,11 +109,7 @@ def start_recording(ctx: Ctx) -> Reply:
     app = rtk_app(ctx)
     meeting_id = str(ctx.b("meeting_id"))
     app.meeting(meeting_id)
-    running = [
-        r
-        for r in app.recordings.values()
-        if r["meeting_id"] == meeting_id and r["status"] in ("INVOKED", "RECORDING", "PAUSED")
-    ]
+    running = any(r["meeting_id"] == meeting_id and r["status"] in RUNNING for r in app.recordings.values())
     if running and not ctx.b("allow_multiple_recordings"):
         raise ApiError(400, "A recording is already running for this meeting", field="meeting_id")
     return ok(start_recording_for(ctx.world, app, meeting_id, "API_CALL", ctx.body))
@@ -138,7 +135,7 @@ def get_recording(ctx: Ctx) -> Reply:
 def get_active_recording(ctx: Ctx) -> Reply:
     app = rtk_app(ctx)
     for rec in app.recordings.values():
-        if rec["meeting_id"] == ctx.p("meeting_id") and rec["status"] in ("INVOKED", "RECORDING", "PAUSED"):
+        if rec["meeting_id"] == ctx.p("meeting_id") and rec["status"] in RUNNING:
             return ok(_advance(ctx.world, app, rec))
     raise ApiError(404, f"No active recording found for meeting {ctx.p('meeting_id')}")
 
@@ -168,7 +165,7 @@ def start_track(ctx: Ctx) -> Reply:
     app = rtk_app(ctx)
     app.meeting(str(ctx.b("meeting_id")))
     rec = start_recording_for(ctx.world, app, str(ctx.b("meeting_id")), "API_CALL")
-    return ok({"recording_id": rec["id"], "id": rec["id"], "status": rec["status"]})
+    return ok({"recording": rec})  # realtimekit_TrackRecordingResult
 
 
 def finish_recording(world: World, account_id: str, app_id: str, recording_id: str) -> dict[str, Any]:

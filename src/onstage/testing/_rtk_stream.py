@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import _realtimekit, _rtk_config, _rtk_live, _rtk_recordings
-from ._core import ApiError, Ctx, Handler, Reply, World, iso_now
+from ._core import ApiError, Ctx, Handler, Reply, World, find, iso_now
 from ._realtimekit import RtkApp, ok, paginate, rtk_app, rtk_store
 from ._rtk_events import emit
 
@@ -112,23 +112,24 @@ def start_livestream(ctx: Ctx) -> Reply:
     return ok(stream, 201)
 
 
-def stop_livestream(ctx: Ctx) -> Reply:
+def _meeting_stream(ctx: Ctx) -> tuple[RtkApp, dict[str, Any]]:
+    """The meeting's running livestream, or a 404."""
     app = rtk_app(ctx)
     app.meeting(ctx.p("meeting_id"))
     stream = _active_for(app, ctx.p("meeting_id"))
     if stream is None:
         raise ApiError(404, f"No active livestream for meeting {ctx.p('meeting_id')}")
+    return app, stream
+
+
+def stop_livestream(ctx: Ctx) -> Reply:
+    app, stream = _meeting_stream(ctx)
     _stop(ctx.world, app, stream)
     return ok({"message": "Livestream stopped successfully"})
 
 
 def get_active_for_meeting(ctx: Ctx) -> Reply:
-    app = rtk_app(ctx)
-    app.meeting(ctx.p("meeting_id"))
-    stream = _active_for(app, ctx.p("meeting_id"))
-    if stream is None:
-        raise ApiError(404, f"No active livestream for meeting {ctx.p('meeting_id')}")
-    return ok(stream)
+    return ok(_meeting_stream(ctx)[1])
 
 
 def list_for_meeting(ctx: Ctx) -> Reply:
@@ -162,11 +163,8 @@ def create_livestream(ctx: Ctx) -> Reply:
 
 
 def _stream(ctx: Ctx) -> tuple[RtkApp, dict[str, Any]]:
-    app = rtk_app(ctx)
-    stream = app.livestreams.get(ctx.p("livestream_id"))
-    if stream is None:
-        raise ApiError(404, f"Livestream {ctx.p('livestream_id')} not found")
-    return app, stream
+    app, stream_id = rtk_app(ctx), ctx.p("livestream_id")
+    return app, find(app.livestreams, stream_id, f"Livestream {stream_id} not found")
 
 
 def get_livestream(ctx: Ctx) -> Reply:
@@ -188,17 +186,13 @@ def get_active_session(ctx: Ctx) -> Reply:
 
 
 def get_livestream_session(ctx: Ctx) -> Reply:
-    session = rtk_app(ctx).livestream_sessions.get(ctx.p("livestream-session-id"))
-    if session is None:
-        raise ApiError(404, f"Livestream session {ctx.p('livestream-session-id')} not found")
-    return ok(session)
+    sessions, session_id = rtk_app(ctx).livestream_sessions, ctx.p("livestream-session-id")
+    return ok(find(sessions, session_id, f"Livestream session {session_id} not found"))
 
 
 def session_livestream_sessions(ctx: Ctx) -> Reply:
     app = rtk_app(ctx)
-    session = app.sessions.get(ctx.p("session_id"))
-    if session is None:
-        raise ApiError(404, f"Session {ctx.p('session_id')} not found")
+    session = _rtk_live.find_session(ctx)
     streams = [s for s in app.livestreams.values() if s["meeting_id"] == session["associated_id"]]
     sessions = [sess for s in streams for sess in _sessions_of(app, s["id"])]
     chunk, paging = paginate(ctx, sessions)

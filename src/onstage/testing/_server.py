@@ -17,7 +17,7 @@ from ..realtimekit import RealtimeKit
 from ..tpstreams import TPStreams
 from ..webinar import Webinar
 from ._app import Core, RecordedRequest, SandboxApp
-from ._control import Control
+from ._control import ACTIONS, Control
 from ._core import World
 from ._faults import Faults
 from ._http import HttpServer
@@ -92,7 +92,6 @@ class Sandbox:
         self._port = port
         self._url: str | None = None
         self._stack: contextlib.AsyncExitStack | None = None
-        self._server: HttpServer | None = None
         self._server_done: anyio.Event | None = None
         self._clients: list[BaseClient] = []
         self._http_clients: list[httpx.AsyncClient] = []
@@ -125,7 +124,7 @@ class Sandbox:
     async def _start_http(self, tg: anyio.abc.TaskGroup) -> None:
         server = HttpServer(self.app, host=self._host, port=self._port)
         done = anyio.Event()
-        self._server, self._server_done = server, done
+        self._server_done = done
 
         async def serve(*, task_status: anyio.abc.TaskStatus[int] = anyio.TASK_STATUS_IGNORED) -> None:
             try:
@@ -233,16 +232,6 @@ class Sandbox:
         self.control.reset()
 
     def __getattr__(self, name: str) -> Any:
-        if name in (
-            "join",
-            "leave",
-            "finish_recording",
-            "finish_livestream",
-            "livestream_encoder_connect",
-            "encoder_connect",
-            "encoder_disconnect",
-            "host_publish",
-            "expire_session",
-        ):
+        if name in ACTIONS:
             return getattr(self.control, name)
         raise AttributeError(name)

@@ -95,8 +95,8 @@ def check_auth(
         token = token.strip()
         if not auth:
             return None, (401, {"detail": "Authentication credentials were not provided."})
-        issued: dict[str, str] = core.world.store(("tp-tokens",), dict)
-        if scheme.lower() != "token" or (token != core.tokens["tpstreams"] and token not in issued):
+        known = token == core.tokens["tpstreams"] or token in core.world.tp_tokens
+        if scheme.lower() != "token" or not known:
             return None, (401, {"detail": "Invalid token."})
         return token, None
     if op.public:
@@ -151,6 +151,5 @@ def raw_path(request: Request) -> str:
 def tp_organization(core: Core, token: str) -> str | None:
     """The organization a TP Streams token belongs to: the one it logged into, or the sandbox token's
     when the sandbox was given one (``None``: the sandbox token works for any organization)."""
-    issued: dict[str, str] = core.world.store(("tp-tokens",), dict)
     world = core.world
-    return issued.get(token, world.tp_organization if world.tp_token_scoped else None)
+    return world.tp_tokens.get(token, world.tp_organization if world.tp_token_scoped else None)

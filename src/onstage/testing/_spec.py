@@ -69,7 +69,10 @@ class Param:
     name: str
     location: str
     required: bool
-    schema: dict[str, Any]
+    schema: dict[str, Any]  # dereferenced
+    #: What a value is validated against: ``schema``, less ``format`` for path ids (those are
+    #: looked up, not format-checked).
+    check: dict[str, Any]
 
 
 @dataclass
@@ -87,11 +90,6 @@ class Operation:
     success_status: int
     response_schema: dict[str, Any] | None
     meta: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def route(self) -> str:
-        """``"POST /meetings"``-style key: the method and the path after the bound ids."""
-        return f"{self.method} {self.path}"
 
     def match(self, parts: list[str]) -> dict[str, str] | None:
         if len(parts) != len(self.segments):
@@ -153,8 +151,12 @@ class Spec:
     def _operation(self, path: str, method: str, op: dict[str, Any], shared: list[Any]) -> Operation:
         params: dict[tuple[str, str], Param] = {}
         for raw in [*shared, *(self.deref(p) for p in op.get("parameters", []))]:
+            schema = self.deref(raw.get("schema", {}))
+            check = schema
+            if raw["in"] == "path":
+                check = {k: v for k, v in schema.items() if k not in ("format", "examples")}
             params[(raw["name"], raw["in"])] = Param(
-                raw["name"], raw["in"], bool(raw.get("required")), raw.get("schema", {})
+                raw["name"], raw["in"], bool(raw.get("required")), schema, check
             )
         body_schema = None
         body_type = None
@@ -229,14 +231,14 @@ class Spec:
         errors: list[FieldError] = []
         coerced: dict[str, Any] = {}
         for param in op.params:
-            schema = self.deref(param.schema)
+            schema = param.schema
             if param.location == "path":
                 value: Any = path_params.get(param.name)
                 value, problem = _scalar(schema, str(value))
                 if problem:
                     errors.append(FieldError(param.name, problem))
                     continue
-                errors.extend(self.schema_errors(_plain(schema), value, param.name))
+                errors.extend(self.schema_errors(param.check, value, param.name))
             elif param.location == "query":
                 values = query.get(param.name)
                 if not values:
@@ -257,24 +259,13 @@ class Spec:
                     errors.append(FieldError("body", "A JSON request body is required.", missing=True))
             else:
                 errors.extend(self.schema_errors(op.body_schema, body))
+        elif op.body_schema is not None and (op.body_type or "").startswith("multipart/"):
+            errors.extend(
+                FieldError(name, "No file was submitted.", missing=True)
+                for name in self.deref(op.body_schema).get("required", [])
+                if not isinstance(body, dict) or name not in body
+            )
         return errors, coerced
-
-
-@functools.cache
-def _plain_cached(items: str) -> dict[str, Any]:
-    import json  # noqa: PLC0415
-
-    loaded: dict[str, Any] = json.loads(items)
-    return loaded
-
-
-def _plain(schema: dict[str, Any]) -> dict[str, Any]:
-    """A path parameter schema without ``format`` (ids are looked up, not format-checked)."""
-    import json  # noqa: PLC0415
-
-    return _plain_cached(
-        json.dumps({k: v for k, v in schema.items() if k not in ("format", "examples")}, sort_keys=True)
-    )
 
 
 def _describe(validator: Any, message: str) -> str:

@@ -7,7 +7,7 @@ import datetime
 from typing import Any
 
 from . import _tpstreams as tp
-from ._core import ApiError, Ctx, Handler, Reply, World
+from ._core import ApiError, Ctx, Handler, Reply, World, find
 from ._tpstreams import TpOrg, asset_view, drf_page, new_asset, tp_org, tp_store
 
 __all__ = ["COMPLETE_DELAY", "HANDLERS", "advance_all", "encoder_connect", "encoder_disconnect"]
@@ -269,10 +269,7 @@ def list_jobs(ctx: Ctx) -> Reply:
 
 
 def _job(ctx: Ctx) -> dict[str, Any]:
-    job = tp_org(ctx).jobs.get(ctx.p("job_id"))
-    if job is None:
-        raise ApiError(404, "Not found.")
-    return job
+    return find(tp_org(ctx).jobs, ctx.p("job_id"), "Not found.")
 
 
 def get_job(ctx: Ctx) -> Reply:

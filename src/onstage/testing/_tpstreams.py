@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from ._core import ApiError, Ctx, Reply, World, iso_now
+from ._core import ApiError, Ctx, Reply, World, default_handler, find, iso_now
 
 __all__ = ["TpOrg", "asset_view", "drf_page", "new_asset", "tp_org", "tp_store"]
 
@@ -33,10 +33,14 @@ class TpOrg:
         return self.counter
 
     def asset(self, asset_id: str) -> dict[str, Any]:
-        asset = self.assets.get(asset_id)
-        if asset is None:
-            raise ApiError(404, "Not found.")
-        return asset
+        return find(self.assets, asset_id, "Not found.")
+
+    def folder(self, folder_id: str | None) -> dict[str, Any] | None:
+        """The folder ``folder_id`` names (None for none); a 400 when it is not one of ours."""
+        folder = self.assets.get(folder_id or "")
+        if folder_id and (folder is None or folder["type"] != "folder"):
+            raise ApiError(400, "Invalid folder UUID", field="parent")
+        return folder
 
 
 def tp_store(world: World, org: str) -> TpOrg:
@@ -52,10 +56,17 @@ def asset_id(world: World) -> str:
     return "".join(world.rng.choice(_ALPHABET) for _ in range(11))
 
 
+def _folder_ref(folder: dict[str, Any]) -> dict[str, Any]:
+    return {"title": folder["title"], "uuid": folder["id"]}
+
+
+def _place(asset: dict[str, Any], folder: dict[str, Any] | None) -> None:
+    asset["parent"] = _folder_ref(folder) if folder else None
+    asset["parent_id"] = folder["id"] if folder else None
+
+
 def new_asset(world: World, org: TpOrg, kind: str, title: str, parent: str | None = None) -> dict[str, Any]:
-    folder = org.assets.get(parent or "")
-    if parent and (folder is None or folder["type"] != "folder"):
-        raise ApiError(400, "Invalid folder UUID", field="parent")
+    folder = org.folder(parent)
     new_id = world.uuid() if kind == "folder" else asset_id(world)
     asset: dict[str, Any] = {
         "id": new_id,
@@ -64,10 +75,11 @@ def new_asset(world: World, org: TpOrg, kind: str, title: str, parent: str | Non
         "type": kind,
         "video": None,
         "live_stream": None,
-        "parent": {"title": folder["title"], "uuid": folder["id"]} if folder else None,
-        "parent_id": folder["id"] if folder else None,
+        "parent": None,
+        "parent_id": None,
         "created": iso_now(),
     }
+    _place(asset, folder)
     org.assets[new_id] = asset
     return asset
 
@@ -112,24 +124,21 @@ def drf_page(ctx: Ctx, items: list[Any], *, page_style: bool = False) -> dict[st
 # -- auth and organizations -------------------------------------------------------------------------
 def login(ctx: Ctx) -> Reply:
     token = ctx.world.token(64)
-    tokens: dict[str, str] = ctx.world.store(("tp-tokens",), dict)
-    tokens[token] = str(ctx.b("organization_id"))
+    ctx.world.tp_tokens[token] = str(ctx.b("organization_id"))
     tp_store(ctx.world, str(ctx.b("organization_id")))
     expiry = (datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=30)).isoformat()
     return Reply(200, {"token": token, "expiry": expiry})
 
 
 def logout(ctx: Ctx) -> Reply:
-    tokens: dict[str, str] = ctx.world.store(("tp-tokens",), dict)
-    tokens.pop(ctx.auth_token or "", None)
+    ctx.world.tp_tokens.pop(ctx.auth_token or "", None)
     return Reply(204)
 
 
 def list_organizations(ctx: Ctx) -> Reply:
-    tokens: dict[str, str] = ctx.world.store(("tp-tokens",), dict)
     known = [
         ctx.world.tp_organization,
-        *tokens.values(),
+        *ctx.world.tp_tokens.values(),
         *(key[1] for key in ctx.world.stores if key[0] == "tp"),
     ]
     orgs = list(dict.fromkeys(known))
@@ -146,7 +155,7 @@ def list_organizations(ctx: Ctx) -> Reply:
 
 
 # -- assets ----------------------------------------------------------------------------------------
-def _video(world: World, body: dict[str, Any], asset_id_: str, org: str) -> dict[str, Any]:
+def _video(body: dict[str, Any], asset_id_: str, org: str) -> dict[str, Any]:
     base = f"https://d.sandbox.invalid/transcoded/{org}/{asset_id_}"
     return {
         "progress": 100,
@@ -176,7 +185,7 @@ def create_video_asset(world: World, org: TpOrg, body: dict[str, Any]) -> dict[s
     inputs = body.get("inputs") or []
     title = body.get("title") or (inputs[0].get("url", "").rsplit("/", 1)[-1] if inputs else "Untitled")
     asset = new_asset(world, org, "video", title, body.get("folder"))
-    asset["video"] = _video(world, body, asset["id"], org.org)
+    asset["video"] = _video(body, asset["id"], org.org)
     asset["bytes"] = 1048576
     return asset
 
@@ -209,7 +218,7 @@ def create_upload_session(ctx: Ctx) -> Reply:
     org = tp_org(ctx)
     asset = new_asset(ctx.world, org, "video", str(ctx.b("title")), ctx.b("folder"))
     asset["video"] = {
-        **_video(ctx.world, dict(ctx.body), asset["id"], org.org),
+        **_video(dict(ctx.body), asset["id"], org.org),
         "status": "Not Started",
         "progress": 0,
     }
@@ -254,32 +263,24 @@ def delete_asset(ctx: Ctx) -> Reply:
 def move_asset(ctx: Ctx) -> Reply:
     org = tp_org(ctx)
     asset = org.asset(ctx.p("asset_id"))
-    parent = ctx.b("parent")
-    folder = org.assets.get(parent or "")
-    if parent and (folder is None or folder["type"] != "folder"):
-        raise ApiError(400, "Invalid folder UUID", field="parent")
-    asset["parent"] = {"title": folder["title"], "uuid": folder["id"]} if folder else None
-    asset["parent_id"] = folder["id"] if folder else None
+    _place(asset, org.folder(ctx.b("parent")))
     return Reply(200, {"detail": "Asset moved successfully."})
 
 
 def asset_default(ctx: Ctx) -> Reply:
     """Asset-scoped operations without state of their own: 404 for unknown assets, else a plausible body."""
     tp_org(ctx).asset(ctx.p("asset_id"))
-    body = ctx.world.faker.make(ctx.op.response_schema) if ctx.op.response_schema else None
-    return Reply(ctx.op.success_status, body)
+    return default_handler(ctx)
 
 
 # -- folders ---------------------------------------------------------------------------------------
 def create_folder(ctx: Ctx) -> Reply:
     asset = new_asset(ctx.world, tp_org(ctx), "folder", str(ctx.b("title")), ctx.b("parent"))
-    return Reply(201, {"title": asset["title"], "uuid": asset["id"]})
+    return Reply(201, _folder_ref(asset))
 
 
 def list_folders(ctx: Ctx) -> Reply:
-    folders = [
-        {"title": a["title"], "uuid": a["id"]} for a in tp_org(ctx).assets.values() if a["type"] == "folder"
-    ]
+    folders = [_folder_ref(a) for a in tp_org(ctx).assets.values() if a["type"] == "folder"]
     if ctx.q("q"):
         folders = [f for f in folders if str(ctx.q("q")).lower() in f["title"].lower()]
     return Reply(200, drf_page(ctx, folders))
@@ -297,10 +298,7 @@ def list_webhooks(ctx: Ctx) -> Reply:
 
 
 def _webhook(ctx: Ctx) -> dict[str, Any]:
-    webhook = tp_org(ctx).webhooks.get(ctx.p("webhook_id"))
-    if webhook is None:
-        raise ApiError(404, "Not found.")
-    return webhook
+    return find(tp_org(ctx).webhooks, ctx.p("webhook_id"), "Not found.")
 
 
 def replace_webhook(ctx: Ctx) -> Reply:
@@ -346,10 +344,7 @@ def create_access_token(ctx: Ctx) -> Reply:
 def _access_token(ctx: Ctx) -> dict[str, Any]:
     org = tp_org(ctx)
     org.asset(ctx.p("asset_id"))
-    token = org.access_tokens.get((ctx.p("asset_id"), ctx.p("code")))
-    if token is None:
-        raise ApiError(404, "Not found.")
-    return token
+    return find(org.access_tokens, (ctx.p("asset_id"), ctx.p("code")), "Not found.")
 
 
 def get_access_token(ctx: Ctx) -> Reply:

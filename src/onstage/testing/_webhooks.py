@@ -15,6 +15,9 @@ import httpx
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
+from ..webhooks.realtimekit import DELIVERY_ID_HEADER, SIGNATURE_HEADER, WEBHOOK_ID_HEADER
+from ..webhooks.tpstreams import TOKEN_HEADER
+
 __all__ = ["Delivery", "Dispatcher"]
 
 _RETRY_DELAY = 0.05
@@ -74,15 +77,15 @@ class Dispatcher:
         body = json.dumps(payload, separators=(",", ":")).encode()
         headers = {
             "content-type": "application/json",
-            "rtk-signature": self.sign(body),
-            "rtk-uuid": str(uuid.uuid4()),
-            "rtk-webhook-id": webhook_id,
+            SIGNATURE_HEADER: self.sign(body),
+            DELIVERY_ID_HEADER: str(uuid.uuid4()),
+            WEBHOOK_ID_HEADER: webhook_id,
         }
         return self._enqueue(Delivery("realtimekit", url, str(payload.get("event")), body, headers))
 
     def tpstreams(self, url: str, secret_token: str, asset: dict[str, Any]) -> Delivery:
         body = json.dumps(asset, separators=(",", ":")).encode()
-        headers = {"content-type": "application/json", "x-streams-token": secret_token}
+        headers = {"content-type": "application/json", TOKEN_HEADER: secret_token}
         status = (asset.get("live_stream") or {}).get("status")
         return self._enqueue(Delivery("tpstreams", url, status, body, headers))
 

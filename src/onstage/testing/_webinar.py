@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._core import ApiError, Ctx, Handler, Reply, World, iso_now
+from ._core import Ctx, Handler, Reply, World, find, iso_now
 
 __all__ = [
     "EXPIRE_AFTER",
@@ -98,17 +98,11 @@ def ok(data: Any, status: int = 200) -> Reply:
 
 
 def _room(ctx: Ctx) -> dict[str, Any]:
-    room = wb_store(ctx.world).rooms.get(ctx.p("id"))
-    if room is None:
-        raise ApiError(404, "Resource not found")
-    return room
+    return find(wb_store(ctx.world).rooms, ctx.p("id"), "Resource not found")
 
 
 def session_of(ctx: Ctx) -> dict[str, Any]:
-    session = wb_store(ctx.world).sessions.get(ctx.p("id"))
-    if session is None:
-        raise ApiError(404, "Resource not found")
-    return session
+    return find(wb_store(ctx.world).sessions, ctx.p("id"), "Resource not found")
 
 
 def _page(ctx: Ctx, items: list[Any], key: str) -> dict[str, Any]:
