@@ -14,7 +14,7 @@ from typing import Any
 import anyio
 import anyio.abc
 
-from onstage.testing import Sandbox
+from onstage.testing import Sandbox, WebhookReceiver
 
 FAILURES: list[str] = []
 
@@ -27,26 +27,6 @@ def check(ok: object, what: str) -> None:
     print(f"  {'ok ' if ok else 'FAIL'} {what}")
     if not ok:
         FAILURES.append(what)
-
-
-class Receiver:
-    """A tiny webhook endpoint on 127.0.0.1 (raw sockets; answers 200)."""
-
-    def __init__(self) -> None:
-        self.deliveries: list[tuple[dict[str, str], bytes]] = []
-
-    async def handle(self, stream: anyio.abc.SocketStream) -> None:
-        async with stream:
-            data = b""
-            while b"\r\n\r\n" not in data:
-                data += await stream.receive()
-            head, _, body = data.partition(b"\r\n\r\n")
-            lines = head.decode("latin-1").split("\r\n")[1:]
-            headers = {k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in lines)}
-            while len(body) < int(headers.get("content-length", "0")):
-                body += await stream.receive()
-            self.deliveries.append((headers, body))
-            await stream.send(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
 
 
 async def verify(sb: Sandbox, headers: dict[str, str], body: bytes) -> bool:
@@ -64,7 +44,7 @@ async def verify(sb: Sandbox, headers: dict[str, str], body: bytes) -> bool:
     return await verifier.unwrap(body, headers) is not None
 
 
-async def realtimekit(sb: Sandbox, receiver: Receiver, hook_url: str) -> None:
+async def realtimekit(sb: Sandbox, receiver: WebhookReceiver) -> None:
     print("\n== RealtimeKit ==")
     rtk = sb.realtimekit()
     meeting = await rtk.meetings.create(title="Quickstart standup")
@@ -85,8 +65,8 @@ async def realtimekit(sb: Sandbox, receiver: Receiver, hook_url: str) -> None:
         "recording.statusUpdate",
         "livestreaming.statusUpdate",
     ]
-    hook = await rtk.webhooks.create(name="quickstart", url=hook_url, events=events)
-    step(f"registered webhook {hook.id} -> {hook_url}")
+    hook = await rtk.webhooks.create(name="quickstart", url=receiver.url, events=events)
+    step(f"registered webhook {hook.id} -> {receiver.url}")
 
     sb.join("acc-1", "app-1", meeting.id, custom_participant_id="host-1")
     sb.join("acc-1", "app-1", meeting.id, custom_participant_id="viewer-1")
@@ -113,9 +93,9 @@ async def realtimekit(sb: Sandbox, receiver: Receiver, hook_url: str) -> None:
     check(len(sessions) == 1 and sessions[0].status == "ENDED", "the session ended when everyone left")
 
     await sb.flush_webhooks()
-    names = [json.loads(body)["event"] for _, body in receiver.deliveries]
+    names = [json.loads(body)["event"] for _, body in receiver.received]
     step(f"webhooks received: {', '.join(names)}")
-    verified = [await verify(sb, headers, body) for headers, body in receiver.deliveries]
+    verified = [await verify(sb, headers, body) for headers, body in receiver.received]
     check(
         names[:1] == ["meeting.started"] and names[-1:] == ["meeting.ended"],
         "meeting started/ended delivered",
@@ -169,20 +149,11 @@ async def webinar(sb: Sandbox) -> None:
 
 
 async def main() -> int:
-    receiver = Receiver()
-    listener = await anyio.create_tcp_listener(local_host="127.0.0.1")
-    port = listener.extra(anyio.abc.SocketAttribute.local_port)
-    async with anyio.create_task_group() as tg:
-        tg.start_soon(listener.serve, receiver.handle)
-        try:
-            async with Sandbox(server_start_delay=0.3) as sb:
-                print(f"sandbox running on {sb.url}")
-                await realtimekit(sb, receiver, f"http://127.0.0.1:{port}/webhooks")
-                await tpstreams(sb)
-                await webinar(sb)
-        finally:
-            tg.cancel_scope.cancel()
-    await listener.aclose()
+    async with WebhookReceiver(path="/webhooks") as receiver, Sandbox(server_start_delay=0.3) as sb:
+        print(f"sandbox running on {sb.url}")
+        await realtimekit(sb, receiver)
+        await tpstreams(sb)
+        await webinar(sb)
     print()
     if FAILURES:
         print(f"{len(FAILURES)} step(s) failed: {FAILURES}")

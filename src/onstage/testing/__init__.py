@@ -13,7 +13,8 @@ standalone, under asyncio or trio.
 
 from ._control import Control
 from ._faults import FaultRule, Faults
+from ._receiver import WebhookReceiver
 from ._server import Sandbox
 from ._webhooks import Delivery
 
-__all__ = ["Control", "Delivery", "FaultRule", "Faults", "Sandbox"]
+__all__ = ["Control", "Delivery", "FaultRule", "Faults", "Sandbox", "WebhookReceiver"]
