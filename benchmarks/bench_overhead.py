@@ -1,5 +1,5 @@
-"""Per-call overhead of onstage against raw ``httpx.AsyncClient`` + ``json.loads`` on the same
-``httpx.MockTransport`` (so the network is out of the picture and only client-side CPU is compared).
+"""Per-call overhead of onstage against raw ``httpx2.AsyncClient`` + ``json.loads`` on the same
+``httpx2.MockTransport`` (so the network is out of the picture and only client-side CPU is compared).
 
     python benchmarks/bench_overhead.py [--rounds 41] [--calls 300]
 
@@ -20,7 +20,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-import httpx
+import httpx2
 
 from onstage import RealtimeKit
 
@@ -52,9 +52,9 @@ PAGE = json.dumps(
 ).encode()
 
 
-def handler(request: httpx.Request) -> httpx.Response:
+def handler(request: httpx2.Request) -> httpx2.Response:
     body = PAGE if request.url.path.endswith("/meetings") else ONE
-    return httpx.Response(200, content=body, headers={"content-type": "application/json"})
+    return httpx2.Response(200, content=body, headers={"content-type": "application/json"})
 
 
 async def timeit(fn: Callable[[], Awaitable[Any]], calls: int) -> float:
@@ -65,12 +65,12 @@ async def timeit(fn: Callable[[], Awaitable[Any]], calls: int) -> float:
 
 
 async def main(rounds: int, calls: int) -> None:
-    raw = httpx.AsyncClient(transport=httpx.MockTransport(handler), headers={"Authorization": "Bearer t"})
+    raw = httpx2.AsyncClient(transport=httpx2.MockTransport(handler), headers={"Authorization": "Bearer t"})
     rtk = RealtimeKit(
         api_token="t",
         account_id="acc",
         app_id="app",
-        http_client=httpx.AsyncClient(transport=httpx.MockTransport(handler)),
+        http_client=httpx2.AsyncClient(transport=httpx2.MockTransport(handler)),
     )
 
     async def raw_get() -> Any:
@@ -105,7 +105,7 @@ async def main(rounds: int, calls: int) -> None:
         ratio = statistics.median(s / r for s, r in zip(sdk_t, raw_t, strict=True))
         raw_us, sdk_us = statistics.median(raw_t) * 1e6, statistics.median(sdk_t) * 1e6
         print(
-            f"{label}  raw httpx+json.loads {raw_us:8.1f} us   onstage {sdk_us:8.1f} us   "
+            f"{label}  raw httpx2+json.loads {raw_us:8.1f} us   onstage {sdk_us:8.1f} us   "
             f"ratio {ratio:.3f}x  (target <= {target:.2f}x)"
         )
     await raw.aclose()

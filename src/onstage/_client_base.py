@@ -1,4 +1,4 @@
-"""The runtime core every call goes through: one ``httpx.AsyncClient`` per facade client (or the
+"""The runtime core every call goes through: one ``httpx2.AsyncClient`` per facade client (or the
 user's own), base URL, auth headers, timeouts, retries, envelope unwrapping, error mapping, hooks and
 logging. Generated endpoint modules call ``BaseClient._request``; nothing else sends requests."""
 
@@ -11,7 +11,7 @@ from types import TracebackType
 from typing import Any, Self, TypeVar
 
 import anyio
-import httpx
+import httpx2
 
 from ._envelope import Unwrap
 from ._errors import (
@@ -43,15 +43,15 @@ __all__ = ["DEFAULT_TIMEOUT", "BaseClient"]
 
 T = TypeVar("T")
 
-DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
-DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20)
+DEFAULT_TIMEOUT = httpx2.Timeout(60.0, connect=10.0)
+DEFAULT_LIMITS = httpx2.Limits(max_connections=100, max_keepalive_connections=20)
 USER_AGENT = f"onstage-python/{__version__}"
 
 _loads = _json.loads
 _PARSE_ERRORS = (KeyError, TypeError, ValueError, AttributeError, IndexError)
 
 
-def _decode(response: httpx.Response) -> Any:
+def _decode(response: httpx2.Response) -> Any:
     content = response.content
     if not content:
         return None
@@ -75,11 +75,11 @@ class BaseClient:
         *,
         base_url: str,
         auth_headers: Mapping[str, str],
-        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        timeout: float | httpx2.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
         default_query: Mapping[str, Any] | None = None,
-        http_client: httpx.AsyncClient | None = None,
+        http_client: httpx2.AsyncClient | None = None,
         on_request: Sequence[Hook] | None = None,
         on_response: Sequence[Hook] | None = None,
         on_retry: Sequence[Hook] | None = None,
@@ -95,9 +95,9 @@ class BaseClient:
         self._hooks = Hooks.build(on_request, on_response, on_retry)
         self._owns_http = http_client is None
         # A user's client is never mutated: our headers and timeout go with each request.
-        self._http = http_client or httpx.AsyncClient(limits=DEFAULT_LIMITS, follow_redirects=False)
+        self._http = http_client or httpx2.AsyncClient(limits=DEFAULT_LIMITS, follow_redirects=False)
         self._headers_for: tuple[Any, ...] = ()
-        self._merged_headers = httpx.Headers()
+        self._merged_headers = httpx2.Headers()
         self._closed = False
 
     def _bound_id(self, name: str) -> str:
@@ -127,7 +127,7 @@ class BaseClient:
         return self._base_url
 
     @property
-    def timeout(self) -> httpx.Timeout:
+    def timeout(self) -> httpx2.Timeout:
         return self._timeout
 
     @property
@@ -147,7 +147,7 @@ class BaseClient:
         self,
         clone: Self,
         *,
-        timeout: float | httpx.Timeout | None | NotGiven,
+        timeout: float | httpx2.Timeout | None | NotGiven,
         max_retries: int | NotGiven,
         default_headers: Mapping[str, str] | None,
         default_query: Mapping[str, Any] | None,
@@ -171,17 +171,17 @@ class BaseClient:
         self._default_headers = default_headers
         self._headers = {"User-Agent": USER_AGENT, **default_headers, **self._auth_headers}
 
-    def _set_timeout(self, timeout: httpx.Timeout) -> None:
+    def _set_timeout(self, timeout: httpx2.Timeout) -> None:
         self._timeout = timeout
         self._timeout_ext: dict[str, Any] = {"timeout": timeout.as_dict()}
 
-    def _request_headers(self) -> httpx.Headers:
+    def _request_headers(self) -> httpx2.Headers:
         """The http client's headers with ours over them, merged once and again only when either
         side changed (a user may edit ``http_client.headers`` at any time)."""
         http_headers = self._http.headers
         key = (http_headers.raw, self._headers)
         if key != self._headers_for:
-            merged = httpx.Headers(http_headers)
+            merged = httpx2.Headers(http_headers)
             merged.update(self._headers)
             self._merged_headers, self._headers_for = merged, key
         return self._merged_headers
@@ -207,7 +207,7 @@ class BaseClient:
             params = {**self._default_query, **(params or {})}
         if options is not None:
             if options.extra_headers:
-                headers = httpx.Headers(headers)
+                headers = httpx2.Headers(headers)
                 headers.update(options.extra_headers)
             if options.extra_query:
                 params = {**(params or {}), **options.extra_query}
@@ -216,10 +216,10 @@ class BaseClient:
             if not isinstance(options.max_retries, NotGiven):
                 max_retries = options.max_retries
         http = self._http
-        # ``httpx.Request`` directly is what ``build_request`` builds, without re-merging the same
+        # ``httpx2.Request`` directly is what ``build_request`` builds, without re-merging the same
         # headers on every call; only a user's client with its own query or cookies needs the merge.
-        build: Callable[..., httpx.Request] = (
-            http.build_request if http.params or http.cookies else httpx.Request
+        build: Callable[..., httpx2.Request] = (
+            http.build_request if http.params or http.cookies else httpx2.Request
         )
         request = build(
             op.method,
@@ -241,7 +241,7 @@ class BaseClient:
                 log_request(request)
             try:
                 response = await self._http.send(request)
-            except httpx.TimeoutException as exc:
+            except httpx2.TimeoutException as exc:
                 if retries < max_retries and should_retry_exception(exc, idempotent=idempotent):
                     retries += 1
                     await self._sleep_for_retry(op, retries, request, None, exc)
@@ -249,7 +249,7 @@ class BaseClient:
                 raise APITimeoutError(
                     f"{op.id}: request timed out ({type(exc).__name__})", request=request
                 ) from exc
-            except httpx.TransportError as exc:
+            except httpx2.TransportError as exc:
                 if retries < max_retries and should_retry_exception(exc, idempotent=idempotent):
                     retries += 1
                     await self._sleep_for_retry(op, retries, request, None, exc)
@@ -271,7 +271,7 @@ class BaseClient:
             raise self._status_error(op, response)
 
     def _success(
-        self, op: Operation, response: httpx.Response, parse: Callable[[Any], T], retries: int
+        self, op: Operation, response: httpx2.Response, parse: Callable[[Any], T], retries: int
     ) -> APIResponse[T]:
         content = response.content
         if content:
@@ -301,7 +301,7 @@ class BaseClient:
             ) from exc
         return APIResponse(parsed, response, body, retries)
 
-    def _status_error(self, op: Operation, response: httpx.Response) -> APIStatusError:
+    def _status_error(self, op: Operation, response: httpx2.Response) -> APIStatusError:
         error = make_status_error(response, _decode(response), operation=op.id)
         if isinstance(error, RateLimitError):
             error.retry_after = retry_after_seconds(response.headers)
@@ -311,8 +311,8 @@ class BaseClient:
         self,
         op: Operation,
         attempt: int,
-        request: httpx.Request,
-        response: httpx.Response | None,
+        request: httpx2.Request,
+        response: httpx2.Response | None,
         error: BaseException | None,
     ) -> None:
         retry_after = retry_after_seconds(response.headers) if response is not None else None

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 from ._redact import redact_text
 
 if TYPE_CHECKING:
-    import httpx
+    import httpx2
 
 __all__ = [
     "APIConnectionError",
@@ -84,9 +84,9 @@ class WebhookVerificationError(OnstageError):
 class APIError(OnstageError):
     """An error while talking to one of the APIs."""
 
-    request: httpx.Request | None
+    request: httpx2.Request | None
 
-    def __init__(self, message: str, *, request: httpx.Request | None = None) -> None:
+    def __init__(self, message: str, *, request: httpx2.Request | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.request = request
@@ -95,14 +95,14 @@ class APIError(OnstageError):
 class APIConnectionError(APIError):
     """No usable response arrived: the connection failed, was reset, or the body was cut short."""
 
-    def __init__(self, message: str = "Connection error.", *, request: httpx.Request | None = None) -> None:
+    def __init__(self, message: str = "Connection error.", *, request: httpx2.Request | None = None) -> None:
         super().__init__(message, request=request)
 
 
 class APITimeoutError(APIConnectionError):
     """The request timed out (connect, read, write or pool)."""
 
-    def __init__(self, message: str = "Request timed out.", *, request: httpx.Request | None = None) -> None:
+    def __init__(self, message: str = "Request timed out.", *, request: httpx2.Request | None = None) -> None:
         super().__init__(message, request=request)
 
 
@@ -114,7 +114,7 @@ class ResponseValidationError(APIError):
         message: str,
         *,
         operation: str,
-        response: httpx.Response | None = None,
+        response: httpx2.Response | None = None,
         body: object = None,
     ) -> None:
         super().__init__(
@@ -135,7 +135,7 @@ class APIStatusError(APIError):
     Attributes: ``status_code``; ``code`` and ``message`` as the API reported them (parsed from each
     API's error shape); ``operation`` (the spec's operationId, when raised by a facade call);
     ``request_id`` when the response carries one; ``body`` (parsed JSON or text); ``response`` (the
-    raw ``httpx.Response``).
+    raw ``httpx2.Response``).
     """
 
     status_code: int
@@ -144,7 +144,7 @@ class APIStatusError(APIError):
         self,
         message: str,
         *,
-        response: httpx.Response,
+        response: httpx2.Response,
         body: object,
         code: str | int | None = None,
         request_id: str | None = None,
@@ -266,7 +266,7 @@ def parse_error_body(body: object) -> tuple[str | int | None, str]:
     return None, "error"
 
 
-def request_id_of(response: httpx.Response) -> str | None:
+def request_id_of(response: httpx2.Response) -> str | None:
     headers = response.headers
     for name in _REQUEST_ID_HEADERS:
         value = headers.get(name)
@@ -276,7 +276,7 @@ def request_id_of(response: httpx.Response) -> str | None:
 
 
 def make_status_error(
-    response: httpx.Response, body: object, *, operation: str | None = None
+    response: httpx2.Response, body: object, *, operation: str | None = None
 ) -> APIStatusError:
     """Build the right ``APIStatusError`` subclass for a non-2xx response."""
     status = response.status_code

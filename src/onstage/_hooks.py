@@ -1,6 +1,6 @@
 """Event hooks: ``on_request``, ``on_response``, ``on_retry``. Each hook may be sync or async.
 
-Hooks see the real ``httpx`` objects (secrets included, as they would on an httpx event hook);
+Hooks see the real ``httpx2`` objects (secrets included, as they would on an httpx2 event hook);
 anything onstage itself logs or formats is redacted.
 """
 
@@ -10,7 +10,7 @@ import inspect
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
-import httpx
+import httpx2
 from attrs import frozen
 
 __all__ = ["Hook", "Hooks", "RetryEvent", "call_hooks"]
@@ -25,8 +25,8 @@ class RetryEvent:
     operation: str
     attempt: int  # 1 for the first retry
     delay: float  # seconds it will sleep
-    request: httpx.Request
-    response: httpx.Response | None  # the failed response, or None after a transport error
+    request: httpx2.Request
+    response: httpx2.Response | None  # the failed response, or None after a transport error
     error: BaseException | None
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import os
 
-import httpx
+import httpx2
 
 from ._redact import redact_headers, redact_text
 from ._response import elapsed_of
@@ -28,11 +28,11 @@ def setup_logging() -> None:
         logger.addHandler(handler)
 
 
-def _url(request: httpx.Request) -> str:
+def _url(request: httpx2.Request) -> str:
     return redact_text(str(request.url))
 
 
-def log_request(request: httpx.Request) -> None:
+def log_request(request: httpx2.Request) -> None:
     logger.debug(
         "request %s %s headers=%s body=%s",
         request.method,
@@ -42,7 +42,7 @@ def log_request(request: httpx.Request) -> None:
     )
 
 
-def log_response(response: httpx.Response, retries: int) -> None:
+def log_response(response: httpx2.Response, retries: int) -> None:
     request = response.request
     ms = elapsed_of(response).total_seconds() * 1000.0
     logger.info(

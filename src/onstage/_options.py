@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import httpx
+import httpx2
 from attrs import frozen
 
 from ._types import NOT_GIVEN, NotGiven
@@ -15,14 +15,14 @@ __all__ = ["RequestOptions", "make_options", "to_timeout", "with_query"]
 
 @frozen
 class RequestOptions:
-    timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN
+    timeout: float | httpx2.Timeout | None | NotGiven = NOT_GIVEN
     max_retries: int | NotGiven = NOT_GIVEN
     extra_headers: Mapping[str, str] | None = None
     extra_query: Mapping[str, Any] | None = None
 
 
 def make_options(
-    timeout: float | httpx.Timeout | None | NotGiven,
+    timeout: float | httpx2.Timeout | None | NotGiven,
     max_retries: int | NotGiven,
     extra_headers: Mapping[str, str] | None,
     extra_query: Mapping[str, Any] | None,
@@ -33,10 +33,10 @@ def make_options(
     return RequestOptions(timeout, max_retries, extra_headers, extra_query)
 
 
-def to_timeout(value: float | httpx.Timeout | None) -> httpx.Timeout:
-    if isinstance(value, httpx.Timeout):
+def to_timeout(value: float | httpx2.Timeout | None) -> httpx2.Timeout:
+    if isinstance(value, httpx2.Timeout):
         return value
-    return httpx.Timeout(value)
+    return httpx2.Timeout(value)
 
 
 def with_query(options: RequestOptions | None, query: Mapping[str, Any]) -> RequestOptions | None:

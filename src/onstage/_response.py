@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import Any, Generic, TypeVar
 
-import httpx
+import httpx2
 from attrs import define, field
 
 from ._errors import request_id_of
@@ -15,10 +15,10 @@ __all__ = ["APIResponse", "elapsed_of"]
 T = TypeVar("T")
 
 
-def elapsed_of(response: httpx.Response) -> datetime.timedelta:
+def elapsed_of(response: httpx2.Response) -> datetime.timedelta:
     try:
         return response.elapsed
-    except RuntimeError:  # not measured (httpx.MockTransport, or the body was not read)
+    except RuntimeError:  # not measured (httpx2.MockTransport, or the body was not read)
         return datetime.timedelta(0)
 
 
@@ -28,7 +28,7 @@ class APIResponse(Generic[T]):
     ``elapsed``, ``retries_taken``, ``body`` (the JSON on the wire) and ``http_response``."""
 
     parsed: T
-    http_response: httpx.Response = field(repr=False)
+    http_response: httpx2.Response = field(repr=False)
     body: Any = field(repr=False)
     retries_taken: int = 0
 
@@ -37,7 +37,7 @@ class APIResponse(Generic[T]):
         return self.http_response.status_code
 
     @property
-    def headers(self) -> httpx.Headers:
+    def headers(self) -> httpx2.Headers:
         return self.http_response.headers
 
     @property
@@ -47,9 +47,9 @@ class APIResponse(Generic[T]):
     @property
     def elapsed(self) -> datetime.timedelta:
         """Time from sending the request to reading the whole response (zero on transports that
-        do not measure it, such as ``httpx.MockTransport``)."""
+        do not measure it, such as ``httpx2.MockTransport``)."""
         return elapsed_of(self.http_response)
 
     @property
-    def url(self) -> httpx.URL:
+    def url(self) -> httpx2.URL:
         return self.http_response.request.url

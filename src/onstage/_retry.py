@@ -16,7 +16,7 @@ import random
 import time
 from collections.abc import Mapping
 
-import httpx
+import httpx2
 
 __all__ = [
     "DEFAULT_MAX_RETRIES",
@@ -38,7 +38,7 @@ MAX_RETRY_AFTER = 60.0
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 
 # Raised before any byte of the request reached the server.
-_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+_NOT_SENT = (httpx2.ConnectError, httpx2.ConnectTimeout, httpx2.PoolTimeout)
 
 
 def retry_after_seconds(headers: Mapping[str, str], *, now: float | None = None) -> float | None:
@@ -75,7 +75,7 @@ def should_retry_exception(exc: BaseException, *, idempotent: bool) -> bool:
     if isinstance(exc, _NOT_SENT):
         return True
     return idempotent and isinstance(
-        exc, (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
+        exc, (httpx2.TimeoutException, httpx2.NetworkError, httpx2.RemoteProtocolError)
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final, Literal, TypeAlias, final
 
-import httpx
+import httpx2
 
 __all__ = ["NOT_GIVEN", "Headers", "NotGiven", "Query", "Timeout"]
 
@@ -30,4 +30,4 @@ NOT_GIVEN: Final = NotGiven()
 
 Headers: TypeAlias = Mapping[str, str]
 Query: TypeAlias = Mapping[str, Any]
-Timeout: TypeAlias = float | httpx.Timeout | None
+Timeout: TypeAlias = float | httpx2.Timeout | None

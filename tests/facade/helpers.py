@@ -1,15 +1,15 @@
-"""Build clients on httpx.MockTransport."""
+"""Build clients on httpx2.MockTransport."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
-import httpx
+import httpx2
 
 from onstage import RealtimeKit, TPStreams, Webinar
 
-Handler = Callable[[httpx.Request], httpx.Response]
+Handler = Callable[[httpx2.Request], httpx2.Response]
 
 TOKEN = "rtk-FAKE-token-0123456789"
 TP_TOKEN = "tp-FAKE-token-abcdef0123"
@@ -21,7 +21,7 @@ def rtk(handler: Handler, **kw: Any) -> RealtimeKit:
         api_token=TOKEN,
         account_id="acc",
         app_id="app",
-        http_client=httpx.AsyncClient(transport=httpx.MockTransport(handler)),
+        http_client=httpx2.AsyncClient(transport=httpx2.MockTransport(handler)),
         **kw,
     )
 
@@ -30,14 +30,14 @@ def tp(handler: Handler, **kw: Any) -> TPStreams:
     return TPStreams(
         token=TP_TOKEN,
         organization_id="org1",
-        http_client=httpx.AsyncClient(transport=httpx.MockTransport(handler)),
+        http_client=httpx2.AsyncClient(transport=httpx2.MockTransport(handler)),
         **kw,
     )
 
 
 def wb(handler: Handler, **kw: Any) -> Webinar:
     return Webinar(
-        api_key=WB_KEY, http_client=httpx.AsyncClient(transport=httpx.MockTransport(handler)), **kw
+        api_key=WB_KEY, http_client=httpx2.AsyncClient(transport=httpx2.MockTransport(handler)), **kw
     )
 
 
@@ -52,22 +52,22 @@ def meeting(i: int | str = 1, **extra: Any) -> dict[str, Any]:
     }
 
 
-def ok(data: Any, status: int = 200, **extra: Any) -> httpx.Response:
-    return httpx.Response(status, json={"success": True, "data": data, **extra})
+def ok(data: Any, status: int = 200, **extra: Any) -> httpx2.Response:
+    return httpx2.Response(status, json={"success": True, "data": data, **extra})
 
 
 class Recorder:
     """A handler that answers from a list of responses (or callables) and records requests."""
 
-    def __init__(self, *responses: httpx.Response | Exception | Handler) -> None:
+    def __init__(self, *responses: httpx2.Response | Exception | Handler) -> None:
         self.responses = list(responses)
-        self.requests: list[httpx.Request] = []
+        self.requests: list[httpx2.Request] = []
 
-    def __call__(self, request: httpx.Request) -> httpx.Response:
+    def __call__(self, request: httpx2.Request) -> httpx2.Response:
         self.requests.append(request)
         item = self.responses.pop(0) if len(self.responses) > 1 else self.responses[0]
         if isinstance(item, Exception):
             raise item
-        if callable(item) and not isinstance(item, httpx.Response):
+        if callable(item) and not isinstance(item, httpx2.Response):
             return item(request)
         return item

@@ -6,7 +6,7 @@ import email.utils
 import logging
 import time
 
-import httpx
+import httpx2
 import pytest
 
 import onstage
@@ -27,8 +27,8 @@ def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     return recorded
 
 
-def rtk_error(status: int, message: str = "boom", **headers: str) -> httpx.Response:
-    return httpx.Response(
+def rtk_error(status: int, message: str = "boom", **headers: str) -> httpx2.Response:
+    return httpx2.Response(
         status, json={"success": False, "error": {"code": status, "message": message}}, headers=headers
     )
 
@@ -79,7 +79,7 @@ async def test_each_api_error_shape_maps_to_each_class(
         "tpstreams": ({"detail": "nope"}, None),
         "webinar": ({"success": False, "code": "E_NOPE", "message": "nope", "timestamp": 1}, "E_NOPE"),
     }[api]
-    rec = Recorder(httpx.Response(status, json=body, headers={"x-request-id": "req-1"}))
+    rec = Recorder(httpx2.Response(status, json=body, headers={"x-request-id": "req-1"}))
     make = {"realtimekit": rtk, "tpstreams": tp, "webinar": wb}[api]
     async with make(rec, max_retries=0) as client:
         call = {
@@ -98,10 +98,10 @@ async def test_each_api_error_shape_maps_to_each_class(
 
 async def test_gateway_errors_array_and_root_message() -> None:
     rec = Recorder(
-        httpx.Response(
+        httpx2.Response(
             403, json={"success": False, "errors": [{"code": 10000, "message": "Authentication error"}]}
         ),
-        httpx.Response(401, json={"message": "Unauthorized"}),
+        httpx2.Response(401, json={"message": "Unauthorized"}),
     )
     async with rtk(rec) as client:
         with pytest.raises(onstage.PermissionDeniedError) as a:
@@ -114,13 +114,13 @@ async def test_gateway_errors_array_and_root_message() -> None:
 
 async def test_tpstreams_plain_text_404_and_drf_shapes() -> None:
     rec = Recorder(
-        httpx.Response(
+        httpx2.Response(
             404,
             text="The requested resource was not found on this server.",
             headers={"content-type": "text/html"},
         ),
-        httpx.Response(401, json={"detail": "Invalid token."}),
-        httpx.Response(400, json={"title": ["This field is required."]}),
+        httpx2.Response(401, json={"detail": "Invalid token."}),
+        httpx2.Response(400, json={"title": ["This field is required."]}),
     )
     async with tp(rec) as client:
         with pytest.raises(onstage.NotFoundError) as a:
@@ -136,10 +136,10 @@ async def test_tpstreams_plain_text_404_and_drf_shapes() -> None:
 
 async def test_webinar_error_shapes() -> None:
     rec = Recorder(
-        httpx.Response(
+        httpx2.Response(
             401, json={"success": False, "code": "auth_type_not_found", "message": "Could not determine"}
         ),
-        httpx.Response(
+        httpx2.Response(
             422,
             json={
                 "success": False,
@@ -147,7 +147,7 @@ async def test_webinar_error_shapes() -> None:
                 "errors": [{"field": "title", "code": "validation_required", "message": "required"}],
             },
         ),
-        httpx.Response(404, json={"success": False, "error": "session not found", "timestamp": 1}),
+        httpx2.Response(404, json={"success": False, "error": "session not found", "timestamp": 1}),
     )
     async with wb(rec) as client:
         with pytest.raises(onstage.AuthenticationError) as a:
@@ -181,13 +181,13 @@ async def test_exhausted_retries_raise_the_last_error(sleeps: list[float]) -> No
     ("first", "raised"),
     [
         (rtk_error(500), onstage.InternalServerError),
-        (httpx.ReadTimeout("slow"), onstage.APITimeoutError),
-        (httpx.RemoteProtocolError("server disconnected"), onstage.APIConnectionError),
+        (httpx2.ReadTimeout("slow"), onstage.APITimeoutError),
+        (httpx2.RemoteProtocolError("server disconnected"), onstage.APIConnectionError),
     ],
     ids=["500", "read-timeout", "dropped-connection"],
 )
 async def test_post_is_not_retried_when_the_server_may_have_acted(
-    first: httpx.Response | Exception, raised: type[Exception], sleeps: list[float]
+    first: httpx2.Response | Exception, raised: type[Exception], sleeps: list[float]
 ) -> None:
     rec = Recorder(first, ok(meeting(1), status=201))
     async with rtk(rec) as client:
@@ -198,9 +198,9 @@ async def test_post_is_not_retried_when_the_server_may_have_acted(
 
 async def test_post_is_retried_when_the_server_cannot_have_acted(sleeps: list[float]) -> None:
     rec = Recorder(
-        httpx.ConnectError("refused"),
-        httpx.Response(429, json={}, headers={"retry-after": "2"}),
-        httpx.Response(503, json={}, headers={"retry-after-ms": "250"}),
+        httpx2.ConnectError("refused"),
+        httpx2.Response(429, json={}, headers={"retry-after": "2"}),
+        httpx2.Response(503, json={}, headers={"retry-after-ms": "250"}),
         ok(meeting(1), status=201),
     )
     async with rtk(rec, max_retries=3) as client:
@@ -210,7 +210,7 @@ async def test_post_is_retried_when_the_server_cannot_have_acted(sleeps: list[fl
 
 
 async def test_post_503_without_retry_after_is_not_retried(sleeps: list[float]) -> None:
-    rec = Recorder(httpx.Response(503, json={}), ok(meeting(1), status=201))
+    rec = Recorder(httpx2.Response(503, json={}), ok(meeting(1), status=201))
     async with rtk(rec) as client:
         with pytest.raises(onstage.InternalServerError):
             await client.meetings.create(title="x")
@@ -218,7 +218,7 @@ async def test_post_503_without_retry_after_is_not_retried(sleeps: list[float]) 
 
 
 async def test_get_retries_timeouts(sleeps: list[float]) -> None:
-    rec = Recorder(httpx.ReadTimeout("slow"), ok(meeting(1)))
+    rec = Recorder(httpx2.ReadTimeout("slow"), ok(meeting(1)))
     async with rtk(rec) as client:
         assert (await client.meetings.get("m-1")).id == "m-1"
 
@@ -226,8 +226,8 @@ async def test_get_retries_timeouts(sleeps: list[float]) -> None:
 async def test_retry_after_http_date_and_cap(sleeps: list[float]) -> None:
     date = email.utils.formatdate(time.time() + 3, usegmt=True)
     rec = Recorder(
-        httpx.Response(429, json={}, headers={"retry-after": date}),
-        httpx.Response(429, json={}, headers={"retry-after": "100000"}),
+        httpx2.Response(429, json={}, headers={"retry-after": date}),
+        httpx2.Response(429, json={}, headers={"retry-after": "100000"}),
         ok(meeting(1)),
     )
     async with rtk(rec) as client:
@@ -238,7 +238,7 @@ async def test_retry_after_http_date_and_cap(sleeps: list[float]) -> None:
 
 async def test_rate_limit_error_exposes_retry_after(sleeps: list[float]) -> None:
     rec = Recorder(
-        httpx.Response(
+        httpx2.Response(
             429,
             json={"success": False, "error": {"code": 429, "message": "slow down"}},
             headers={"retry-after": "7"},
@@ -264,14 +264,14 @@ async def test_secrets_never_reach_logs_or_errors(
     caplog: pytest.LogCaptureFixture, sleeps: list[float]
 ) -> None:
     body = {"success": False, "error": {"code": 400, "message": 'bad "stream_key": "live_sk_SECRET123" here'}}
-    rec = Recorder(httpx.Response(400, json=body))
+    rec = Recorder(httpx2.Response(400, json=body))
     caplog.set_level(logging.DEBUG, logger="onstage")
     async with rtk(rec) as client:
         with pytest.raises(onstage.BadRequestError) as info:
             await client.meetings.get("m-1")
     async with tp(
         Recorder(
-            httpx.Response(
+            httpx2.Response(
                 200,
                 json={
                     "id": "a",

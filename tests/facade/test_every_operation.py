@@ -1,4 +1,4 @@
-"""Every operation in the spec, through the facade, on ``httpx.MockTransport``.
+"""Every operation in the spec, through the facade, on ``httpx2.MockTransport``.
 
 For each operation (and each extra facade name it has: ``variants`` and ``also``) the facade method
 named by ``x-onstage`` is called with arguments built from the spec. The tests check, per operation:
@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import attrs
-import httpx
+import httpx2
 import pytest
 
 import onstage
@@ -83,13 +83,13 @@ class Wire:
     def __init__(self, status: int, body: Any) -> None:
         self.status = status
         self.body = body
-        self.requests: list[httpx.Request] = []
+        self.requests: list[httpx2.Request] = []
 
-    def __call__(self, request: httpx.Request) -> httpx.Response:
+    def __call__(self, request: httpx2.Request) -> httpx2.Response:
         self.requests.append(request)
         if self.body is None:
-            return httpx.Response(self.status)
-        return httpx.Response(self.status, json=self.body)
+            return httpx2.Response(self.status)
+        return httpx2.Response(self.status, json=self.body)
 
 
 def _client(api: str, wire: Wire) -> Any:
@@ -342,9 +342,9 @@ class Pager:
 
     def __init__(self, op: Operation, *, stuck: bool = False) -> None:
         self.op, self.stuck = op, stuck
-        self.requests: list[httpx.Request] = []
+        self.requests: list[httpx2.Request] = []
 
-    def __call__(self, request: httpx.Request) -> httpx.Response:
+    def __call__(self, request: httpx2.Request) -> httpx2.Response:
         self.requests.append(request)
         params = request.url.params
         page = int(params.get("page_no") or params.get("page") or 1)
@@ -355,7 +355,7 @@ class Pager:
             body = _page_body(self.op, _items(self.op, 2), 3, "https://elsewhere.invalid/x/?page=2&limit=2")
         else:
             body = _page_body(self.op, _items(self.op, 1, start=2), 3, None)
-        return httpx.Response(200, json=body)
+        return httpx2.Response(200, json=body)
 
 
 @pytest.mark.parametrize("stuck", [False, True], ids=["walks-every-page", "stuck-server-raises"])

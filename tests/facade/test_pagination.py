@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import httpx
+import httpx2
 import pytest
 
 import onstage
@@ -12,11 +12,11 @@ from .helpers import Recorder, meeting, rtk, tp, wb
 pytestmark = pytest.mark.anyio
 
 
-def rtk_page(request: httpx.Request, total: int = 5) -> httpx.Response:
+def rtk_page(request: httpx2.Request, total: int = 5) -> httpx2.Response:
     page = int(request.url.params.get("page_no", 1))
     per = int(request.url.params.get("per_page", 2))
     items = [meeting(i) for i in range((page - 1) * per, min(page * per, total))]
-    return httpx.Response(
+    return httpx2.Response(
         200,
         json={
             "success": True,
@@ -47,7 +47,7 @@ async def test_first_page_and_pages() -> None:
 
 async def test_server_ignoring_page_no_raises_instead_of_looping() -> None:
     rec = Recorder(
-        lambda r: httpx.Response(
+        lambda r: httpx2.Response(
             200, json={"success": True, "data": [meeting(1), meeting(2)], "paging": {"total_count": 100}}
         )
     )
@@ -61,10 +61,10 @@ async def test_stuck_page_with_volatile_fields_is_still_a_repeat() -> None:
     # A stuck server can still change counters or signed URLs on every answer: ids decide.
     calls = iter(range(100))
 
-    def stuck(request: httpx.Request) -> httpx.Response:
+    def stuck(request: httpx2.Request) -> httpx2.Response:
         n = next(calls)
         items = [meeting(1, live_participants=n), meeting(2, live_participants=n)]
-        return httpx.Response(200, json={"success": True, "data": items, "paging": {"total_count": 100}})
+        return httpx2.Response(200, json={"success": True, "data": items, "paging": {"total_count": 100}})
 
     rec = Recorder(stuck)
     async with rtk(rec) as client:
@@ -75,8 +75,8 @@ async def test_stuck_page_with_volatile_fields_is_still_a_repeat() -> None:
 
 async def test_empty_page_before_total_is_an_error() -> None:
     rec = Recorder(
-        httpx.Response(200, json={"success": True, "data": [meeting(1)], "paging": {"total_count": 3}}),
-        httpx.Response(200, json={"success": True, "data": [], "paging": {"total_count": 3}}),
+        httpx2.Response(200, json={"success": True, "data": [meeting(1)], "paging": {"total_count": 3}}),
+        httpx2.Response(200, json={"success": True, "data": [], "paging": {"total_count": 3}}),
     )
     async with rtk(rec) as client:
         with pytest.raises(onstage.PaginationError, match="empty"):
@@ -85,8 +85,8 @@ async def test_empty_page_before_total_is_an_error() -> None:
 
 async def test_without_total_stops_on_short_page() -> None:
     rec = Recorder(
-        httpx.Response(200, json={"success": True, "data": [meeting(1), meeting(2)]}),
-        httpx.Response(200, json={"success": True, "data": [meeting(3)]}),
+        httpx2.Response(200, json={"success": True, "data": [meeting(1), meeting(2)]}),
+        httpx2.Response(200, json={"success": True, "data": [meeting(3)]}),
     )
     async with rtk(rec) as client:
         assert len(await client.meetings.list(per_page=2).to_list()) == 3
@@ -98,14 +98,14 @@ def asset(i: int) -> dict[str, object]:
 
 
 async def test_next_links_use_only_their_query() -> None:
-    def handler(request: httpx.Request) -> httpx.Response:
+    def handler(request: httpx2.Request) -> httpx2.Response:
         offset = int(request.url.params.get("offset", 0))
         nxt = (
             None
             if offset >= 4
             else f"https://elsewhere.example/api/v1/org1/assets/?limit=2&offset={offset + 2}"
         )
-        return httpx.Response(
+        return httpx2.Response(
             200,
             json={"count": 6, "next": nxt, "previous": None, "results": [asset(offset), asset(offset + 1)]},
         )
@@ -125,7 +125,7 @@ async def test_repeated_next_link_is_an_error() -> None:
         "next": "https://app.tpstreams.com/api/v1/org1/assets/?offset=2",
         "results": [asset(1)],
     }
-    rec = Recorder(httpx.Response(200, json=body))
+    rec = Recorder(httpx2.Response(200, json=body))
     async with tp(rec) as client:
         with pytest.raises(onstage.PaginationError, match="no progress"):
             await client.assets.list().to_list()
@@ -136,10 +136,10 @@ def room(i: int) -> dict[str, object]:
 
 
 async def test_webinar_page_and_limit() -> None:
-    def handler(request: httpx.Request) -> httpx.Response:
+    def handler(request: httpx2.Request) -> httpx2.Response:
         page = int(request.url.params.get("page", 1))
         rooms = [room(i) for i in range((page - 1) * 2, min(page * 2, 3))]
-        return httpx.Response(
+        return httpx2.Response(
             200,
             json={
                 "success": True,
@@ -164,7 +164,7 @@ async def test_single_page_lists() -> None:
         "created_at": "2026-01-01T00:00:00Z",
         "updated_at": "2026-01-01T00:00:00Z",
     }
-    rec = Recorder(httpx.Response(200, json={"success": True, "data": [hook]}))
+    rec = Recorder(httpx2.Response(200, json={"success": True, "data": [hook]}))
     async with rtk(rec) as client:
         hooks = await client.webhooks.list().to_list()
     assert [h.id for h in hooks] == ["w1"] and len(rec.requests) == 1

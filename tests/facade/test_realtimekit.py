@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import json
 
-import httpx
+import httpx2
 import pytest
 
 import onstage
@@ -139,7 +139,7 @@ async def test_with_options_shares_pool_and_rebinds_app() -> None:
 
 async def test_raw_response_access() -> None:
     rec = Recorder(
-        httpx.Response(200, json={"success": True, "data": meeting(1)}, headers={"cf-ray": "ray-123"})
+        httpx2.Response(200, json={"success": True, "data": meeting(1)}, headers={"cf-ray": "ray-123"})
     )
     async with rtk(rec) as client:
         raw = await client.meetings.with_raw_response.get("m-1")
@@ -157,7 +157,7 @@ async def test_empty_id_is_rejected_before_sending() -> None:
 
 
 async def test_missing_app_id_is_a_configuration_error() -> None:
-    client = onstage.RealtimeKit(api_token="t", account_id="acc", http_client=httpx.AsyncClient())
+    client = onstage.RealtimeKit(api_token="t", account_id="acc", http_client=httpx2.AsyncClient())
     with pytest.raises(onstage.ConfigurationError, match="app_id"):
         await client.meetings.get("m-1")
     await client._http.aclose()
@@ -175,7 +175,7 @@ async def test_credentials_from_environment(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setenv("CLOUDFLARE_ACCOUNT_ID", "env-acc")
     monkeypatch.setenv("REALTIMEKIT_APP_ID", "env-app")
     rec = Recorder(ok(meeting(1)))
-    client = onstage.RealtimeKit(http_client=httpx.AsyncClient(transport=httpx.MockTransport(rec)))
+    client = onstage.RealtimeKit(http_client=httpx2.AsyncClient(transport=httpx2.MockTransport(rec)))
     await client.meetings.get("m-1")
     assert rec.requests[0].url.path.startswith("/client/v4/accounts/env-acc/realtime/kit/env-app/")
     assert rec.requests[0].headers["authorization"] == "Bearer env-token-123456"
@@ -183,7 +183,7 @@ async def test_credentials_from_environment(monkeypatch: pytest.MonkeyPatch) -> 
 
 
 async def test_user_http_client_is_not_closed() -> None:
-    http = httpx.AsyncClient(transport=httpx.MockTransport(Recorder(ok(meeting(1)))))
+    http = httpx2.AsyncClient(transport=httpx2.MockTransport(Recorder(ok(meeting(1)))))
     async with onstage.RealtimeKit(api_token="t", account_id="a", app_id="b", http_client=http) as client:
         await client.meetings.get("m-1")
     assert not http.is_closed
@@ -192,8 +192,8 @@ async def test_user_http_client_is_not_closed() -> None:
 
 async def test_user_http_client_headers_params_and_cookies_are_kept() -> None:
     rec = Recorder(ok(meeting(1)))
-    http = httpx.AsyncClient(
-        transport=httpx.MockTransport(rec),
+    http = httpx2.AsyncClient(
+        transport=httpx2.MockTransport(rec),
         headers={"X-Team": "video", "Authorization": "Bearer someone-elses-token"},
     )
     async with onstage.RealtimeKit(api_token=TOKEN, account_id="a", app_id="b", http_client=http) as client:
@@ -201,7 +201,7 @@ async def test_user_http_client_headers_params_and_cookies_are_kept() -> None:
         http.headers["X-Team"] = "audio"  # edited after the client was built: the next call sees it
         await client.with_options(default_headers={"X-Extra": "1"}).meetings.get("m-1")
         await client.meetings.get("m-1", extra_headers={"X-Call": "c"})
-        http.params = httpx.QueryParams({"tenant": "t1"})
+        http.params = httpx2.QueryParams({"tenant": "t1"})
         http.cookies.set("sid", "cookie-1")
         await client.meetings.get("m-1", extra_query={"q": "1"})
     first, second, third, fourth = rec.requests
@@ -228,7 +228,7 @@ async def test_own_http_client_is_closed_by_its_owner_only() -> None:
 
 
 async def test_non_json_success_is_a_validation_error() -> None:
-    rec = Recorder(httpx.Response(200, content=b"<html>oops</html>"))
+    rec = Recorder(httpx2.Response(200, content=b"<html>oops</html>"))
     async with rtk(rec) as client:
         with pytest.raises(onstage.ResponseValidationError, match="get_meeting"):
             await client.meetings.get("m-1")
@@ -244,7 +244,7 @@ async def test_missing_required_field_is_a_validation_error() -> None:
 async def test_hooks_are_called() -> None:
     events: list[str] = []
 
-    async def on_response(response: httpx.Response) -> None:
+    async def on_response(response: httpx2.Response) -> None:
         events.append(f"response {response.status_code}")
 
     rec = Recorder(ok(meeting(1)))

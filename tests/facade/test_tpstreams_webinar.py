@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import json
 
-import httpx
+import httpx2
 import pytest
 
 import onstage
@@ -34,7 +34,7 @@ def live(ready: bool, status: str = "Not Started") -> dict[str, object]:
 
 
 async def test_tp_auth_trailing_slash_and_scheduled_start() -> None:
-    rec = Recorder(httpx.Response(201, json=live(False)))
+    rec = Recorder(httpx2.Response(201, json=live(False)))
     async with tp(rec) as client:
         a = await client.live_streams.create(title="Class", start=datetime.datetime(2026, 12, 1, 15, 30))
     req = rec.requests[0]
@@ -46,7 +46,7 @@ async def test_tp_auth_trailing_slash_and_scheduled_start() -> None:
 
 
 async def test_tp_rejects_aware_start() -> None:
-    async with tp(Recorder(httpx.Response(201, json=live(False)))) as client:
+    async with tp(Recorder(httpx2.Response(201, json=live(False)))) as client:
         with pytest.raises(onstage.InvalidArgumentError, match="naive"):
             await client.live_streams.create(
                 title="x", start=datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
@@ -55,9 +55,9 @@ async def test_tp_rejects_aware_start() -> None:
 
 async def test_wait_until_ready_polls_until_rtmp_and_key() -> None:
     rec = Recorder(
-        httpx.Response(200, json=live(False)),
-        httpx.Response(200, json=live(False)),
-        httpx.Response(200, json=live(True, "Available")),
+        httpx2.Response(200, json=live(False)),
+        httpx2.Response(200, json=live(False)),
+        httpx2.Response(200, json=live(True, "Available")),
     )
     async with tp(rec) as client:
         ready = await client.live_streams.wait_until_ready("AuC9yX2EtBr", timeout=5, interval=0.01)
@@ -67,7 +67,7 @@ async def test_wait_until_ready_polls_until_rtmp_and_key() -> None:
 
 
 async def test_wait_until_ready_times_out() -> None:
-    async with tp(Recorder(httpx.Response(200, json=live(False)))) as client:
+    async with tp(Recorder(httpx2.Response(200, json=live(False)))) as client:
         with pytest.raises(onstage.WaitTimeoutError) as info:
             await client.live_streams.wait_until_ready("AuC9yX2EtBr", timeout=0.2, interval=0.02)
     assert info.value.last is not None and info.value.last.id == "AuC9yX2EtBr"
@@ -75,8 +75,8 @@ async def test_wait_until_ready_times_out() -> None:
 
 async def test_tp_stop_and_delete() -> None:
     rec = Recorder(
-        httpx.Response(200, json={"message": "Live stream stopped successfully", "trim_scheduled": False}),
-        httpx.Response(204),
+        httpx2.Response(200, json={"message": "Live stream stopped successfully", "trim_scheduled": False}),
+        httpx2.Response(204),
     )
     async with tp(rec) as client:
         stopped = await client.live_streams.stop("a1")
@@ -103,7 +103,7 @@ async def test_webinar_api_key_and_start_session() -> None:
         },
         "whip_url": "https://whip.test/w/1",
     }
-    rec = Recorder(httpx.Response(200, json={"success": True, "data": start, "timestamp": 1}))
+    rec = Recorder(httpx2.Response(200, json={"success": True, "data": start, "timestamp": 1}))
     async with wb(rec) as client:
         started = await client.sessions.start("s-1")
     assert rec.requests[0].headers["x-api-key"] == WB_KEY and "authorization" not in rec.requests[0].headers
@@ -116,11 +116,11 @@ async def test_webinar_api_key_and_start_session() -> None:
 async def test_webinar_bearer_and_created_session_reads_through() -> None:
     created = {"session": SESSION, "rtmp_url": "rtmp://x/live", "stream_key": "k"}
     rec = Recorder(
-        httpx.Response(201, json={"success": True, "data": created, "timestamp": 1}),
-        httpx.Response(201, json={"success": True, "data": {"room": {"id": "r-1", "title": "Town hall"}}}),
+        httpx2.Response(201, json={"success": True, "data": created, "timestamp": 1}),
+        httpx2.Response(201, json={"success": True, "data": {"room": {"id": "r-1", "title": "Town hall"}}}),
     )
     async with onstage.Webinar(
-        bearer_token="jwt-FAKE-123456", http_client=httpx.AsyncClient(transport=httpx.MockTransport(rec))
+        bearer_token="jwt-FAKE-123456", http_client=httpx2.AsyncClient(transport=httpx2.MockTransport(rec))
     ) as client:
         session = await client.rooms.sessions.create("r-1", title="Q3", preset_id="p-1", mode="webcam")
         room = await client.rooms.create(title="Town hall")
@@ -141,7 +141,7 @@ def test_webinar_needs_exactly_one_credential(monkeypatch: pytest.MonkeyPatch) -
 
 
 async def test_uploads_send_binary_fields_as_files_and_refuse_anything_else() -> None:
-    rec = Recorder(httpx.Response(200, json={"detail": "ok"}))
+    rec = Recorder(httpx2.Response(200, json={"detail": "ok"}))
     async with tp(rec) as client:
         await client.assets.upload_subtitle("a1", subtitle=b"WEBVTT\n", name="English", language="en")
         await client.assets.upload_thumbnail("a1", thumbnail=("t.png", b"\x89PNG", "image/png"))

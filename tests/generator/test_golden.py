@@ -9,7 +9,7 @@ import sys
 import types
 from pathlib import Path
 
-import httpx
+import httpx2
 import pytest
 
 from tests.generator._tiny import GOLDEN, generate_tiny, tree
@@ -105,21 +105,21 @@ async def test_request_carries_per_call_headers_and_timeout(tiny: types.SimpleNa
 
 @pytest.mark.anyio
 async def test_generated_endpoint_through_real_runtime(tiny: types.SimpleNamespace) -> None:
-    """Per-call headers and timeout reach the httpx request without mutating the shared client."""
+    """Per-call headers and timeout reach the httpx2 request without mutating the shared client."""
     from onstage import RealtimeKit
     from onstage._options import make_options
 
-    seen: list[httpx.Request] = []
+    seen: list[httpx2.Request] = []
 
-    def handler(request: httpx.Request) -> httpx.Response:
+    def handler(request: httpx2.Request) -> httpx2.Response:
         seen.append(request)
-        return httpx.Response(
+        return httpx2.Response(
             200, json={"success": True, "data": {"id": "w9", "color": "red", "created_at": "2026-01-01"}}
         )
 
-    http = httpx.AsyncClient(transport=httpx.MockTransport(handler))
+    http = httpx2.AsyncClient(transport=httpx2.MockTransport(handler))
     async with RealtimeKit(api_token="tok-xyz", http_client=http) as rtk:
-        opts = make_options(httpx.Timeout(2.0), 0, {"X-Trace": "abc"}, None)
+        opts = make_options(httpx2.Timeout(2.0), 0, {"X-Trace": "abc"}, None)
         res = await tiny.api.get_widget(rtk, "o", "w9", options=opts)
     assert res.parsed.id == "w9"
     assert seen[0].headers["X-Trace"] == "abc"

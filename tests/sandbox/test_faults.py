@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import time
 
-import httpx
+import httpx2
 import pytest
 
 import onstage
@@ -72,8 +72,8 @@ async def test_post_reset_after_processing_is_never_duplicated(sb: Sandbox) -> N
 async def test_reset_after_processing_is_a_transport_error_for_raw_httpx(sb: Sandbox) -> None:
     sb.faults.add(operation_id="create_meeting", kind="reset_after_processing", times=1)
     url = f"{sb.url}/client/v4/accounts/acc-1/realtime/kit/app-1/meetings"
-    async with httpx.AsyncClient() as http:
-        with pytest.raises(httpx.TransportError):
+    async with httpx2.AsyncClient() as http:
+        with pytest.raises(httpx2.TransportError):
             await http.post(url, json={"title": "x"}, headers={"Authorization": "Bearer rtk-sandbox-token"})
     assert len(await sb.realtimekit().meetings.list().to_list()) == 1
 
@@ -130,7 +130,7 @@ async def test_non_json_slow_and_webinar_shapes(sb: Sandbox) -> None:
     assert time.monotonic() - started >= 0.2
     sb.faults.clear()
     sb.faults.add(route="GET /sessions/stats", kind="503", times=1, retry_after=0)
-    async with httpx.AsyncClient() as http:
+    async with httpx2.AsyncClient() as http:
         response = await http.get(
             f"{sb.url}/v1/webinar/sessions/stats", headers={"X-API-Key": "wb-sandbox-key"}
         )

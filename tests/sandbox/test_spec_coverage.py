@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-import httpx
+import httpx2
 import pytest
 
 from onstage.testing import Sandbox
@@ -30,7 +30,7 @@ async def test_every_operation_has_a_handler(sb: Sandbox) -> None:
 async def test_every_operation_answers_per_spec(sb: Sandbox) -> None:
     faker = sb.world.faker
     answered: dict[str, int] = {}
-    async with httpx.AsyncClient(base_url=sb.url) as http:
+    async with httpx2.AsyncClient(base_url=sb.url) as http:
         for op in sb.spec.operations.values():
             path = op.path
             for param in op.params:
@@ -65,7 +65,7 @@ async def test_every_operation_answers_per_spec(sb: Sandbox) -> None:
 
 
 async def test_unknown_routes_use_each_api_shape(sb: Sandbox) -> None:
-    async with httpx.AsyncClient(base_url=sb.url) as http:
+    async with httpx2.AsyncClient(base_url=sb.url) as http:
         rtk = await http.get("/client/v4/accounts/acc-1/realtime/kit/app-1/nope", headers=AUTH["realtimekit"])
         assert rtk.status_code == 404 and rtk.json()["error"]["code"] == 404
         tp = await http.get("/api/v1/org1/nope/", headers=AUTH["tpstreams"])
@@ -84,7 +84,7 @@ async def test_unknown_routes_use_each_api_shape(sb: Sandbox) -> None:
 async def test_http_control_api(sb: Sandbox) -> None:
     rtk = sb.realtimekit()
     meeting = await rtk.meetings.create(title="Remote control")
-    async with httpx.AsyncClient(base_url=sb.url) as http:
+    async with httpx2.AsyncClient(base_url=sb.url) as http:
         joined = await http.post(
             "/_sandbox/join",
             json={

@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime
 
 import anyio
-import httpx
+import httpx2
 import pytest
 
 import onstage
@@ -151,7 +151,7 @@ async def test_auth_and_validation(sb: Sandbox) -> None:
     with pytest.raises(onstage.AuthenticationError) as info:
         await sb.tpstreams(token="nope").assets.list().to_list()
     assert "Invalid token" in str(info.value)
-    async with httpx.AsyncClient() as http:
+    async with httpx2.AsyncClient() as http:
         response = await http.get(f"{sb.url}/api/v1/org1/assets/")
         assert response.status_code == 401
         assert response.json() == {"detail": "Authentication credentials were not provided."}
@@ -188,7 +188,7 @@ async def _not_found_shapes(sb: Sandbox) -> None:
     tp = sb.tpstreams()
     asset = await tp.live_streams.create(title="Mine")
     auth = {"Authorization": "Token tp-sandbox-token"}
-    async with httpx.AsyncClient(base_url=sb.url, headers=auth) as http:
+    async with httpx2.AsyncClient(base_url=sb.url, headers=auth) as http:
         mine = await http.get(f"/api/v1/org1/assets/{asset.id}/")
         assert mine.status_code == 200
         for path in (f"/api/v1/org2/assets/{asset.id}/", "/api/v1/org2/assets/", "/api/v1/org1/nope/"):

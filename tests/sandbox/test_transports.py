@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Literal
 
 import anyio
-import httpx
+import httpx2
 import pytest
 
 import onstage
@@ -102,8 +102,8 @@ async def test_reset_forgets_everything(anyio_backend: str, transport: Literal["
         assert sb.requests == [] and sb.faults.rules == []
         assert await rtk.meetings.list().to_list() == []
         first = await rtk.meetings.create(title="Again")
-        http = httpx.AsyncClient(transport=httpx.ASGITransport(app=sb.app)) if transport == "asgi" else None
-        async with http or httpx.AsyncClient() as client:
+        http = httpx2.AsyncClient(transport=httpx2.ASGITransport(app=sb.app)) if transport == "asgi" else None
+        async with http or httpx2.AsyncClient() as client:
             response = await client.post(f"{sb.url}/_sandbox/reset")
             assert response.status_code == 200 and response.json() == {"ok": True}
         assert await rtk.meetings.list().to_list() == []

@@ -4,7 +4,7 @@ import base64
 import json
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding
@@ -24,7 +24,7 @@ EVENTS = [
 
 
 async def test_realtimekit_deliveries_are_signed(sb: Sandbox, receiver: Any) -> None:
-    async with httpx.AsyncClient() as http:
+    async with httpx2.AsyncClient() as http:
         key_doc = (await http.get(f"{sb.url}/.well-known/webhooks.json")).json()
     assert key_doc["success"] is True and key_doc["message"] == ""
     assert key_doc["data"]["publicKey"] == sb.webhook_public_key_pem

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 
-import httpx
+import httpx2
 import pytest
 
 import onstage
@@ -70,7 +70,7 @@ async def test_auth_public_and_validation(sb: Sandbox) -> None:
         await sb.webinar(api_key="wrong").rooms.create(title="Nope")
     bearer = sb.webinar(bearer_token="wb-sandbox-key")
     room = await bearer.rooms.create(title="Bearer room")
-    async with httpx.AsyncClient() as http:
+    async with httpx2.AsyncClient() as http:
         public = await http.get(f"{sb.url}/v1/webinar/rooms/{room.id}")
         assert public.status_code == 200 and public.json()["success"] is True
         private = await http.get(f"{sb.url}/v1/webinar/rooms/my")
@@ -115,7 +115,7 @@ async def test_expired_sessions_refuse_start_go_live_join_and_end(sb: Sandbox) -
     assert (await wb.sessions.get(unscheduled.session.id)).status == "scheduled"
     statuses = {s.id: s.status for s in await wb.rooms.sessions.list(room.id).to_list()}
     assert sorted(statuses.values()) == ["expired", "expired", "live", "scheduled"]
-    async with httpx.AsyncClient(base_url=sb.url) as http:
+    async with httpx2.AsyncClient(base_url=sb.url) as http:
         body = (await http.post(f"/v1/webinar/sessions/{overdue.session.id}/join", headers=AUTH)).json()
         assert (
             body["success"] is False and "expired" in body["message"] and isinstance(body["timestamp"], int)

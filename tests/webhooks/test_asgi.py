@@ -1,11 +1,11 @@
-"""Framework helpers: the ASGI endpoint (driven through httpx.ASGITransport) and read_verified."""
+"""Framework helpers: the ASGI endpoint (driven through httpx2.ASGITransport) and read_verified."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -38,8 +38,8 @@ class Recorder:
         self.events.append(event)
 
 
-def _client(app: Any) -> httpx.AsyncClient:
-    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app))
+def _client(app: Any) -> httpx2.AsyncClient:
+    return httpx2.AsyncClient(transport=httpx2.ASGITransport(app=app))
 
 
 @pytest.mark.anyio
@@ -145,7 +145,7 @@ async def test_get_is_405(keypair: KeyPair) -> None:
 
 @pytest.mark.anyio
 async def test_key_unavailable_is_503_so_sender_retries(keypair: KeyPair) -> None:
-    async with httpx.AsyncClient(transport=httpx.MockTransport(lambda r: httpx.Response(502))) as keys:
+    async with httpx2.AsyncClient(transport=httpx2.MockTransport(lambda r: httpx2.Response(502))) as keys:
         verifier = RTKVerifier(key_url="https://keys.example.test/k.json", http_client=keys)
         app = webhook_app(verifier, Recorder())
         async with _client(app) as client:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import anyio
-import httpx
+import httpx2
 import pytest
 
 from onstage._errors import WebhookVerificationError
@@ -26,18 +26,18 @@ class KeyServer:
 
     def __init__(self, pem: str) -> None:
         self.pem = pem
-        self.requests: list[httpx.Request] = []
-        self.respond: Callable[[httpx.Request], httpx.Response] | None = None
+        self.requests: list[httpx2.Request] = []
+        self.respond: Callable[[httpx2.Request], httpx2.Response] | None = None
 
-    async def __call__(self, request: httpx.Request) -> httpx.Response:
+    async def __call__(self, request: httpx2.Request) -> httpx2.Response:
         self.requests.append(request)
         await anyio.sleep(0.005)  # a real round trip: lets concurrent deliveries overlap the fetch
         if self.respond is not None:
             return self.respond(request)
-        return httpx.Response(200, json={"success": True, "data": {"publicKey": self.pem}, "message": ""})
+        return httpx2.Response(200, json={"success": True, "data": {"publicKey": self.pem}, "message": ""})
 
-    def client(self) -> httpx.AsyncClient:
-        return httpx.AsyncClient(transport=httpx.MockTransport(self))
+    def client(self) -> httpx2.AsyncClient:
+        return httpx2.AsyncClient(transport=httpx2.MockTransport(self))
 
 
 class Clock:
@@ -222,12 +222,12 @@ async def test_header_errors_do_not_fetch_the_key(keypair: KeyPair) -> None:
     assert server.requests == []
 
 
-def _bad(status: int = 200, **kw: Any) -> Callable[[httpx.Request], httpx.Response]:
-    return lambda request: httpx.Response(status, **kw)
+def _bad(status: int = 200, **kw: Any) -> Callable[[httpx2.Request], httpx2.Response]:
+    return lambda request: httpx2.Response(status, **kw)
 
 
-def _raise(request: httpx.Request) -> httpx.Response:
-    raise httpx.ConnectError("connection refused", request=request)
+def _raise(request: httpx2.Request) -> httpx2.Response:
+    raise httpx2.ConnectError("connection refused", request=request)
 
 
 @pytest.mark.anyio
@@ -246,7 +246,7 @@ def _raise(request: httpx.Request) -> httpx.Response:
     ],
 )
 async def test_key_fetch_failures(
-    keypair: KeyPair, respond: Callable[[httpx.Request], httpx.Response], reason: str
+    keypair: KeyPair, respond: Callable[[httpx2.Request], httpx2.Response], reason: str
 ) -> None:
     server = KeyServer(keypair.public_pem)
     server.respond = respond
@@ -281,13 +281,13 @@ async def test_refresh_failure_is_key_unavailable(
 @pytest.mark.anyio
 async def test_without_http_client_uses_its_own(keypair: KeyPair, monkeypatch: pytest.MonkeyPatch) -> None:
     server = KeyServer(keypair.public_pem)
-    real_client = httpx.AsyncClient
+    real_client = httpx2.AsyncClient
 
-    def make_client(**kwargs: Any) -> httpx.AsyncClient:
+    def make_client(**kwargs: Any) -> httpx2.AsyncClient:
         assert kwargs.get("timeout") is not None  # never an unbounded fetch
-        return real_client(transport=httpx.MockTransport(server))
+        return real_client(transport=httpx2.MockTransport(server))
 
-    monkeypatch.setattr(httpx, "AsyncClient", make_client)
+    monkeypatch.setattr(httpx2, "AsyncClient", make_client)
     verifier = WebhookVerifier(key_url=KEY_URL)
     await verifier.unwrap(BODY, keypair.headers(BODY))
     assert len(server.requests) == 1

@@ -7,7 +7,7 @@ import json
 import subprocess
 import sys
 
-import httpx
+import httpx2
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -56,7 +56,7 @@ def test_body_buffer_types_accepted(
     assert verifier.unwrap_sync(body, keypair.headers(BODY)).event == "meeting.ended"
 
 
-@pytest.mark.parametrize("shape", ["dict-upper", "tuples", "byte-tuples", "httpx", "starlette"])
+@pytest.mark.parametrize("shape", ["dict-upper", "tuples", "byte-tuples", "httpx2", "starlette"])
 def test_headers_any_shape_case_insensitive(verifier: WebhookVerifier, keypair: KeyPair, shape: str) -> None:
     h = keypair.headers(BODY)
     upper = {k.upper() if k != "rtk-uuid" else "Rtk-UUID": v for k, v in h.items()}
@@ -64,7 +64,7 @@ def test_headers_any_shape_case_insensitive(verifier: WebhookVerifier, keypair: 
         "dict-upper": upper,
         "tuples": list(upper.items()),
         "byte-tuples": [(k.lower().encode(), v.encode()) for k, v in h.items()],
-        "httpx": httpx.Headers(upper),
+        "httpx2": httpx2.Headers(upper),
         "starlette": StarletteHeaders(raw=[(k.lower().encode(), v.encode()) for k, v in h.items()]),
     }[shape]
     event = verifier.unwrap_sync(BODY, headers)  # type: ignore[arg-type]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Self
 
-import httpx
+import httpx2
 
 from .._client_base import BaseClient
 from .._env import env_first, require
@@ -38,11 +38,11 @@ class RealtimeKit(Resources, BaseClient):
         account_id: str | None = None,
         app_id: str | None = None,
         base_url: str | None = None,
-        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        timeout: float | httpx2.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
         default_query: Mapping[str, Any] | None = None,
-        http_client: httpx.AsyncClient | None = None,
+        http_client: httpx2.AsyncClient | None = None,
         on_request: Sequence[Hook] | None = None,
         on_response: Sequence[Hook] | None = None,
         on_retry: Sequence[Hook] | None = None,
@@ -78,7 +78,7 @@ class RealtimeKit(Resources, BaseClient):
         *,
         app_id: str | None = None,
         base_url: str | None = None,
-        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        timeout: float | httpx2.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         default_headers: Mapping[str, str] | None = None,
         default_query: Mapping[str, Any] | None = None,

@@ -17,7 +17,7 @@ from urllib.parse import unquote
 import anyio
 import anyio.abc
 import h11
-import httpx
+import httpx2
 
 __all__ = ["DropConnection", "HttpServer"]
 
@@ -33,10 +33,10 @@ _SERVER = (b"server", b"onstage-sandbox")
 _PHRASES = {int(s): s.phrase.encode() for s in http.HTTPStatus}
 
 
-class DropConnection(httpx.RemoteProtocolError):
+class DropConnection(httpx2.RemoteProtocolError):
     """Raised by the app to close the client connection without (the rest of) a response.
 
-    It subclasses ``httpx.RemoteProtocolError`` so that in process, under ``httpx.ASGITransport``
+    It subclasses ``httpx2.RemoteProtocolError`` so that in process, under ``httpx2.ASGITransport``
     (which re-raises app exceptions), the client sees the same transport error as over a socket.
     """
 

@@ -1,4 +1,4 @@
-"""``Sandbox``: the fake APIs on a loopback port (``_http``) or in-process (``httpx.ASGITransport``)."""
+"""``Sandbox``: the fake APIs on a loopback port (``_http``) or in-process (``httpx2.ASGITransport``)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any, Literal, Self
 
 import anyio
 import anyio.abc
-import httpx
+import httpx2
 
 from .._client_base import BaseClient
 from ..realtimekit import RealtimeKit
@@ -50,7 +50,7 @@ class Sandbox:
             sb.join("acc-1", "app-1", meeting.id, custom_participant_id="u1")
 
     ``transport="http"`` (default) serves on ``127.0.0.1`` (a small anyio + h11 server);
-    ``transport="asgi"`` runs in-process through ``httpx.ASGITransport``. Both work under asyncio and trio.
+    ``transport="asgi"`` runs in-process through ``httpx2.ASGITransport``. Both work under asyncio and trio.
     """
 
     def __init__(
@@ -94,7 +94,7 @@ class Sandbox:
         self._stack: contextlib.AsyncExitStack | None = None
         self._server_done: anyio.Event | None = None
         self._clients: list[BaseClient] = []
-        self._http_clients: list[httpx.AsyncClient] = []
+        self._http_clients: list[httpx2.AsyncClient] = []
 
     # -- lifecycle ---------------------------------------------------------------------------------
     @property
@@ -165,7 +165,7 @@ class Sandbox:
     # -- clients -----------------------------------------------------------------------------------
     def _http_client(self, kw: dict[str, Any]) -> None:
         if self.transport == "asgi" and "http_client" not in kw:
-            http = httpx.AsyncClient(transport=httpx.ASGITransport(app=self.app))
+            http = httpx2.AsyncClient(transport=httpx2.ASGITransport(app=self.app))
             self._http_clients.append(http)
             kw["http_client"] = http
 

@@ -1,5 +1,5 @@
 """Outgoing webhooks: RSA-signed RealtimeKit deliveries and TP Streams ``x-streams-token`` deliveries,
-sent by a background worker with an ``httpx.AsyncClient``."""
+sent by a background worker with an ``httpx2.AsyncClient``."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import anyio
-import httpx
+import httpx2
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
@@ -103,7 +103,7 @@ class Dispatcher:
     # -- delivering --------------------------------------------------------------------------------
     async def run(self) -> None:
         """Deliver forever (cancel to stop)."""
-        async with httpx.AsyncClient(timeout=self.timeout) as client:
+        async with httpx2.AsyncClient(timeout=self.timeout) as client:
             while True:
                 while self._queue.items:
                     delivery = self._queue.items.popleft()
@@ -119,12 +119,12 @@ class Dispatcher:
                 if not self._queue.items:
                     await self._wake.wait()
 
-    async def _deliver(self, client: httpx.AsyncClient, delivery: Delivery) -> None:
+    async def _deliver(self, client: httpx2.AsyncClient, delivery: Delivery) -> None:
         for attempt in range(self.retries + 1):
             delivery.attempts = attempt + 1
             try:
                 response = await client.post(delivery.url, content=delivery.body, headers=delivery.headers)
-            except httpx.HTTPError as exc:
+            except httpx2.HTTPError as exc:
                 delivery.error = f"{type(exc).__name__}: {exc}"
                 delivery.status_code = None
             else:

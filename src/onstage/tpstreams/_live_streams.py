@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any, Literal
 
 import anyio
-import httpx
+import httpx2
 
 from .._errors import InvalidArgumentError, WaitTimeoutError
 from .._generated.tpstreams.models import Asset, LiveStreamLatency
@@ -52,7 +52,7 @@ class LiveStreams(LiveStreamsResource):
         start: datetime.datetime | str | NotGiven = NOT_GIVEN,
         enable_drm_for_recording: bool | NotGiven = NOT_GIVEN,
         latency: LiveStreamLatency | Literal["Low Latency", "Normal Latency"] | NotGiven = NOT_GIVEN,
-        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        timeout: float | httpx2.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,

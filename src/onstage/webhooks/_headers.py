@@ -1,6 +1,6 @@
 """Case-insensitive header lookup over whatever a web framework hands us.
 
-Accepted shapes: a plain ``dict`` (any key case), ``httpx.Headers``, Starlette/FastAPI ``Headers``,
+Accepted shapes: a plain ``dict`` (any key case), ``httpx2.Headers``, Starlette/FastAPI ``Headers``,
 a list of ``(name, value)`` string pairs, or raw ASGI ``(bytes, bytes)`` pairs. When a name repeats
 in a list, the first value wins.
 """

@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import anyio
-import httpx
+import httpx2
 
 from .._errors import InvalidArgumentError, WebhookVerificationError
 from .._redact import redact_text
@@ -68,7 +68,7 @@ class WebhookVerifier:
         public_key: str | bytes | None = None,
         *,
         key_url: str = DEFAULT_KEY_URL,
-        http_client: httpx.AsyncClient | None = None,
+        http_client: httpx2.AsyncClient | None = None,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
         accept_legacy_dyte: bool = True,
     ) -> None:
@@ -190,11 +190,11 @@ class WebhookVerifier:
         where = redact_text(url)
         try:
             if self._http_client is None:
-                async with httpx.AsyncClient(timeout=_FETCH_TIMEOUT) as client:
+                async with httpx2.AsyncClient(timeout=_FETCH_TIMEOUT) as client:
                     response = await client.get(url)
             else:
                 response = await self._http_client.get(url)
-        except httpx.HTTPError as exc:
+        except httpx2.HTTPError as exc:
             raise PublicKeyUnavailableError(
                 f"the webhook public key could not be fetched from {where}: {type(exc).__name__}"
             ) from exc
