@@ -238,7 +238,7 @@ class BaseClient:
             if hooks.on_request:
                 await call_hooks(hooks.on_request, request)
             if logger.isEnabledFor(logging.DEBUG):
-                log_request(request)
+                log_request(op, request)
             try:
                 response = await self._http.send(request)
             except httpx2.TimeoutException as exc:
@@ -258,7 +258,7 @@ class BaseClient:
             if hooks.on_response:
                 await call_hooks(hooks.on_response, response)
             if logger.isEnabledFor(logging.INFO):
-                log_response(response, retries)
+                log_response(op, response, retries)
             status = response.status_code
             if 200 <= status < 300:
                 return self._success(op, response, parse, retries)

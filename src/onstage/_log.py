@@ -8,6 +8,7 @@ import os
 
 import httpx2
 
+from ._operation import Operation
 from ._redact import redact_headers, redact_text
 from ._response import elapsed_of
 
@@ -32,7 +33,7 @@ def _url(request: httpx2.Request) -> str:
     return redact_text(str(request.url))
 
 
-def log_request(request: httpx2.Request) -> None:
+def log_request(op: Operation, request: httpx2.Request) -> None:
     logger.debug(
         "request %s %s headers=%s body=%s",
         request.method,
@@ -42,7 +43,7 @@ def log_request(request: httpx2.Request) -> None:
     )
 
 
-def log_response(response: httpx2.Response, retries: int) -> None:
+def log_response(op: Operation, response: httpx2.Response, retries: int) -> None:
     request = response.request
     ms = elapsed_of(response).total_seconds() * 1000.0
     logger.info(

@@ -26,6 +26,7 @@ __all__ = [
     "MAX_RETRY_DELAY",
     "retry_after_seconds",
     "retry_delay",
+    "set_backoff_scale",
     "should_retry_exception",
     "should_retry_status",
 ]
@@ -79,9 +80,23 @@ def should_retry_exception(exc: BaseException, *, idempotent: bool) -> bool:
     )
 
 
+# Tests shrink every wait by this factor through ``onstage.testing.backoff_scale`` (documented),
+# so fault suites run in seconds without touching the policy itself.
+_backoff_scale = 1.0
+
+
+def set_backoff_scale(factor: float) -> float:
+    """Scale every retry wait by ``factor`` (1.0 = production); returns the previous factor."""
+    global _backoff_scale  # noqa: PLW0603 - one process-wide test knob, set through a context manager
+    if not isinstance(factor, int | float) or isinstance(factor, bool) or not 0.0 <= factor <= 1.0:
+        raise ValueError(f"backoff scale must be a number in [0, 1], got {factor!r}")
+    previous, _backoff_scale = _backoff_scale, float(factor)
+    return previous
+
+
 def retry_delay(attempt: int, retry_after: float | None) -> float:
     """Delay before retry number ``attempt`` (0-based)."""
     if retry_after is not None and retry_after <= MAX_RETRY_AFTER:
-        return retry_after
+        return retry_after * _backoff_scale
     base = min(INITIAL_RETRY_DELAY * (2.0**attempt), MAX_RETRY_DELAY)
-    return base * (1.0 - 0.25 * random.random())
+    return base * (1.0 - 0.25 * random.random()) * _backoff_scale

@@ -1,20 +1,22 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 
 import httpx2
 import pytest
 
 import onstage
-from onstage.testing import Sandbox
+from onstage.testing import Sandbox, backoff_scale
 
 pytestmark = pytest.mark.anyio
 
 
 @pytest.fixture(autouse=True)
-def fast_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
+def fast_backoff() -> Iterator[None]:
     """Transport errors carry no Retry-After: shrink the client's exponential backoff so tests stay fast."""
-    monkeypatch.setattr("onstage._retry.INITIAL_RETRY_DELAY", 0.005)
+    with backoff_scale(0.01):
+        yield
 
 
 async def test_idempotent_gets_survive_transient_faults(sb: Sandbox) -> None:

@@ -11,10 +11,11 @@ Routes and request validation come from ``openapi/onstage.yaml``. Needs the ``sa
 standalone, under asyncio or trio.
 """
 
+from ._backoff import backoff_scale
 from ._control import Control
 from ._faults import FaultRule, Faults
 from ._receiver import WebhookReceiver
 from ._server import Sandbox
 from ._webhooks import Delivery
 
-__all__ = ["Control", "Delivery", "FaultRule", "Faults", "Sandbox", "WebhookReceiver"]
+__all__ = ["Control", "Delivery", "FaultRule", "Faults", "Sandbox", "WebhookReceiver", "backoff_scale"]
