@@ -87,7 +87,7 @@ _backoff_scale = 1.0
 
 def set_backoff_scale(factor: float) -> float:
     """Scale every retry wait by ``factor`` (1.0 = production); returns the previous factor."""
-    global _backoff_scale  # noqa: PLW0603 - one process-wide test knob, set through a context manager
+    global _backoff_scale
     if not isinstance(factor, int | float) or isinstance(factor, bool) or not 0.0 <= factor <= 1.0:
         raise ValueError(f"backoff scale must be a number in [0, 1], got {factor!r}")
     previous, _backoff_scale = _backoff_scale, float(factor)
