@@ -1,12 +1,18 @@
-"""The runtime core every call goes through: one ``httpx2.AsyncClient`` per facade client (or the
-user's own), base URL, auth headers, timeouts, retries, envelope unwrapping, error mapping, hooks and
-logging. Generated endpoint modules call ``BaseClient._request``; nothing else sends requests."""
+"""The runtime core every call goes through: one connection pool per facade client (httpx2 or
+aiohttp, or the user's own ``httpx2.AsyncClient``), base URL, auth headers, timeouts and the call's
+deadline, retries, the one decode/parse boundary, error mapping, hooks and logging. Generated
+endpoint modules call ``BaseClient._request``; nothing else sends requests.
+
+Whatever a server sends, a call returns a parsed model or raises an ``OnstageError`` (with the
+original exception chained); nothing from the HTTP library or the JSON parser escapes.
+"""
 
 from __future__ import annotations
 
 import json as _json
 import logging
-from collections.abc import Callable, Mapping, Sequence
+import time
+from collections.abc import Callable, Mapping
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
@@ -15,27 +21,43 @@ import httpx2
 
 from ._envelope import Unwrap
 from ._errors import (
+    MAX_ERROR_BODY,
     APIConnectionError,
     APIStatusError,
     APITimeoutError,
+    ClientClosedError,
     ConfigurationError,
+    InvalidArgumentError,
     RateLimitError,
+    ResponseTooLargeError,
     ResponseValidationError,
+    bounded,
     make_status_error,
 )
-from ._hooks import Hook, Hooks, RetryEvent, call_hooks
+from ._hooks import Hooks, RetryEvent, call_hooks
 from ._log import log_request, log_response, log_retry, logger
 from ._operation import Operation
-from ._options import RequestOptions, to_timeout
-from ._redact import REDACTED
+from ._options import ClientOptions, RequestOptions
+from ._redact import REDACTED, redact_text
 from ._response import APIResponse
 from ._retry import (
     DEFAULT_MAX_RETRIES,
+    may_have_reached_server,
     retry_after_seconds,
     retry_delay,
     should_retry_exception,
     should_retry_status,
 )
+from ._settings import (
+    check_base_url,
+    check_headers,
+    check_max_response_bytes,
+    check_max_retries,
+    check_query,
+    check_seconds,
+    check_timeout,
+)
+from ._transport import DEFAULT_MAX_RESPONSE_BYTES, BodyTooLarge, Pool, build_pool, read_body, set_elapsed
 from ._types import NOT_GIVEN, NotGiven
 from ._version import __version__
 
@@ -44,24 +66,43 @@ __all__ = ["DEFAULT_TIMEOUT", "BaseClient"]
 T = TypeVar("T")
 
 DEFAULT_TIMEOUT = httpx2.Timeout(60.0, connect=10.0)
-DEFAULT_LIMITS = httpx2.Limits(max_connections=100, max_keepalive_connections=20)
 USER_AGENT = f"onstage-python/{__version__}"
 
 _loads = _json.loads
-_PARSE_ERRORS = (KeyError, TypeError, ValueError, AttributeError, IndexError)
+# What parsing hostile JSON into models can raise: wrong shapes and types, absurd timestamps
+# (OverflowError, OSError), nesting deeper than the interpreter's stack (RecursionError).
+_PARSE_ERRORS = (
+    KeyError,
+    TypeError,
+    ValueError,
+    AttributeError,
+    IndexError,
+    OverflowError,
+    OSError,
+    RecursionError,
+)
+_UNDECODABLE = "[the body could not be decoded: content-encoding {}]"
 
 
-def _decode(response: httpx2.Response) -> Any:
-    content = response.content
+class _DeadlineExceeded(Exception):
+    """Internal: the call's ``total_timeout`` ran out during an attempt."""
+
+
+def _error_body(response: httpx2.Response, content: bytes | None) -> Any:
+    """The body of an error response as JSON when it parses, else bounded text."""
+    if content is None:
+        return _UNDECODABLE.format(response.headers.get("content-encoding", "?")[:40])
     if not content:
         return None
+    if len(content) > MAX_ERROR_BODY:
+        return bounded(content[:MAX_ERROR_BODY].decode("utf-8", "replace"), MAX_ERROR_BODY)
     ctype = response.headers.get("content-type", "")
     if "json" in ctype or content[:1] in (b"{", b"["):
         try:
             return _loads(content)
-        except ValueError:
+        except (ValueError, RecursionError):
             pass
-    return response.text
+    return content.decode(response.encoding or "utf-8", "replace")
 
 
 class BaseClient:
@@ -70,32 +111,37 @@ class BaseClient:
     _unwrap: Unwrap
     _bound: dict[str, str | None] = {}  # noqa: RUF012 - replaced per instance by clients that bind ids
 
-    def __init__(
-        self,
-        *,
-        base_url: str,
-        auth_headers: Mapping[str, str],
-        timeout: float | httpx2.Timeout | None | NotGiven = NOT_GIVEN,
-        max_retries: int = DEFAULT_MAX_RETRIES,
-        default_headers: Mapping[str, str] | None = None,
-        default_query: Mapping[str, Any] | None = None,
-        http_client: httpx2.AsyncClient | None = None,
-        on_request: Sequence[Hook] | None = None,
-        on_response: Sequence[Hook] | None = None,
-        on_retry: Sequence[Hook] | None = None,
-    ) -> None:
-        if max_retries < 0:
-            raise ConfigurationError("max_retries must be >= 0")
-        self._base_url = base_url.rstrip("/")
+    def __init__(self, *, base_url: str, auth_headers: Mapping[str, str], options: ClientOptions) -> None:
+        config = ConfigurationError
+        self._base_url = check_base_url(base_url)
         self._auth_headers = dict(auth_headers)
-        self._set_headers(dict(default_headers or {}))
-        self._default_query = dict(default_query or {})
-        self._set_timeout(DEFAULT_TIMEOUT if isinstance(timeout, NotGiven) else to_timeout(timeout))
-        self._max_retries = max_retries
-        self._hooks = Hooks.build(on_request, on_response, on_retry)
-        self._owns_http = http_client is None
+        self._set_headers(check_headers(options.get("default_headers") or {}, "default_headers", config))
+        self._default_query = check_query(options.get("default_query") or {}, "default_query", config)
+        timeout = options.get("timeout", NOT_GIVEN)
+        self._set_timeout(
+            DEFAULT_TIMEOUT if isinstance(timeout, NotGiven) else check_timeout(timeout, "timeout", config)
+        )
+        self._total_timeout = check_seconds(options.get("total_timeout"), "total_timeout")
+        self._max_retries = check_max_retries(
+            options.get("max_retries", DEFAULT_MAX_RETRIES), "max_retries", config
+        )
+        self._max_response_bytes = check_max_response_bytes(
+            options.get("max_response_bytes", DEFAULT_MAX_RESPONSE_BYTES)
+        )
+        self._hooks = Hooks.build(
+            options.get("on_request"), options.get("on_response"), options.get("on_retry")
+        )
+        self._pool: Pool = build_pool(
+            http_client=options.get("http_client"),
+            backend=options.get("http_backend"),
+            limits=options.get("limits"),
+            verify=options.get("verify"),
+            proxy=options.get("proxy"),
+            trust_env=options.get("trust_env"),
+        )
         # A user's client is never mutated: our headers and timeout go with each request.
-        self._http = http_client or httpx2.AsyncClient(limits=DEFAULT_LIMITS, follow_redirects=False)
+        self._http = self._pool.http
+        self._owns_http = self._pool.owned
         self._headers_for: tuple[Any, ...] = ()
         self._merged_headers = httpx2.Headers()
         self._closed = False
@@ -109,9 +155,10 @@ class BaseClient:
 
     # -- lifecycle -----------------------------------------------------------------------------
     async def aclose(self) -> None:
-        """Close the connection pool (a user-supplied ``http_client`` is left open)."""
-        if self._owns_http and not self._closed:
-            self._closed = True
+        """Close the connection pool (a user-supplied ``http_client`` is left open). Calls made
+        afterwards, on this client or a ``with_options`` copy, raise ``ClientClosedError``."""
+        self._closed = True
+        if self._owns_http and not self._http.is_closed:
             await self._http.aclose()
 
     async def __aenter__(self) -> Self:
@@ -140,7 +187,6 @@ class BaseClient:
         clone = object.__new__(type(self))
         clone.__dict__.update({k: v for k, v in self.__dict__.items() if k.startswith("_")})
         clone._owns_http = False
-        clone._closed = False
         return clone
 
     def _with_common_options(
@@ -152,16 +198,26 @@ class BaseClient:
         default_headers: Mapping[str, str] | None,
         default_query: Mapping[str, Any] | None,
         base_url: str | None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Self:
+        config = ConfigurationError
         if not isinstance(timeout, NotGiven):
-            clone._set_timeout(to_timeout(timeout))
-        clone._max_retries = self._max_retries if isinstance(max_retries, NotGiven) else max_retries
+            clone._set_timeout(check_timeout(timeout, "timeout", config))
+        if not isinstance(total_timeout, NotGiven):
+            clone._total_timeout = check_seconds(total_timeout, "total_timeout")
+        if not isinstance(max_retries, NotGiven):
+            clone._max_retries = check_max_retries(max_retries, "max_retries", config)
         if base_url is not None:
-            clone._base_url = base_url.rstrip("/")
+            clone._base_url = check_base_url(base_url)
         if default_headers:
-            clone._set_headers({**self._default_headers, **default_headers})
+            clone._set_headers(
+                {**self._default_headers, **check_headers(default_headers, "default_headers", config)}
+            )
         if default_query:
-            clone._default_query = {**self._default_query, **default_query}
+            clone._default_query = {
+                **self._default_query,
+                **check_query(default_query, "default_query", config),
+            }
         return clone
 
     def __repr__(self) -> str:
@@ -200,9 +256,15 @@ class BaseClient:
         options: RequestOptions | None = None,
         url: str | None = None,
     ) -> APIResponse[T]:
+        if self._closed or self._http.is_closed:
+            raise ClientClosedError(
+                f"{op.id}: this {type(self).__name__} was closed (aclose() or the end of its `async with`); "
+                "create a new client"
+            )
         headers = self._request_headers()
         extensions = self._timeout_ext
         max_retries = self._max_retries
+        total = self._total_timeout
         if self._default_query:
             params = {**self._default_query, **(params or {})}
         if options is not None:
@@ -212,25 +274,22 @@ class BaseClient:
             if options.extra_query:
                 params = {**(params or {}), **options.extra_query}
             if not isinstance(options.timeout, NotGiven):
-                extensions = {"timeout": to_timeout(options.timeout).as_dict()}
+                extensions = {"timeout": options.timeout.as_dict()}
             if not isinstance(options.max_retries, NotGiven):
                 max_retries = options.max_retries
-        http = self._http
-        # ``httpx2.Request`` directly is what ``build_request`` builds, without re-merging the same
-        # headers on every call; only a user's client with its own query or cookies needs the merge.
-        build: Callable[..., httpx2.Request] = (
-            http.build_request if http.params or http.cookies else httpx2.Request
-        )
-        request = build(
-            op.method,
+            if not isinstance(options.total_timeout, NotGiven):
+                total = options.total_timeout
+        request = self._build(
+            op,
             url or self._base_url + path,
-            params=params or None,
-            json=None if json is NOT_GIVEN else json,
+            params=params,
+            json=json,
             files=files,
             data=data,
             headers=headers,
             extensions=extensions,
         )
+        deadline = None if total is None else anyio.current_time() + total
         idempotent = op.idempotent
         hooks = self._hooks
         retries = 0
@@ -240,69 +299,180 @@ class BaseClient:
             if logger.isEnabledFor(logging.DEBUG):
                 log_request(op, request)
             try:
-                response = await self._http.send(request)
-            except httpx2.TimeoutException as exc:
-                if retries < max_retries and should_retry_exception(exc, idempotent=idempotent):
-                    retries += 1
-                    await self._sleep_for_retry(op, retries, request, None, exc)
-                    continue
-                raise APITimeoutError(
-                    f"{op.id}: request timed out ({type(exc).__name__})", request=request
-                ) from exc
+                if deadline is None:
+                    response, content = await self._attempt(request)
+                else:
+                    response, content = await self._attempt_until(request, deadline)
             except httpx2.TransportError as exc:
-                if retries < max_retries and should_retry_exception(exc, idempotent=idempotent):
+                if (
+                    retries < max_retries
+                    and should_retry_exception(exc, idempotent=idempotent)
+                    and await self._sleep_for_retry(op, retries + 1, request, None, exc, deadline=deadline)
+                ):
                     retries += 1
-                    await self._sleep_for_retry(op, retries, request, None, exc)
                     continue
-                raise APIConnectionError(f"{op.id}: {type(exc).__name__}: {exc}", request=request) from exc
+                raise self._connection_error(op, request, exc, retries) from exc
+            except _DeadlineExceeded:
+                raise APITimeoutError(
+                    f"{op.id}: total_timeout of {total:g}s ran out during attempt {retries + 1}"
+                    + self._maybe_applied_note(op),
+                    request=request,
+                    maybe_applied=True,
+                ) from None
+            except BodyTooLarge as exc:
+                raise ResponseTooLargeError(
+                    f"{op.id}: the response body is larger than max_response_bytes "
+                    f"({self._max_response_bytes} bytes); reading stopped at {exc.size} bytes",
+                    request=request,
+                    limit=self._max_response_bytes,
+                    size=exc.size,
+                ) from None
+            except httpx2.HTTPError as exc:  # e.g. redirects or decoding on a user's own client
+                raise self._connection_error(op, request, exc, retries) from exc
             if hooks.on_response:
                 await call_hooks(hooks.on_response, response)
             if logger.isEnabledFor(logging.INFO):
                 log_response(op, response, retries)
             status = response.status_code
             if 200 <= status < 300:
-                return self._success(op, response, parse, retries)
-            if retries < max_retries and should_retry_status(
-                status, idempotent=idempotent, headers=response.headers
+                return self._success(op, response, content, parse, retries)
+            if (
+                retries < max_retries
+                and should_retry_status(status, idempotent=idempotent, headers=response.headers)
+                and await self._sleep_for_retry(op, retries + 1, request, response, None, deadline=deadline)
             ):
                 retries += 1
-                await self._sleep_for_retry(op, retries, request, response, None)
                 continue
-            raise self._status_error(op, response)
+            raise self._status_error(op, response, content)
+
+    def _build(
+        self,
+        op: Operation,
+        url: str,
+        *,
+        params: dict[str, Any] | None,
+        json: Any,
+        files: Any,
+        data: Any,
+        headers: httpx2.Headers,
+        extensions: dict[str, Any],
+    ) -> httpx2.Request:
+        http = self._http
+        # ``httpx2.Request`` directly is what ``build_request`` builds, without re-merging the same
+        # headers on every call; only a user's client with its own query or cookies needs the merge.
+        build: Callable[..., httpx2.Request] = (
+            http.build_request if http.params or http.cookies else httpx2.Request
+        )
+        try:
+            return build(
+                op.method,
+                url,
+                params=params or None,
+                json=None if json is NOT_GIVEN else json,
+                files=files,
+                data=data,
+                headers=headers,
+                extensions=extensions,
+            )
+        except (httpx2.InvalidURL, TypeError, ValueError, UnicodeEncodeError) as exc:
+            detail = bounded(redact_text(str(exc)), 300)
+            raise InvalidArgumentError(
+                f"{op.id}: cannot build the request: {type(exc).__name__}: {detail}"
+            ) from exc
+
+    async def _attempt(self, request: httpx2.Request) -> tuple[httpx2.Response, bytes | None]:
+        """Send once and read the body (at most ``max_response_bytes``; None when it cannot be
+        decoded). The response is closed whatever happens, so no pool slot is ever held."""
+        pool = self._pool
+        started = time.perf_counter()
+        response = await pool.send(request)
+        if pool.direct:
+            response.request = request
+        try:
+            try:
+                content: bytes | None = await read_body(response, self._max_response_bytes)
+            except httpx2.DecodingError:
+                content = None
+        finally:
+            await response.aclose()
+        if pool.direct:
+            set_elapsed(response, started)
+        return response, content
+
+    async def _attempt_until(
+        self, request: httpx2.Request, deadline: float
+    ) -> tuple[httpx2.Response, bytes | None]:
+        with anyio.move_on_after(deadline - anyio.current_time()):
+            return await self._attempt(request)
+        raise _DeadlineExceeded
+
+    @staticmethod
+    def _maybe_applied_note(op: Operation) -> str:
+        if op.idempotent:
+            return ""
+        return (
+            f"; the {op.method} may have reached the server and been applied (maybe_applied=True): "
+            "check whether it exists before sending it again"
+        )
+
+    def _connection_error(
+        self, op: Operation, request: httpx2.Request, exc: Exception, retries: int
+    ) -> APIConnectionError:
+        maybe_applied = may_have_reached_server(exc)
+        detail = bounded(redact_text(str(exc), self._auth_headers.values()), 500)
+        message = f"{op.id}: {type(exc).__name__}: {detail}" if detail else f"{op.id}: {type(exc).__name__}"
+        if retries:
+            message += f" (after {retries} retries)"
+        if maybe_applied:
+            message += self._maybe_applied_note(op)
+        cls = APITimeoutError if isinstance(exc, httpx2.TimeoutException) else APIConnectionError
+        return cls(message, request=request, maybe_applied=maybe_applied)
 
     def _success(
-        self, op: Operation, response: httpx2.Response, parse: Callable[[Any], T], retries: int
+        self,
+        op: Operation,
+        response: httpx2.Response,
+        content: bytes | None,
+        parse: Callable[[Any], T],
+        retries: int,
     ) -> APIResponse[T]:
-        content = response.content
+        if content is None:
+            raise ResponseValidationError(
+                _UNDECODABLE.format(response.headers.get("content-encoding", "?")[:40]),
+                operation=op.id,
+                response=response,
+            )
         if content:
             try:
                 body = _loads(content)
-            except ValueError as exc:
+            except (ValueError, RecursionError) as exc:
                 raise ResponseValidationError(
-                    f"response body is not JSON ({exc})",
+                    f"response body is not JSON ({type(exc).__name__}: {bounded(str(exc), 200)})",
                     operation=op.id,
                     response=response,
-                    body=response.text,
+                    body=bounded(content[:MAX_ERROR_BODY].decode("utf-8", "replace"), MAX_ERROR_BODY),
                 ) from None
         else:
             body = None
-        payload = self._unwrap(body)
-        key = op.unwrap_key
-        if key is not None and type(payload) is dict and key in payload and "id" not in payload:
-            payload = payload[key]
         try:
+            payload = self._unwrap(body)
+            key = op.unwrap_key
+            if key is not None and type(payload) is dict and key in payload and "id" not in payload:
+                payload = payload[key]
             parsed = parse(payload)
         except _PARSE_ERRORS as exc:
             raise ResponseValidationError(
-                f"cannot parse the response: {type(exc).__name__}: {exc}",
+                f"cannot parse the response: {type(exc).__name__}: {bounded(redact_text(str(exc)), 300)}",
                 operation=op.id,
                 response=response,
                 body=body,
             ) from exc
         return APIResponse(parsed, response, body, retries)
 
-    def _status_error(self, op: Operation, response: httpx2.Response) -> APIStatusError:
-        error = make_status_error(response, _decode(response), operation=op.id)
+    def _status_error(
+        self, op: Operation, response: httpx2.Response, content: bytes | None
+    ) -> APIStatusError:
+        error = make_status_error(response, _error_body(response, content), operation=op.id)
         if isinstance(error, RateLimitError):
             error.retry_after = retry_after_seconds(response.headers)
         return error
@@ -314,9 +484,14 @@ class BaseClient:
         request: httpx2.Request,
         response: httpx2.Response | None,
         error: BaseException | None,
-    ) -> None:
+        *,
+        deadline: float | None,
+    ) -> bool:
+        """Wait before retry ``attempt``; False (no wait) when the call's deadline would pass first."""
         retry_after = retry_after_seconds(response.headers) if response is not None else None
         delay = retry_delay(attempt - 1, retry_after)
+        if deadline is not None and anyio.current_time() + delay >= deadline:
+            return False
         if self._hooks.on_retry:
             await call_hooks(
                 self._hooks.on_retry, RetryEvent(op.id, attempt, delay, request, response, error)
@@ -324,3 +499,4 @@ class BaseClient:
         reason = f"status {response.status_code}" if response is not None else type(error).__name__
         log_retry(op.id, attempt, delay, reason)
         await anyio.sleep(delay)
+        return True

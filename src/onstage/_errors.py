@@ -2,8 +2,9 @@
 
     OnstageError
     ├── APIError                        something went wrong talking to an API
-    │   ├── APIConnectionError          no usable HTTP response (DNS, refused, reset, TLS…)
-    │   │   └── APITimeoutError         the request timed out
+    │   ├── APIConnectionError          no usable HTTP response (DNS, refused, reset, TLS…);
+    │   │   │                           ``maybe_applied`` says whether it may have been applied
+    │   │   └── APITimeoutError         the request timed out (an attempt, or ``total_timeout``)
     │   ├── APIStatusError              the API answered with a non-2xx status
     │   │   ├── BadRequestError              400
     │   │   ├── AuthenticationError          401
@@ -14,13 +15,16 @@
     │   │   ├── RateLimitError               429
     │   │   └── InternalServerError          5xx
     │   ├── ResponseValidationError     a 2xx body that does not parse into the model
+    │   ├── ResponseTooLargeError       a body over ``max_response_bytes`` (never read whole)
     │   └── PaginationError             a list endpoint that stopped making progress
     ├── ConfigurationError              a client built without what it needs (token, ids…)
+    │   └── ClientClosedError           a call on a client after ``aclose()``
     ├── InvalidArgumentError            a call made with an argument the SDK can reject locally
     ├── WaitTimeoutError                a ``wait_until_*`` helper ran out of time
     └── WebhookVerificationError        a webhook delivery that failed verification
 
 Messages never contain secrets: bodies are passed through the redactor before they are quoted.
+Messages and the bodies kept on errors are bounded (``MAX_ERROR_MESSAGE``, ``MAX_ERROR_BODY``).
 """
 
 from __future__ import annotations
@@ -34,12 +38,15 @@ if TYPE_CHECKING:
     import httpx2
 
 __all__ = [
+    "MAX_ERROR_BODY",
+    "MAX_ERROR_MESSAGE",
     "APIConnectionError",
     "APIError",
     "APIStatusError",
     "APITimeoutError",
     "AuthenticationError",
     "BadRequestError",
+    "ClientClosedError",
     "ConfigurationError",
     "ConflictError",
     "InternalServerError",
@@ -49,12 +56,26 @@ __all__ = [
     "PaginationError",
     "PermissionDeniedError",
     "RateLimitError",
+    "ResponseTooLargeError",
     "ResponseValidationError",
     "UnprocessableEntityError",
     "WaitTimeoutError",
     "WebhookVerificationError",
+    "bounded",
     "make_status_error",
 ]
+
+# An error message longer than this is cut (with a marker saying how much was cut); an error body
+# larger than this is kept as truncated text instead of parsed JSON.
+MAX_ERROR_MESSAGE = 2_000
+MAX_ERROR_BODY = 64 * 1024
+
+
+def bounded(text: str, limit: int = MAX_ERROR_MESSAGE) -> str:
+    """``text`` cut to ``limit`` characters with a marker, so no server can make a huge message."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… [truncated {len(text) - limit} characters]"
 
 
 class OnstageError(Exception):
@@ -63,6 +84,10 @@ class OnstageError(Exception):
 
 class ConfigurationError(OnstageError):
     """The client is missing something it needs (credentials, bound ids) or got a bad option."""
+
+
+class ClientClosedError(ConfigurationError, RuntimeError):
+    """A call was made on a client (or a ``with_options`` copy of it) after ``aclose()``."""
 
 
 class InvalidArgumentError(OnstageError, ValueError):
@@ -93,17 +118,36 @@ class APIError(OnstageError):
 
 
 class APIConnectionError(APIError):
-    """No usable response arrived: the connection failed, was reset, or the body was cut short."""
+    """No usable response arrived: the connection failed, was reset, or the body was cut short.
 
-    def __init__(self, message: str = "Connection error.", *, request: httpx2.Request | None = None) -> None:
+    ``maybe_applied`` is True when the request may have reached the server before the failure (a
+    reset or timeout after sending): a create may then exist. Reconcile (list, or look up by your
+    own reference) before creating again; onstage never resends such a POST/PATCH by itself. It is
+    False when the request provably never left (connection refused, DNS, TLS, pool timeout).
+    """
+
+    def __init__(
+        self,
+        message: str = "Connection error.",
+        *,
+        request: httpx2.Request | None = None,
+        maybe_applied: bool = False,
+    ) -> None:
         super().__init__(message, request=request)
+        self.maybe_applied = maybe_applied
 
 
 class APITimeoutError(APIConnectionError):
-    """The request timed out (connect, read, write or pool)."""
+    """The request timed out (connect, read, write or pool), or the call's ``total_timeout`` ran out."""
 
-    def __init__(self, message: str = "Request timed out.", *, request: httpx2.Request | None = None) -> None:
-        super().__init__(message, request=request)
+    def __init__(
+        self,
+        message: str = "Request timed out.",
+        *,
+        request: httpx2.Request | None = None,
+        maybe_applied: bool = False,
+    ) -> None:
+        super().__init__(message, request=request, maybe_applied=maybe_applied)
 
 
 class ResponseValidationError(APIError):
@@ -123,6 +167,16 @@ class ResponseValidationError(APIError):
         self.operation = operation
         self.response = response
         self.body = body
+
+
+class ResponseTooLargeError(APIError):
+    """The response body exceeded the client's ``max_response_bytes`` (decoded size); reading
+    stopped there. ``limit`` is the cap, ``size`` what was announced or read when it stopped."""
+
+    def __init__(self, message: str, *, request: httpx2.Request | None, limit: int, size: int) -> None:
+        super().__init__(message, request=request)
+        self.limit = limit
+        self.size = size
 
 
 class PaginationError(APIError):
@@ -261,7 +315,7 @@ def parse_error_body(body: object) -> tuple[str | int | None, str]:
     if isinstance(body, list) and body:
         return None, "; ".join(json.dumps(x) if not isinstance(x, str) else x for x in body[:5])
     if isinstance(body, str) and body.strip():
-        text = " ".join(body.split())
+        text = " ".join(body[: 4 * 300].split())
         return None, text if len(text) <= 300 else text[:297] + "..."
     return None, "error"
 
@@ -282,8 +336,10 @@ def make_status_error(
     status = response.status_code
     cls = _STATUS_CLASSES.get(status) or (InternalServerError if status >= 500 else APIStatusError)
     code, message = parse_error_body(body)
+    if not isinstance(code, str | int) or isinstance(code, bool):
+        code = None
     return cls(
-        redact_text(message),
+        redact_text(bounded(message)),
         response=response,
         body=body,
         code=code,

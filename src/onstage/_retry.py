@@ -12,6 +12,7 @@ HTTP date) up to a cap.
 from __future__ import annotations
 
 import email.utils
+import math
 import random
 import time
 from collections.abc import Mapping
@@ -20,10 +21,10 @@ import httpx2
 
 __all__ = [
     "DEFAULT_MAX_RETRIES",
-    "IDEMPOTENT_METHODS",
     "INITIAL_RETRY_DELAY",
     "MAX_RETRY_AFTER",
     "MAX_RETRY_DELAY",
+    "may_have_reached_server",
     "retry_after_seconds",
     "retry_delay",
     "set_backoff_scale",
@@ -36,31 +37,43 @@ INITIAL_RETRY_DELAY = 0.5
 MAX_RETRY_DELAY = 8.0
 MAX_RETRY_AFTER = 60.0
 
-IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
-
 # Raised before any byte of the request reached the server.
 _NOT_SENT = (httpx2.ConnectError, httpx2.ConnectTimeout, httpx2.PoolTimeout)
 
 
+def _seconds(text: str, scale: float) -> float | None:
+    try:
+        value = float(text) * scale
+    except ValueError:
+        return None
+    return max(value, 0.0) if math.isfinite(value) else None
+
+
 def retry_after_seconds(headers: Mapping[str, str], *, now: float | None = None) -> float | None:
-    """Seconds the server asked us to wait, or None. ``retry-after-ms`` wins over ``Retry-After``."""
+    """Seconds the server asked us to wait, or None. ``retry-after-ms`` wins over ``Retry-After``.
+
+    Hostile values (``inf``, ``nan``, a date in the year 99999, garbage) mean "not said", never an
+    exception: the caller then backs off by its own schedule.
+    """
     ms = headers.get("retry-after-ms")
     if ms:
-        try:
-            return max(float(ms) / 1000.0, 0.0)
-        except ValueError:
-            pass
+        seconds = _seconds(ms[:64], 0.001)
+        if seconds is not None:
+            return seconds
     value = headers.get("retry-after")
     if not value:
         return None
+    value = value[:64]
+    seconds = _seconds(value, 1.0)
+    if seconds is not None:
+        return seconds
     try:
-        return max(float(value), 0.0)
-    except ValueError:
-        pass
-    parsed = email.utils.parsedate_tz(value)
-    if parsed is None:
+        parsed = email.utils.parsedate_tz(value)
+        if parsed is None:
+            return None
+        then = email.utils.mktime_tz(parsed)
+    except (ValueError, OverflowError, OSError, IndexError, TypeError):
         return None
-    then = email.utils.mktime_tz(parsed)
     return max(then - (time.time() if now is None else now), 0.0)
 
 
@@ -70,6 +83,11 @@ def should_retry_status(status: int, *, idempotent: bool, headers: Mapping[str, 
     if idempotent:
         return status == 408 or status >= 500
     return status == 503 and retry_after_seconds(headers) is not None
+
+
+def may_have_reached_server(exc: BaseException) -> bool:
+    """False only when the request provably never left (refused, DNS, TLS, pool timeout)."""
+    return not isinstance(exc, _NOT_SENT)
 
 
 def should_retry_exception(exc: BaseException, *, idempotent: bool) -> bool:

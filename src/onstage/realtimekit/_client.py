@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any, Self
+from collections.abc import Mapping
+from typing import Any, Self, Unpack
 
 import httpx2
 
@@ -11,8 +11,8 @@ from .._client_base import BaseClient
 from .._env import env_first, require
 from .._envelope import unwrap_data
 from .._generated.realtimekit.resources import Resources
-from .._hooks import Hook
-from .._retry import DEFAULT_MAX_RETRIES
+from .._options import ClientOptions
+from .._settings import check_bound_id, check_secret
 from .._types import NOT_GIVEN, NotGiven
 
 __all__ = ["DEFAULT_BASE_URL", "RealtimeKit"]
@@ -38,31 +38,21 @@ class RealtimeKit(Resources, BaseClient):
         account_id: str | None = None,
         app_id: str | None = None,
         base_url: str | None = None,
-        timeout: float | httpx2.Timeout | None | NotGiven = NOT_GIVEN,
-        max_retries: int = DEFAULT_MAX_RETRIES,
-        default_headers: Mapping[str, str] | None = None,
-        default_query: Mapping[str, Any] | None = None,
-        http_client: httpx2.AsyncClient | None = None,
-        on_request: Sequence[Hook] | None = None,
-        on_response: Sequence[Hook] | None = None,
-        on_retry: Sequence[Hook] | None = None,
+        **options: Unpack[ClientOptions],
     ) -> None:
-        token = require(api_token, "api_token", "CLOUDFLARE_API_TOKEN", "REALTIMEKIT_API_TOKEN")
+        token = check_secret(
+            require(api_token, "api_token", "CLOUDFLARE_API_TOKEN", "REALTIMEKIT_API_TOKEN"), "api_token"
+        )
         self._bound = {
-            "account_id": account_id or env_first("CLOUDFLARE_ACCOUNT_ID"),
-            "app_id": app_id or env_first("REALTIMEKIT_APP_ID"),
+            "account_id": check_bound_id("account_id", account_id or env_first("CLOUDFLARE_ACCOUNT_ID")),
+            "app_id": check_bound_id("app_id", app_id or env_first("REALTIMEKIT_APP_ID")),
         }
         super().__init__(
-            base_url=base_url or env_first("REALTIMEKIT_BASE_URL") or DEFAULT_BASE_URL,
+            base_url=(env_first("REALTIMEKIT_BASE_URL") or DEFAULT_BASE_URL)
+            if base_url is None
+            else base_url,
             auth_headers={"Authorization": f"Bearer {token}"},
-            timeout=timeout,
-            max_retries=max_retries,
-            default_headers=default_headers,
-            default_query=default_query,
-            http_client=http_client,
-            on_request=on_request,
-            on_response=on_response,
-            on_retry=on_retry,
+            options=options,
         )
 
     @property
@@ -82,11 +72,12 @@ class RealtimeKit(Resources, BaseClient):
         max_retries: int | NotGiven = NOT_GIVEN,
         default_headers: Mapping[str, str] | None = None,
         default_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Self:
         """A configured copy sharing this client's connection pool (e.g. another ``app_id``)."""
         clone = self._clone()
         if app_id is not None:
-            clone._bound = {**self._bound, "app_id": app_id}
+            clone._bound = {**self._bound, "app_id": check_bound_id("app_id", app_id)}
         return self._with_common_options(
             clone,
             timeout=timeout,
@@ -94,4 +85,5 @@ class RealtimeKit(Resources, BaseClient):
             default_headers=default_headers,
             default_query=default_query,
             base_url=base_url,
+            total_timeout=total_timeout,
         )

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from functools import cached_property
-from typing import Any, Self
+from typing import Any, Self, Unpack
 
 import httpx2
 
@@ -12,8 +12,8 @@ from .._client_base import BaseClient
 from .._env import env_first, require
 from .._envelope import unwrap_none
 from .._generated.tpstreams.resources import Resources
-from .._hooks import Hook
-from .._retry import DEFAULT_MAX_RETRIES
+from .._options import ClientOptions
+from .._settings import check_bound_id, check_secret
 from .._types import NOT_GIVEN, NotGiven
 from ._live_streams import LiveStreams
 
@@ -37,28 +37,18 @@ class TPStreams(Resources, BaseClient):
         organization_id: str | None = None,
         token: str | None = None,
         base_url: str | None = None,
-        timeout: float | httpx2.Timeout | None | NotGiven = NOT_GIVEN,
-        max_retries: int = DEFAULT_MAX_RETRIES,
-        default_headers: Mapping[str, str] | None = None,
-        default_query: Mapping[str, Any] | None = None,
-        http_client: httpx2.AsyncClient | None = None,
-        on_request: Sequence[Hook] | None = None,
-        on_response: Sequence[Hook] | None = None,
-        on_retry: Sequence[Hook] | None = None,
+        **options: Unpack[ClientOptions],
     ) -> None:
-        tok = require(token, "token", "TPSTREAMS_TOKEN")
-        self._bound = {"organization_id": organization_id or env_first("TPSTREAMS_ORGANIZATION_ID")}
+        tok = check_secret(require(token, "token", "TPSTREAMS_TOKEN"), "token")
+        self._bound = {
+            "organization_id": check_bound_id(
+                "organization_id", organization_id or env_first("TPSTREAMS_ORGANIZATION_ID")
+            )
+        }
         super().__init__(
-            base_url=base_url or env_first("TPSTREAMS_BASE_URL") or DEFAULT_BASE_URL,
+            base_url=(env_first("TPSTREAMS_BASE_URL") or DEFAULT_BASE_URL) if base_url is None else base_url,
             auth_headers={"Authorization": f"Token {tok}"},
-            timeout=timeout,
-            max_retries=max_retries,
-            default_headers=default_headers,
-            default_query=default_query,
-            http_client=http_client,
-            on_request=on_request,
-            on_response=on_response,
-            on_retry=on_retry,
+            options=options,
         )
 
     @property
@@ -79,11 +69,12 @@ class TPStreams(Resources, BaseClient):
         max_retries: int | NotGiven = NOT_GIVEN,
         default_headers: Mapping[str, str] | None = None,
         default_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Self:
         """A configured copy sharing this client's connection pool."""
         clone = self._clone()
         if organization_id is not None:
-            clone._bound = {"organization_id": organization_id}
+            clone._bound = {"organization_id": check_bound_id("organization_id", organization_id)}
         return self._with_common_options(
             clone,
             timeout=timeout,
@@ -91,4 +82,5 @@ class TPStreams(Resources, BaseClient):
             default_headers=default_headers,
             default_query=default_query,
             base_url=base_url,
+            total_timeout=total_timeout,
         )

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any, Self
+from collections.abc import Mapping
+from typing import Any, Self, Unpack
 
 import httpx2
 
@@ -12,8 +12,8 @@ from .._env import env_first
 from .._envelope import unwrap_data
 from .._errors import ConfigurationError
 from .._generated.webinar.resources import Resources
-from .._hooks import Hook
-from .._retry import DEFAULT_MAX_RETRIES
+from .._options import ClientOptions
+from .._settings import check_secret
 from .._types import NOT_GIVEN, NotGiven
 
 __all__ = ["DEFAULT_BASE_URL", "Webinar"]
@@ -38,14 +38,7 @@ class Webinar(Resources, BaseClient):
         api_key: str | None = None,
         bearer_token: str | None = None,
         base_url: str | None = None,
-        timeout: float | httpx2.Timeout | None | NotGiven = NOT_GIVEN,
-        max_retries: int = DEFAULT_MAX_RETRIES,
-        default_headers: Mapping[str, str] | None = None,
-        default_query: Mapping[str, Any] | None = None,
-        http_client: httpx2.AsyncClient | None = None,
-        on_request: Sequence[Hook] | None = None,
-        on_response: Sequence[Hook] | None = None,
-        on_retry: Sequence[Hook] | None = None,
+        **options: Unpack[ClientOptions],
     ) -> None:
         if api_key and bearer_token:
             raise ConfigurationError("pass api_key or bearer_token, not both")
@@ -53,24 +46,17 @@ class Webinar(Resources, BaseClient):
             api_key = env_first("TENBYTE_API_KEY", "WEBINAR_API_KEY")
             bearer_token = None if api_key else env_first("WEBINAR_BEARER_TOKEN")
         if api_key:
-            auth = {"X-API-Key": api_key}
+            auth = {"X-API-Key": check_secret(api_key, "api_key")}
         elif bearer_token:
-            auth = {"Authorization": f"Bearer {bearer_token}"}
+            auth = {"Authorization": f"Bearer {check_secret(bearer_token, 'bearer_token')}"}
         else:
             raise ConfigurationError(
                 "api_key or bearer_token is required: pass one or set TENBYTE_API_KEY / WEBINAR_BEARER_TOKEN"
             )
         super().__init__(
-            base_url=base_url or env_first("WEBINAR_BASE_URL") or DEFAULT_BASE_URL,
+            base_url=(env_first("WEBINAR_BASE_URL") or DEFAULT_BASE_URL) if base_url is None else base_url,
             auth_headers=auth,
-            timeout=timeout,
-            max_retries=max_retries,
-            default_headers=default_headers,
-            default_query=default_query,
-            http_client=http_client,
-            on_request=on_request,
-            on_response=on_response,
-            on_retry=on_retry,
+            options=options,
         )
 
     def with_options(
@@ -81,6 +67,7 @@ class Webinar(Resources, BaseClient):
         max_retries: int | NotGiven = NOT_GIVEN,
         default_headers: Mapping[str, str] | None = None,
         default_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Self:
         """A configured copy sharing this client's connection pool."""
         return self._with_common_options(
@@ -90,4 +77,5 @@ class Webinar(Resources, BaseClient):
             default_headers=default_headers,
             default_query=default_query,
             base_url=base_url,
+            total_timeout=total_timeout,
         )
