@@ -10,6 +10,7 @@ from ._errors import (
     APITimeoutError,
     AuthenticationError,
     BadRequestError,
+    ClientClosedError,
     ConfigurationError,
     ConflictError,
     InternalServerError,
@@ -19,6 +20,7 @@ from ._errors import (
     PaginationError,
     PermissionDeniedError,
     RateLimitError,
+    ResponseTooLargeError,
     ResponseValidationError,
     UnprocessableEntityError,
     WaitTimeoutError,
@@ -26,6 +28,7 @@ from ._errors import (
 )
 from ._hooks import RetryEvent
 from ._log import setup_logging as _setup_logging
+from ._options import ClientOptions
 from ._pagination import AsyncPaginator, Page
 from ._response import APIResponse
 from ._types import NOT_GIVEN, NotGiven
@@ -44,6 +47,8 @@ __all__ = [
     "AsyncPaginator",
     "AuthenticationError",
     "BadRequestError",
+    "ClientClosedError",
+    "ClientOptions",
     "ConfigurationError",
     "ConflictError",
     "InternalServerError",
@@ -56,6 +61,7 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "RealtimeKit",
+    "ResponseTooLargeError",
     "ResponseValidationError",
     "RetryEvent",
     "TPStreams",

@@ -327,7 +327,11 @@ class BaseClient:
                     limit=self._max_response_bytes,
                     size=exc.size,
                 ) from None
-            except httpx2.HTTPError as exc:  # e.g. redirects or decoding on a user's own client
+            except httpx2.DecodingError as exc:  # a user's transport that decodes while sending
+                raise ResponseValidationError(
+                    f"the body could not be decoded: {bounded(str(exc), 200)}", operation=op.id
+                ) from exc
+            except httpx2.HTTPError as exc:  # e.g. too many redirects on a user's own client
                 raise self._connection_error(op, request, exc, retries) from exc
             if hooks.on_response:
                 await call_hooks(hooks.on_response, response)
