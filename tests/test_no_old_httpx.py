@@ -42,4 +42,6 @@ def test_no_module_imports_old_httpx() -> None:
 
 
 def test_the_list_covers_the_runtime_and_extras() -> None:
-    assert {"onstage._client_base", "onstage._transport", "onstage.testing", "onstage.webhooks"} <= set(MODULES)
+    assert {"onstage._client_base", "onstage._transport", "onstage.testing", "onstage.webhooks"} <= set(
+        MODULES
+    )
