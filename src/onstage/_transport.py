@@ -146,6 +146,11 @@ def _client_send(http: httpx2.AsyncClient) -> Send:
 async def read_body(response: httpx2.Response, limit: int) -> bytes:
     """The decoded body, at most ``limit`` bytes (``BodyTooLarge`` past it, announced or read).
     Decoding errors (a lying ``content-encoding``) propagate as ``httpx2.DecodingError``."""
+    content = getattr(response, "_content", None)
+    if content is not None:  # already in memory (a mock transport, a user's hook that read it)
+        if len(content) > limit:
+            raise BodyTooLarge(len(content))
+        return content  # type: ignore[no-any-return]
     length = response.headers.get("content-length")
     if length is not None and length.isdigit() and int(length) > limit:
         raise BodyTooLarge(int(length))
