@@ -8,6 +8,12 @@ goes first), so both sides see the same machine load; the printed ratio is the m
 per-round ratios, with the median time per call of each side, all measured in this one run.
 Targets: <= 1.15x for one object (``rtk.meetings.get``), <= 1.4x for a 100-item page
 (``rtk.meetings.list``).
+
+With the ``bench`` extra installed (``make bench`` does it), the official Cloudflare SDK
+(``cloudflare.AsyncCloudflare``, on the old ``httpx`` 0.28) joins the same rounds on the same payloads
+through ``httpx.MockTransport``, with raw ``httpx.AsyncClient`` + ``json.loads`` as its own baseline:
+its rows print its ratio to raw old httpx and its cost relative to onstage. Each round runs the four
+sides in a rotated order.
 """
 
 from __future__ import annotations
@@ -23,6 +29,13 @@ from typing import Any
 import httpx2
 
 from onstage import RealtimeKit
+
+try:  # the bench extra: the official SDK and the old httpx it runs on (a peer here, never in src/)
+    import cloudflare
+    import httpx  # noqa: TID251
+except ImportError:  # pragma: no cover - without the bench extra the official SDK rows are skipped
+    cloudflare = None  # type: ignore[assignment]
+    httpx = None  # type: ignore[assignment]
 
 BASE = "https://api.cloudflare.com/client/v4/accounts/acc/realtime/kit/app"
 
@@ -57,6 +70,11 @@ def handler(request: httpx2.Request) -> httpx2.Response:
     return httpx2.Response(200, content=body, headers={"content-type": "application/json"})
 
 
+def old_handler(request: Any) -> Any:
+    body = PAGE if request.url.path.endswith("/meetings") else ONE
+    return httpx.Response(200, content=body, headers={"content-type": "application/json"})
+
+
 async def timeit(fn: Callable[[], Awaitable[Any]], calls: int) -> float:
     start = time.perf_counter()
     for _ in range(calls):
@@ -87,29 +105,77 @@ async def main(rounds: int, calls: int) -> None:
     async def sdk_list() -> Any:
         return await rtk.meetings.list(per_page=100).first_page()
 
-    pairs = {"single object": (raw_get, sdk_get, calls, 1.15), "100-item page": (raw_list, sdk_list, 0, 1.40)}
-    for raw_fn, sdk_fn, *_ in pairs.values():  # warm up
-        await timeit(raw_fn, 50)
-        await timeit(sdk_fn, 50)
-    for label, (raw_fn, sdk_fn, n, target) in pairs.items():
-        n = n or max(calls // 10, 20)
-        raw_t: list[float] = []
-        sdk_t: list[float] = []
-        for i in range(rounds):
-            if i % 2:
-                sdk_t.append(await timeit(sdk_fn, n))
-                raw_t.append(await timeit(raw_fn, n))
-            else:
-                raw_t.append(await timeit(raw_fn, n))
-                sdk_t.append(await timeit(sdk_fn, n))
-        ratio = statistics.median(s / r for s, r in zip(sdk_t, raw_t, strict=True))
-        raw_us, sdk_us = statistics.median(raw_t) * 1e6, statistics.median(sdk_t) * 1e6
-        print(
-            f"{label}  raw httpx2+json.loads {raw_us:8.1f} us   onstage {sdk_us:8.1f} us   "
-            f"ratio {ratio:.3f}x  (target <= {target:.2f}x)"
+    # side name -> (single object fn, 100-item page fn)
+    sides: dict[str, tuple[Callable[[], Awaitable[Any]], Callable[[], Awaitable[Any]]]] = {
+        "raw": (raw_get, raw_list),
+        "sdk": (sdk_get, sdk_list),
+    }
+    closers: list[Callable[[], Awaitable[Any]]] = [raw.aclose, rtk._http.aclose]
+    if cloudflare is not None:
+        old_raw = httpx.AsyncClient(
+            transport=httpx.MockTransport(old_handler), headers={"Authorization": "Bearer t"}
         )
-    await raw.aclose()
-    await rtk._http.aclose()
+        cf = cloudflare.AsyncCloudflare(
+            api_token="t",
+            base_url="https://api.cloudflare.com/client/v4",
+            http_client=httpx.AsyncClient(transport=httpx.MockTransport(old_handler)),
+        )
+
+        async def old_get() -> Any:
+            r = await old_raw.get(f"{BASE}/meetings/m-1")
+            return json.loads(r.content)["data"]
+
+        async def old_list() -> Any:
+            r = await old_raw.get(f"{BASE}/meetings", params={"page_no": 1, "per_page": 100})
+            return json.loads(r.content)["data"]
+
+        # cloudflare 5.9.0: get_meeting_by_id is GET /meetings/{id}; meetings.get(app_id) is the list
+        async def cf_get() -> Any:
+            return await cf.realtime_kit.meetings.get_meeting_by_id("m-1", account_id="acc", app_id="app")
+
+        async def cf_list() -> Any:
+            return await cf.realtime_kit.meetings.get("app", account_id="acc", page_no=1, per_page=100)
+
+        sides["old"] = (old_get, old_list)
+        sides["cf"] = (cf_get, cf_list)
+        closers += [old_raw.aclose, cf.close]
+
+    names = list(sides)
+    for fns in sides.values():  # warm up
+        for fn in fns:
+            await timeit(fn, 50)
+    targets = {"single object": (0, calls, 1.15), "100-item page": (1, 0, 1.40)}
+    cf_rows: list[str] = []
+    for label, (which, n, target) in targets.items():
+        n = n or max(calls // 10, 20)
+        times: dict[str, list[float]] = {name: [] for name in names}
+        for i in range(rounds):
+            k = i % len(names)  # rotate which side goes first
+            for name in names[k:] + names[:k]:
+                times[name].append(await timeit(sides[name][which], n))
+
+        def ratio(a: str, b: str, times: dict[str, list[float]] = times) -> float:
+            return statistics.median(x / y for x, y in zip(times[a], times[b], strict=True))
+
+        us = {name: statistics.median(t) * 1e6 for name, t in times.items()}
+        print(
+            f"{label}  raw httpx2+json.loads {us['raw']:8.1f} us   onstage {us['sdk']:8.1f} us   "
+            f"ratio {ratio('sdk', 'raw'):.3f}x  (target <= {target:.2f}x)"
+        )
+        if "cf" in times:
+            cf_rows.append(
+                f"{label}  raw httpx 0.28+json.loads {us['old']:8.1f} us   "
+                f"official cloudflare SDK {us['cf']:8.1f} us   ratio {ratio('cf', 'old'):.3f}x   "
+                f"{ratio('cf', 'sdk'):.2f}x onstage"
+            )
+    if cloudflare is None:
+        print("official cloudflare SDK: n/a (install the bench extra: make bench)")
+    else:
+        print(f"official cloudflare SDK {cloudflare.__version__} on httpx {httpx.__version__}:")
+        for row in cf_rows:
+            print(row)
+    for close in closers:
+        await close()
 
 
 if __name__ == "__main__":

@@ -289,32 +289,55 @@ def _config(out: Path) -> Config:
     return Config.from_sources(cfg, MetaType.NONE, SPEC, "utf-8", True, out)
 
 
-GENERIC_SECRETS = frozenset(
-    {
-        "token",
-        "stream_key",
-        "livekit_token",
-        "secret_token",
-        "password",
-        "private_key",
-        "access_key",
-        "secret",
-    }
-)
+# ---------------------------------------------------------------------------------------------
+# Secrets: the one list, read from the spec's marks
+# ---------------------------------------------------------------------------------------------
+def is_secret_schema(schema: Any) -> bool:
+    """A property or parameter schema the spec marks secret: ``format: password``, ``writeOnly``
+    or ``x-onstage-secret``."""
+    return isinstance(schema, dict) and bool(
+        schema.get("x-onstage-secret") or schema.get("writeOnly") or schema.get("format") == "password"
+    )
 
 
-def secret_names(spec: dict[str, Any], api: str) -> set[str]:
-    """Field names whose values are redacted in reprs: the generic secret names plus ``Model.field``
-    for every property marked ``writeOnly`` or ``x-onstage-secret`` in this API's components."""
-    names = set(GENERIC_SECRETS)
-    prefix = f"{api}_"
-    for name, schema in (spec.get("components", {}).get("schemas") or {}).items():
-        if not name.startswith(prefix) or not isinstance(schema, dict):
-            continue
-        cls = strings.ClassName(name[len(prefix) :], "")
-        for key, value in (schema.get("properties") or {}).items():
-            if isinstance(value, dict) and (value.get("writeOnly") or value.get("x-onstage-secret")):
-                names.add(f"{cls}.{key}")
+def secret_fields(spec: dict[str, Any]) -> set[str]:
+    """JSON property names (exact case) marked secret anywhere in the spec (components and inline
+    schemas of every API). Reprs and the runtime redactor both use this set, by name."""
+    names: set[str] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            props = node.get("properties")
+            if isinstance(props, dict):
+                for key, value in props.items():
+                    if is_secret_schema(value) or is_secret_schema(_resolve(spec, value)):
+                        names.add(str(key))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk({k: v for k, v in spec.items() if k in ("paths", "components", "webhooks")})
+    return names
+
+
+def is_secret_param(spec: dict[str, Any], param: Any) -> bool:
+    """A (resolved) path/query/header parameter marked ``x-onstage-secret`` or ``format: password``."""
+    param = _resolve(spec, param)
+    return isinstance(param, dict) and (
+        bool(param.get("x-onstage-secret")) or is_secret_schema(_resolve(spec, param.get("schema")))
+    )
+
+
+def secret_params(spec: dict[str, Any]) -> set[str]:
+    """Names of the path, query and header parameters marked secret in any operation."""
+    names: set[str] = set()
+    for item in (spec.get("paths") or {}).values():
+        params = list(item.get("parameters") or [])
+        for method in METHODS:
+            params += (item.get(method) or {}).get("parameters") or []
+        names.update(str(_resolve(spec, p)["name"]) for p in params if is_secret_param(spec, p))
     return names
 
 
@@ -337,7 +360,6 @@ def build_api(spec: dict[str, Any], api: str, cfg: dict[str, Any], out: Path, en
     (pkg / "api").mkdir(parents=True)
     models = sorted(data.models, key=lambda m: str(m.class_info.name))
     enums = sorted(data.enums, key=lambda e: str(e.class_info.name))
-    secrets = secret_names(spec, api)
     delegates = {
         str(strings.ClassName(name[len(api) + 1 :], "")): schema["x-onstage-delegate"]
         for name, schema in spec.get("components", {}).get("schemas", {}).items()
@@ -345,7 +367,7 @@ def build_api(spec: dict[str, Any], api: str, cfg: dict[str, Any], out: Path, en
     }
     (pkg / "models.py").write_text(
         env.get_template("models.py.jinja").render(
-            models=models, enums=enums, api=api, secret_names=secrets, delegates=delegates
+            models=models, enums=enums, api=api, secret_fields=secret_fields(spec), delegates=delegates
         )
     )
     ctx = facade_context(spec, api, data, cfg)
@@ -369,6 +391,11 @@ def generate(
     env = _env()
     for api, cfg in apis.items():
         build_api(spec, api, cfg, out, env)
+    (out / "_secrets.py").write_text(
+        env.get_template("secrets.py.jinja").render(
+            fields=sorted(secret_fields(spec)), params=sorted(secret_params(spec))
+        )
+    )
     (out / "__init__.py").write_text('"""Emitted by `make generate`. Never edit by hand."""\n')
     _format(out)
     for path in sorted(out.rglob("*.py")):

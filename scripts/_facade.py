@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from _codegen import METHODS, construct, operations, pytype, s
+from _codegen import METHODS, _resolve, construct, is_secret_param, operations, pytype, s
 from openapi_python_client import strings
 from openapi_python_client.parser.bodies import BodyType
 from openapi_python_client.parser.properties import (
@@ -22,7 +22,16 @@ from openapi_python_client.parser.properties import (
     UnionProperty,
 )
 
-RESERVED = {"timeout", "max_retries", "extra_headers", "extra_query", "options", "client", "self"}
+RESERVED = {
+    "timeout",
+    "max_retries",
+    "total_timeout",
+    "extra_headers",
+    "extra_query",
+    "options",
+    "client",
+    "self",
+}
 
 
 def argtype(prop: Any) -> str:
@@ -99,22 +108,35 @@ def facade_context(spec: dict[str, Any], api: str, data: Any, cfg: dict[str, Any
     bound = cfg["bound"]
     ops_by_tag: dict[str, list[dict[str, Any]]] = {}
     resources: dict[str, list[dict[str, Any]]] = {}
-    for path, method, op, _path_params in operations(spec, api):
+    for path, method, op, item_params in operations(spec, api):
         ep = endpoints[(_norm(path), method)]
         xo = op.get("x-onstage") or {}
         tag = str(strings.PythonIdentifier(op["tags"][0][len(api) + 1 :], "tag"))
         func = str(strings.PythonIdentifier(op["operationId"], "op"))
-        names = {_norm(s(p.name)): p for p in ep.path_parameters}
+        raw = _raw_params(spec, item_params, op.get("parameters") or [])
         order = re.findall(r"{([^}]+)}", path)
-        path_params = [
-            {"name": n, "py": _pyname(n), "bound": n in bound, "type": argtype(names[_norm(n)])}
-            for n in order
-        ]
+        path_params = []
+        for n in order:
+            kind = _path_kind(spec, raw[("path", n)])
+            path_params.append(
+                {
+                    "name": n,
+                    "py": _pyname(n),
+                    "bound": n in bound,
+                    "kind": kind,
+                    "type": PATH_TYPES[kind],
+                    "secret": is_secret_param(spec, raw[("path", n)]),
+                }
+            )
         path_expr = path
         for p in path_params:
-            path_expr = path_expr.replace(
-                "{" + p["name"] + "}", "{path_param(" + repr(p["py"]) + ", " + p["py"] + ")}"
+            call = (
+                f"path_param({p['name']!r}, {p['py']}, {p['kind']!r}{', secret=True' if p['secret'] else ''})"
             )
+            path_expr = path_expr.replace("{" + p["name"] + "}", "{" + call + "}")
+        secret = [
+            name for (where, name), param in raw.items() if where != "cookie" and is_secret_param(spec, param)
+        ]
         query = [
             {
                 "name": s(q.name),
@@ -135,6 +157,7 @@ def facade_context(spec: dict[str, Any], api: str, data: Any, cfg: dict[str, Any
             "path": path,
             "path_expr": path_expr,
             "path_params": path_params,
+            "secret_params": tuple(sorted(secret)),
             "query": query,
             "body": body,
             "summary": s(op.get("summary", "")),
@@ -158,6 +181,32 @@ def facade_context(spec: dict[str, Any], api: str, data: Any, cfg: dict[str, Any
             resources.setdefault(resource, []).append({"op": ctx, "method": name, "fixed": fixed or {}})
     tree = _tree(resources)
     return {"tags": sorted(ops_by_tag), "ops_by_tag": ops_by_tag, "resources": tree, "bound": bound}
+
+
+# What a path parameter accepts, by its kind in the spec (see ``path_param``): a str always.
+PATH_TYPES = {"string": "str", "integer": "int | str", "uuid": "str | uuid.UUID"}
+
+
+def _raw_params(spec: dict[str, Any], *groups: list[Any]) -> dict[tuple[str, str], dict[str, Any]]:
+    """The operation's parameters as written in the spec (with ``x-*`` marks and ``format: uuid``,
+    which the parser does not see), by ``(in, name)``; operation-level ones override path-level."""
+    out: dict[tuple[str, str], dict[str, Any]] = {}
+    for group in groups:
+        for param in group:
+            param = _resolve(spec, param)
+            out[(str(param["in"]), str(param["name"]))] = param
+    return out
+
+
+def _path_kind(spec: dict[str, Any], param: dict[str, Any]) -> str:
+    schema = _resolve(spec, param.get("schema")) or {}
+    types = schema.get("type")
+    types = types if isinstance(types, list) else [types]
+    if "integer" in types:
+        return "integer"
+    if schema.get("format") == "uuid":
+        return "uuid"
+    return "string"
 
 
 def _body(ep: Any, xo: dict[str, Any]) -> dict[str, Any] | None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json as _json
 import logging
 import time
+import traceback
 from collections.abc import Callable, Mapping
 from types import TracebackType
 from typing import Any, Self, TypeVar
@@ -38,7 +39,7 @@ from ._hooks import Hooks, RetryEvent, call_hooks
 from ._log import log_request, log_response, log_retry, logger
 from ._operation import Operation
 from ._options import ClientOptions, RequestOptions
-from ._redact import REDACTED, redact_text
+from ._redact import REDACTED, redact_text, url_secrets
 from ._response import APIResponse
 from ._retry import (
     DEFAULT_MAX_RETRIES,
@@ -84,13 +85,29 @@ _PARSE_ERRORS = (
 _UNDECODABLE = "[the body could not be decoded: content-encoding {}]"
 
 
+# A response body as read: bytes, or the error that kept it from being decoded.
+_Content = bytes | httpx2.DecodingError
+
+
+class _Closed:
+    __slots__ = ("value",)
+
+    def __init__(self) -> None:
+        self.value = False
+
+
 class _DeadlineExceeded(Exception):
     """Internal: the call's ``total_timeout`` ran out during an attempt."""
 
 
-def _error_body(response: httpx2.Response, content: bytes | None) -> Any:
+def _kept_body(content: bytes) -> str:
+    """Body text kept on an error: at most ``MAX_ERROR_BODY`` characters, with a marker."""
+    return bounded(content[: MAX_ERROR_BODY + 1].decode("utf-8", "replace"), MAX_ERROR_BODY)
+
+
+def _error_body(response: httpx2.Response, content: _Content) -> Any:
     """The body of an error response as JSON when it parses, else bounded text."""
-    if content is None:
+    if not isinstance(content, bytes):
         return _UNDECODABLE.format(response.headers.get("content-encoding", "?")[:40])
     if not content:
         return None
@@ -102,7 +119,16 @@ def _error_body(response: httpx2.Response, content: bytes | None) -> Any:
             return _loads(content)
         except (ValueError, RecursionError):
             pass
-    return content.decode(response.encoding or "utf-8", "replace")
+    return _text(response, content)
+
+
+def _text(response: httpx2.Response, content: bytes) -> str:
+    """The body as text in its declared charset; a charset that is no text codec (``rot13``,
+    ``idna``, garbage) falls back to UTF-8."""
+    try:
+        return content.decode(response.encoding or "utf-8", "replace")
+    except (LookupError, UnicodeError, ValueError):
+        return content.decode("utf-8", "replace")
 
 
 class BaseClient:
@@ -144,7 +170,10 @@ class BaseClient:
         self._owns_http = self._pool.owned
         self._headers_for: tuple[Any, ...] = ()
         self._merged_headers = httpx2.Headers()
-        self._closed = False
+        # This client's flag, then those of the clients it was copied from (``with_options``):
+        # closing a client closes its copies, even over a caller's http_client (which onstage
+        # never closes, so its is_closed cannot tell); closing a copy closes only that copy.
+        self._closed: tuple[_Closed, ...] = (_Closed(),)
 
     def _bound_id(self, name: str) -> str:
         """An id bound on the client (``account_id``, ``app_id``, ``organization_id``)."""
@@ -157,7 +186,7 @@ class BaseClient:
     async def aclose(self) -> None:
         """Close the connection pool (a user-supplied ``http_client`` is left open). Calls made
         afterwards, on this client or a ``with_options`` copy, raise ``ClientClosedError``."""
-        self._closed = True
+        self._closed[0].value = True
         if self._owns_http and not self._http.is_closed:
             await self._http.aclose()
 
@@ -187,6 +216,7 @@ class BaseClient:
         clone = object.__new__(type(self))
         clone.__dict__.update({k: v for k, v in self.__dict__.items() if k.startswith("_")})
         clone._owns_http = False
+        clone._closed = (_Closed(), *self._closed)
         return clone
 
     def _with_common_options(
@@ -256,7 +286,7 @@ class BaseClient:
         options: RequestOptions | None = None,
         url: str | None = None,
     ) -> APIResponse[T]:
-        if self._closed or self._http.is_closed:
+        if self._http.is_closed or any(flag.value for flag in self._closed):
             raise ClientClosedError(
                 f"{op.id}: this {type(self).__name__} was closed (aclose() or the end of its `async with`); "
                 "create a new client"
@@ -304,14 +334,13 @@ class BaseClient:
                 else:
                     response, content = await self._attempt_until(request, deadline)
             except httpx2.TransportError as exc:
-                if (
-                    retries < max_retries
-                    and should_retry_exception(exc, idempotent=idempotent)
-                    and await self._sleep_for_retry(op, retries + 1, request, None, exc, deadline=deadline)
-                ):
-                    retries += 1
-                    continue
-                raise self._connection_error(op, request, exc, retries) from exc
+                if retries < max_retries and should_retry_exception(exc, idempotent=idempotent):
+                    if await self._sleep_for_retry(op, retries + 1, request, None, exc, deadline=deadline):
+                        retries += 1
+                        continue
+                    last = self._connection_error(op, request, exc, retries)
+                    raise self._no_time_left(op, request, total, retries, last) from last
+                raise self._connection_error(op, request, exc, retries)  # noqa: B904 - chained inside
             except _DeadlineExceeded:
                 raise APITimeoutError(
                     f"{op.id}: total_timeout of {total:g}s ran out during attempt {retries + 1}"
@@ -332,7 +361,7 @@ class BaseClient:
                     f"the body could not be decoded: {bounded(str(exc), 200)}", operation=op.id
                 ) from exc
             except httpx2.HTTPError as exc:  # e.g. too many redirects on a user's own client
-                raise self._connection_error(op, request, exc, retries) from exc
+                raise self._connection_error(op, request, exc, retries)  # noqa: B904 - chained inside
             if hooks.on_response:
                 await call_hooks(hooks.on_response, response)
             if logger.isEnabledFor(logging.INFO):
@@ -340,13 +369,14 @@ class BaseClient:
             status = response.status_code
             if 200 <= status < 300:
                 return self._success(op, response, content, parse, retries)
-            if (
-                retries < max_retries
-                and should_retry_status(status, idempotent=idempotent, headers=response.headers)
-                and await self._sleep_for_retry(op, retries + 1, request, response, None, deadline=deadline)
+            if retries < max_retries and should_retry_status(
+                status, idempotent=idempotent, headers=response.headers
             ):
-                retries += 1
-                continue
+                if await self._sleep_for_retry(op, retries + 1, request, response, None, deadline=deadline):
+                    retries += 1
+                    continue
+                last_status = self._status_error(op, response, content)
+                raise self._no_time_left(op, request, total, retries, last_status) from last_status
             raise self._status_error(op, response, content)
 
     def _build(
@@ -384,9 +414,9 @@ class BaseClient:
                 f"{op.id}: cannot build the request: {type(exc).__name__}: {detail}"
             ) from exc
 
-    async def _attempt(self, request: httpx2.Request) -> tuple[httpx2.Response, bytes | None]:
-        """Send once and read the body (at most ``max_response_bytes``; None when it cannot be
-        decoded). The response is closed whatever happens, so no pool slot is ever held."""
+    async def _attempt(self, request: httpx2.Request) -> tuple[httpx2.Response, _Content]:
+        """Send once and read the body (at most ``max_response_bytes``; the ``DecodingError`` when
+        it cannot be decoded). The response is closed whatever happens, so no pool slot is ever held."""
         pool = self._pool
         started = time.perf_counter()
         response = await pool.send(request)
@@ -394,9 +424,9 @@ class BaseClient:
             response.request = request
         try:
             try:
-                content: bytes | None = await read_body(response, self._max_response_bytes)
-            except httpx2.DecodingError:
-                content = None
+                content: _Content = await read_body(response, self._max_response_bytes)
+            except httpx2.DecodingError as exc:
+                content = exc
         finally:
             await response.aclose()
         if pool.direct:
@@ -405,7 +435,7 @@ class BaseClient:
 
     async def _attempt_until(
         self, request: httpx2.Request, deadline: float
-    ) -> tuple[httpx2.Response, bytes | None]:
+    ) -> tuple[httpx2.Response, _Content]:
         with anyio.move_on_after(deadline - anyio.current_time()):
             return await self._attempt(request)
         raise _DeadlineExceeded
@@ -423,29 +453,52 @@ class BaseClient:
         self, op: Operation, request: httpx2.Request, exc: Exception, retries: int
     ) -> APIConnectionError:
         maybe_applied = may_have_reached_server(exc)
-        detail = bounded(redact_text(str(exc), self._auth_headers.values()), 500)
+        secrets = [
+            *self._auth_headers.values(),
+            *url_secrets(str(request.url), op.path, op.secret_params),
+        ]
+        detail = bounded(redact_text(str(exc), secrets), 500)
         message = f"{op.id}: {type(exc).__name__}: {detail}" if detail else f"{op.id}: {type(exc).__name__}"
         if retries:
             message += f" (after {retries} retries)"
         if maybe_applied:
             message += self._maybe_applied_note(op)
         cls = APITimeoutError if isinstance(exc, httpx2.TimeoutException) else APIConnectionError
-        return cls(message, request=request, maybe_applied=maybe_applied)
+        error = cls(message, request=request, maybe_applied=maybe_applied)
+        # Chain the HTTP library's exception, unless its text (or its own chain) quotes a secret:
+        # an exception from a caller's client may quote the URL with a secret path segment in it.
+        trace = "".join(traceback.format_exception(exc))
+        if any(len(secret) >= 4 and secret in trace for secret in secrets):
+            error.__suppress_context__ = True
+        else:
+            error.__cause__ = exc
+        return error
+
+    def _no_time_left(
+        self, op: Operation, request: httpx2.Request, total: float | None, retries: int, last: Exception
+    ) -> APITimeoutError:
+        """The call's ``total_timeout`` leaves no time for the wait before another retry."""
+        return APITimeoutError(
+            f"{op.id}: total_timeout of {total or 0:g}s leaves no time for retry {retries + 1} "
+            f"(last failure: {bounded(str(last), 300)})",
+            request=request,
+            maybe_applied=getattr(last, "maybe_applied", False),
+        )
 
     def _success(
         self,
         op: Operation,
         response: httpx2.Response,
-        content: bytes | None,
+        content: _Content,
         parse: Callable[[Any], T],
         retries: int,
     ) -> APIResponse[T]:
-        if content is None:
+        if not isinstance(content, bytes):
             raise ResponseValidationError(
                 _UNDECODABLE.format(response.headers.get("content-encoding", "?")[:40]),
                 operation=op.id,
                 response=response,
-            )
+            ) from content
         if content:
             try:
                 body = _loads(content)
@@ -454,8 +507,8 @@ class BaseClient:
                     f"response body is not JSON ({type(exc).__name__}: {bounded(str(exc), 200)})",
                     operation=op.id,
                     response=response,
-                    body=bounded(content[:MAX_ERROR_BODY].decode("utf-8", "replace"), MAX_ERROR_BODY),
-                ) from None
+                    body=_kept_body(content),
+                ) from exc
         else:
             body = None
         try:
@@ -469,14 +522,14 @@ class BaseClient:
                 f"cannot parse the response: {type(exc).__name__}: {bounded(redact_text(str(exc)), 300)}",
                 operation=op.id,
                 response=response,
-                body=body,
+                body=body if len(content or b"") <= MAX_ERROR_BODY else _kept_body(content or b""),
             ) from exc
         return APIResponse(parsed, response, body, retries)
 
-    def _status_error(
-        self, op: Operation, response: httpx2.Response, content: bytes | None
-    ) -> APIStatusError:
+    def _status_error(self, op: Operation, response: httpx2.Response, content: _Content) -> APIStatusError:
         error = make_status_error(response, _error_body(response, content), operation=op.id)
+        if not isinstance(content, bytes):
+            error.__cause__ = content
         if isinstance(error, RateLimitError):
             error.retry_after = retry_after_seconds(response.headers)
         return error

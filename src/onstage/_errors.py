@@ -335,7 +335,10 @@ def make_status_error(
     """Build the right ``APIStatusError`` subclass for a non-2xx response."""
     status = response.status_code
     cls = _STATUS_CLASSES.get(status) or (InternalServerError if status >= 500 else APIStatusError)
-    code, message = parse_error_body(body)
+    try:
+        code, message = parse_error_body(body)
+    except (RecursionError, ValueError, TypeError):  # nesting too deep to format, odd shapes
+        code, message = None, "error (the body could not be read as an error message)"
     if not isinstance(code, str | int) or isinstance(code, bool):
         code = None
     return cls(

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import datetime
 import enum
+import re
+import uuid
 from collections.abc import Callable, Mapping, Sequence
-from typing import IO, Any, Final, TypeAlias
-from urllib.parse import quote
+from typing import IO, Any, Final, Literal, TypeAlias
+from urllib.parse import quote, unquote
 
 from ._errors import InvalidArgumentError
-from ._redact import REDACTED
+from ._redact import redacted_repr
 from ._types import NOT_GIVEN, NotGiven
 
 __all__ = [
@@ -22,6 +24,7 @@ __all__ = [
     "FileInput",
     "NotGiven",
     "OpenStrEnum",
+    "PathParamKind",
     "jsonable",
     "multipart",
     "parse_date",
@@ -79,7 +82,9 @@ class OpenStrEnum(enum.StrEnum):
     @classmethod
     def _missing_(cls, value: object) -> OpenStrEnum | None:
         if not isinstance(value, str):
-            return None
+            # Raised here, Enum does not build its own "<repr of value> is not a valid ..." error,
+            # which would quote a whole response object (secrets included) in tracebacks.
+            raise ValueError(f"{cls.__name__} values are strings, got {type(value).__name__}")
         member = str.__new__(cls, value)
         member._name_ = value
         member._value_ = value
@@ -90,10 +95,6 @@ class OpenStrEnum(enum.StrEnum):
     @property
     def is_known(self) -> bool:
         return self._name_ in type(self).__members__
-
-
-def redacted_repr(value: object) -> str:
-    return "None" if value is None else repr(REDACTED)
 
 
 def jsonable(value: Any) -> Any:
@@ -128,18 +129,99 @@ def query_value(value: Any) -> Any:
     return value
 
 
-def path_param(name: str, value: Any) -> str:
-    """One path segment, percent-encoded. Empty or missing ids are rejected before any request."""
+PathParamKind: TypeAlias = Literal["string", "integer", "uuid"]
+
+# An id made only of these characters needs no encoding and no checks: the per-call fast path.
+_plain_id = re.compile(r"[A-Za-z0-9_-]{1,1024}").fullmatch
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]").search
+_MAX_LEN = 1024
+_MAX_INT_BITS = 3403  # 2**3403 has 1025 digits: anything larger is refused without str()
+_KIND_TYPES: Final[dict[str, str]] = {
+    "string": "a string",
+    "integer": "an int or a string",
+    "uuid": "a string or a uuid.UUID",
+}
+
+
+def path_param(name: str, value: Any, kind: PathParamKind = "string", secret: bool = False) -> str:
+    """``value`` as one URL path segment, or ``InvalidArgumentError`` before anything is sent.
+
+    ``kind`` is the parameter's type in the spec: ``"string"``, ``"integer"`` (an ``int`` is also
+    accepted) or ``"uuid"`` (a ``uuid.UUID`` is also accepted); a ``str`` is accepted for every
+    kind. A value can never address another route: empty values, ``.`` and ``..`` (also when
+    percent-encoded), ``/`` and ``\\`` (also ``%2F``/``%5C``, in any case and however often
+    encoded, since servers decode before routing), control characters and values over 1024
+    characters are refused; everything but the unreserved characters ``A-Za-z0-9-._~`` is
+    percent-encoded (UTF-8), sub-delimiters included (``;`` and ``,`` split segments on some
+    servers). ``secret`` keeps the value out of the error message.
+    """
+    if type(value) is str and _plain_id(value) is not None:
+        return value
+    return _path_param_checked(name, value, kind, secret)
+
+
+def _path_param_checked(name: str, value: Any, kind: str, secret: bool) -> str:
+    if kind not in _KIND_TYPES:
+        raise ValueError(f"unknown path parameter kind {kind!r}")
     if isinstance(value, str):
-        if value:
-            return quote(value, safe="")
-    elif isinstance(value, int) and not isinstance(value, bool):
+        return _path_segment(name, str.__str__(value), secret)
+    if kind == "integer" and isinstance(value, int) and not isinstance(value, bool):
+        # bit_length first: str() of a huge int raises (or takes long) before the length check could
+        text = str(int(value)) if value.bit_length() <= _MAX_INT_BITS else ""
+        if text and len(text) <= _MAX_LEN:
+            return text
+        raise InvalidArgumentError(f"{name} must be at most {_MAX_LEN} characters, got a larger int")
+    if kind == "uuid" and isinstance(value, uuid.UUID):
         return str(value)
-    elif value is not None and not isinstance(value, (bool, NotGiven)):
-        text = str(value)
-        if text:
-            return quote(text, safe="")
-    raise InvalidArgumentError(f"{name} must be a non-empty string, got {value!r}")
+    raise InvalidArgumentError(
+        f"{name} must be {_KIND_TYPES[kind]}, got {type(value).__name__}"
+        + ("" if secret or isinstance(value, NotGiven) else f" {_short_repr(value)}")
+    )
+
+
+def _path_segment(name: str, value: str, secret: bool) -> str:
+    problem = _segment_problem(value)
+    if problem is None:
+        return quote(value, safe="")
+    shown = "" if secret or not value else f" (got {_short_repr(value)})"
+    raise InvalidArgumentError(f"{name} {problem}{shown}")
+
+
+def _segment_problem(value: str) -> str | None:
+    if not value:
+        return "must be a non-empty string"
+    if len(value) > _MAX_LEN:
+        return f"must be at most {_MAX_LEN} characters, got {len(value)}"
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return "must be valid Unicode text (it has a lone surrogate)"
+    decoded = value
+    for _ in range(4):  # a value encoded several times is still checked in its decoded form
+        if _CONTROL(decoded):
+            return "must not contain control characters"
+        if "/" in decoded or "\\" in decoded:
+            return "must not contain '/' or '\\' (it is one path segment)"
+        if decoded in (".", ".."):
+            return "must not be '.' or '..'"
+        if "%" not in decoded:
+            return None
+        lowered = decoded.lower()
+        if "%2f" in lowered or "%5c" in lowered:
+            return "must not contain an encoded '/' or '\\' (%2F, %5C)"
+        decoded, previous = unquote(decoded), decoded
+        if decoded == previous:
+            return None
+    return "must not be percent-encoded that many times"
+
+
+def _short_repr(value: object, limit: int = 60) -> str:
+    try:
+        text = repr(value)
+    except Exception:  # a broken __repr__ must not hide the real error
+        return "<unrepresentable>"
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def multipart(body: Mapping[str, Any] | NotGiven, file_fields: Sequence[str]) -> dict[str, Any]:

@@ -1,5 +1,7 @@
 """The ``onstage`` logger. ``ONSTAGE_LOG=debug|info`` turns on a stderr handler; everything logged
-goes through the redactor first (tokens, keys, stream keys, storage secrets)."""
+goes through the redactor first: URLs (secret path and query parameters of the operation), headers
+(auth), bodies (secret fields of the spec, structurally when JSON; at most 64 KiB read, 2000 characters
+printed)."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ import os
 import httpx2
 
 from ._operation import Operation
-from ._redact import redact_headers, redact_text
+from ._redact import redact_body, redact_headers, redact_text, redact_url
 from ._response import elapsed_of
 
 __all__ = ["log_request", "log_response", "log_retry", "logger", "setup_logging"]
@@ -29,17 +31,25 @@ def setup_logging() -> None:
         logger.addHandler(handler)
 
 
-def _url(request: httpx2.Request) -> str:
-    return redact_text(str(request.url))
+def _url(op: Operation, request: httpx2.Request) -> str:
+    return redact_url(str(request.url), op.path, op.secret_params)
+
+
+def _body(message: httpx2.Request | httpx2.Response) -> str:
+    try:
+        content = message.content
+    except (httpx2.RequestNotRead, httpx2.ResponseNotRead):
+        return "<stream>"
+    return redact_body(content) if content else ""
 
 
 def log_request(op: Operation, request: httpx2.Request) -> None:
     logger.debug(
         "request %s %s headers=%s body=%s",
         request.method,
-        _url(request),
+        _url(op, request),
         redact_headers(request.headers.multi_items()),
-        redact_text(request.content.decode("utf-8", "replace")[:2000]) if request.content else "",
+        _body(request),
     )
 
 
@@ -49,13 +59,13 @@ def log_response(op: Operation, response: httpx2.Response, retries: int) -> None
     logger.info(
         "%s %s -> %s in %.1f ms (retries %d)",
         request.method,
-        _url(request),
+        _url(op, request),
         response.status_code,
         ms,
         retries,
     )
     if logger.isEnabledFor(logging.DEBUG):
-        logger.debug("response body=%s", redact_text(response.content.decode("utf-8", "replace")[:2000]))
+        logger.debug("response body=%s", _body(response))
 
 
 def log_retry(operation: str, attempt: int, delay: float, reason: str) -> None:

@@ -1,5 +1,6 @@
 """What the runtime needs to know about one operation. Instances are generated per API into
-``_generated/<api>/_operations.py`` from the spec (method, path, ``x-onstage`` metadata)."""
+the endpoint modules ``_generated/<api>/api/<tag>.py`` from the spec (method, path, ``x-onstage``
+metadata, secret parameters)."""
 
 from __future__ import annotations
 
@@ -25,3 +26,6 @@ class Operation:
     idempotent: bool
     unwrap_key: str | None = None
     pagination: Pagination | None = None
+    # Path and query parameters the spec marks secret (``x-onstage-secret``): the logger prints
+    # ``[redacted]`` in their place in URLs.
+    secret_params: tuple[str, ...] = ()

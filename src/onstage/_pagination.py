@@ -55,7 +55,7 @@ def _as_int(value: Any) -> int | None:
         return value
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    if isinstance(value, str) and value.isdigit():
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 18:
         return int(value)
     return None
 
@@ -184,11 +184,15 @@ class _PageIterator(Generic[T]):
             nxt = body.get("next") if isinstance(body, dict) else None
             if not nxt:
                 self._done = True
+            elif not isinstance(nxt, str):
+                raise PaginationError(
+                    f"{p._operation}: page {number} has a 'next' that is not a link ({type(nxt).__name__})"
+                )
             elif not items or nxt == self._next_url:
-                raise PaginationError(f"{p._operation}: page {number} made no progress (next={nxt!r})")
+                raise PaginationError(f"{p._operation}: page {number} made no progress (next={nxt!r:.200})")
             else:
                 self._next_url = nxt
-                self._params = _params_from_next(nxt, self._params)
+                self._params = _params_from_next(nxt, self._params, p._operation)
             return
         if total is not None and self._seen >= total:
             self._done = True
@@ -214,6 +218,8 @@ class _PageIterator(Generic[T]):
 
 
 def _raw_items(body: Any, style: str, attr: str | None) -> Sequence[Any] | None:
+    if isinstance(body, list):  # a bare list (no envelope): its items still identify the page
+        return body
     if not isinstance(body, dict):
         return None
     data = body.get("results") if style == "next" else body.get("data")
@@ -231,13 +237,16 @@ def _fingerprint(raw: Sequence[Any] | None) -> Sequence[Any] | None:
     return raw if None in ids else ids
 
 
-def _params_from_next(next_url: str, params: dict[str, Any]) -> dict[str, Any]:
+def _params_from_next(next_url: str, params: dict[str, Any], operation: str = "") -> dict[str, Any]:
     """The query of a DRF ``next`` link, applied to our own base URL and path.
 
     Only the query is taken: the link's host is ignored so a proxy or sandbox ``base_url`` keeps
     working and credentials never follow a link to another host.
     """
-    query = urlsplit(next_url).query
+    try:
+        query = urlsplit(next_url).query
+    except ValueError as exc:
+        raise PaginationError(f"{operation}: the 'next' link is not a URL ({exc})") from exc
     new = {k: v for k, v in params.items() if k not in ("limit", "offset", "page", "cursor")}
     for key, value in parse_qsl(query, keep_blank_values=True):
         new[key] = value

@@ -68,6 +68,16 @@ def _valid_host(host: str) -> bool:
     return bool(host) and len(host) <= 253 and all(_HOST_LABEL.fullmatch(label) for label in labels)
 
 
+_USERINFO = re.compile(r"(?<=//)[^/?#]*@")
+
+
+def _shown_url(value: str) -> str:
+    """A URL for an error message: user info masked, secret-looking pairs redacted, bounded."""
+    from ._redact import redact_text  # noqa: PLC0415 - _redact imports the generated secret names
+
+    return redact_text(_USERINFO.sub("[redacted]@", value.strip()[:300]))
+
+
 def check_base_url(value: object, setting: str = "base_url") -> str:
     """``http(s)://host[:port][/path]`` without query, fragment or credentials; returned without a
     trailing slash."""
@@ -77,18 +87,19 @@ def check_base_url(value: object, setting: str = "base_url") -> str:
         raise ConfigurationError(
             f"{setting} is empty: pass the API's URL, or leave {setting} out for the production default"
         )
+    shown = _shown_url(value)
     if value != value.strip() or any(c.isspace() or not c.isprintable() for c in value):
-        raise ConfigurationError(f"{setting} contains whitespace or control characters: {value.strip()!r}")
+        raise ConfigurationError(f"{setting} contains whitespace or control characters: {shown!r}")
     try:
         parts = urlsplit(value)
         port = parts.port
     except ValueError as exc:
-        raise ConfigurationError(f"{setting} is not a valid URL ({exc}): {value!r}") from None
+        raise ConfigurationError(f"{setting} is not a valid URL ({type(exc).__name__}): {shown!r}") from None
     if parts.scheme not in ("http", "https"):
-        raise ConfigurationError(f"{setting} must start with https:// or http://, got {value!r}")
+        raise ConfigurationError(f"{setting} must start with https:// or http://, got {shown!r}")
     if parts.query or parts.fragment or "?" in value or "#" in value:
         raise ConfigurationError(
-            f"{setting} must not have a ?query or #fragment (they would silently drop the path): {value!r}"
+            f"{setting} must not have a ?query or #fragment (they would silently drop the path): {shown!r}"
         )
     if parts.username is not None or parts.password is not None:
         raise ConfigurationError(f"{setting} must not carry credentials (user:password@): pass a token")
@@ -96,15 +107,15 @@ def check_base_url(value: object, setting: str = "base_url") -> str:
     if port is not None:
         host = host[: host.rfind(":")]
     elif host.endswith(":"):
-        raise ConfigurationError(f"{setting} has an empty port: {value!r}")
+        raise ConfigurationError(f"{setting} has an empty port: {shown!r}")
     if not _valid_host(host):
-        raise ConfigurationError(f"{setting} has no valid host name: {value!r}")
+        raise ConfigurationError(f"{setting} has no valid host name: {shown!r}")
     if port is not None and not 1 <= port <= 65535:
-        raise ConfigurationError(f"{setting} has port {port}, outside 1-65535: {value!r}")
+        raise ConfigurationError(f"{setting} has port {port}, outside 1-65535: {shown!r}")
     try:
         httpx2.URL(value)
     except (httpx2.InvalidURL, ValueError, OverflowError) as exc:
-        raise ConfigurationError(f"{setting} is not a valid URL ({exc}): {value!r}") from None
+        raise ConfigurationError(f"{setting} is not a valid URL ({type(exc).__name__}): {shown!r}") from None
     return value.rstrip("/")
 
 
@@ -116,7 +127,7 @@ def check_bound_id(name: str, value: str | None) -> str | None:
     from ._gen_support import path_param  # noqa: PLC0415 - the one definition of a valid segment
 
     try:
-        path_param(name, value)  # LEAD-TODO kind
+        path_param(name, value, "string")
     except InvalidArgumentError as exc:
         raise ConfigurationError(str(exc)) from None
     return value

@@ -8,6 +8,7 @@ loops, cookie jars) that onstage never uses. A user's ``httpx2.AsyncClient`` goe
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import ssl
 import time
@@ -108,6 +109,8 @@ def build_pool(
         )
     if trust_env is not None and not isinstance(trust_env, bool):
         raise ConfigurationError(f"trust_env must be a bool, got {type(trust_env).__name__}")
+    if proxy is not None:
+        _check_proxy(proxy)
     limits = limits or DEFAULT_LIMITS
     verify = True if verify is None else verify
     trust_env = True if trust_env is None else trust_env
@@ -130,6 +133,22 @@ def build_pool(
     if _has_mounts(http):  # proxies (given or from the environment) are routed by the client
         return Pool(http, _client_send(http), owned=True, direct=False)
     return Pool(http, http._transport.handle_async_request, owned=True, direct=True)
+
+
+def _check_proxy(proxy: object) -> None:
+    """A proxy URL: http/https/socks scheme, a host, a port in 1-65535. Never quoted (it may carry
+    a password)."""
+    if not isinstance(proxy, str | httpx2.URL):
+        raise ConfigurationError(f"proxy must be a URL string or httpx2.URL, got {type(proxy).__name__}")
+    try:
+        url = httpx2.URL(str(proxy))
+        port = url.port
+    except (httpx2.InvalidURL, ValueError, OverflowError) as exc:
+        raise ConfigurationError(f"proxy is not a valid URL ({type(exc).__name__})") from None
+    if url.scheme not in ("http", "https", "socks5", "socks5h") or not url.host:
+        raise ConfigurationError("proxy must be an http://, https:// or socks5:// URL with a host")
+    if port is not None and not 1 <= port <= 65535:
+        raise ConfigurationError(f"proxy has port {port}, outside 1-65535")
 
 
 def _has_mounts(http: httpx2.AsyncClient) -> bool:
@@ -156,11 +175,12 @@ async def read_body(response: httpx2.Response, limit: int) -> bytes:
         raise BodyTooLarge(int(length))
     chunks: list[bytes] = []
     size = 0
-    async for chunk in response.aiter_bytes():
-        size += len(chunk)
-        if size > limit:
-            raise BodyTooLarge(size)
-        chunks.append(chunk)
+    async with contextlib.aclosing(response.aiter_bytes()) as stream:
+        async for chunk in stream:
+            size += len(chunk)
+            if size > limit:
+                raise BodyTooLarge(size)
+            chunks.append(chunk)
     content = chunks[0] if len(chunks) == 1 else b"".join(chunks)
     # httpx2 has no public way to hand a body read with a cap back to its Response; ``_content`` is
     # the attribute its own ``aread()`` fills, so ``response.content``/``.text``/``.json()`` work.

@@ -44,8 +44,10 @@ class RealtimeKit(Resources, BaseClient):
             require(api_token, "api_token", "CLOUDFLARE_API_TOKEN", "REALTIMEKIT_API_TOKEN"), "api_token"
         )
         self._bound = {
-            "account_id": check_bound_id("account_id", account_id or env_first("CLOUDFLARE_ACCOUNT_ID")),
-            "app_id": check_bound_id("app_id", app_id or env_first("REALTIMEKIT_APP_ID")),
+            "account_id": check_bound_id(
+                "account_id", env_first("CLOUDFLARE_ACCOUNT_ID") if account_id is None else account_id
+            ),
+            "app_id": check_bound_id("app_id", env_first("REALTIMEKIT_APP_ID") if app_id is None else app_id),
         }
         super().__init__(
             base_url=(env_first("REALTIMEKIT_BASE_URL") or DEFAULT_BASE_URL)

@@ -177,7 +177,7 @@ class SandboxApp:
         fault = core.faults.pick(op, method, api_path)
         if fault is not None:
             record.fault = fault.kind
-            if await self._fault_before(fault, api, send):
+            if await self._fault_before(fault, api, request.receive, send):
                 return
         path_params = {name: unquote(value) for name, value in path_params.items()}
         reply = self._process(
@@ -202,7 +202,7 @@ class SandboxApp:
             raise DropConnection
         await _send_reply(send, record, reply)
 
-    async def _fault_before(self, fault: FaultRule, api: str, send: Send) -> bool:
+    async def _fault_before(self, fault: FaultRule, api: str, receive: Receive, send: Send) -> bool:
         """Apply a fault that answers instead of the handler; True when the request is done."""
         kind = fault.kind
         if kind == "slow":
@@ -210,6 +210,14 @@ class SandboxApp:
             return False
         if kind == "reset_before":
             raise DropConnection
+        if kind == "timeout":
+            # Never answer: wait for the client to give up and hang up (``http.disconnect``), at
+            # most ``delay`` seconds, then drop the connection unprocessed. The wait is a normal
+            # cancellable sleep, so a sandbox shutting down never waits for it.
+            with anyio.move_on_after(fault.delay):
+                while (await receive())["type"] != "http.disconnect":
+                    pass
+            raise DropConnection("No response in time (sandbox timeout fault).")
         if kind == "non_json":
             html = b"<html><body><h1>502 Bad Gateway</h1><p>sandbox fault</p></body></html>"
             await _respond(send, fault.status, html, "text/html; charset=utf-8")

@@ -1,4 +1,20 @@
-"""Fault injection: seeded, per route or operation, with a rate and an optional number of times."""
+"""Fault injection: seeded, per route or operation, with a rate and an optional number of times.
+
+The kinds (``KINDS``), in the order a request meets them:
+
+- ``429``, ``500``, ``502``, ``503``: answer that status in the API's error shape, with
+  ``Retry-After``/``retry-after-ms`` of ``retry_after`` seconds; the request is not processed.
+- ``non_json``: answer ``status`` (502) with an HTML body; not processed.
+- ``reset_before``: close the connection without a byte of response; not processed.
+- ``timeout``: read the request and never answer in time: wait until the client gives up and
+  closes the connection (or ``delay`` seconds, 120 by default, longer than onstage's default read
+  timeout), then close it; not processed. In process (``transport="asgi"``) no read timeout can
+  fire, so the call waits ``delay`` and then sees the connection drop: give a short ``delay`` there.
+- ``slow``: wait ``delay`` seconds (0.5 by default), then process and answer normally.
+- ``reset_after_processing``: process the request (a create creates), then close the connection
+  without a response.
+- ``truncated``: process the request, then send the status, headers and half the body, and close.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +25,24 @@ from dataclasses import dataclass
 
 from ._spec import Operation
 
-__all__ = ["KINDS", "FaultRule", "Faults", "route_matches", "short_path"]
+__all__ = ["DEFAULT_DELAY", "KINDS", "FaultRule", "Faults", "route_matches", "short_path"]
 
 KINDS = frozenset(
-    {"429", "500", "502", "503", "reset_before", "reset_after_processing", "truncated", "non_json", "slow"}
+    {
+        "429",
+        "500",
+        "502",
+        "503",
+        "reset_before",
+        "reset_after_processing",
+        "truncated",
+        "non_json",
+        "slow",
+        "timeout",
+    }
 )
+#: ``delay`` when ``Faults.add`` is not given one: ``slow`` answers late, ``timeout`` never in time.
+DEFAULT_DELAY = {"slow": 0.5, "timeout": 120.0}
 _PREFIXES = (
     re.compile(r"^/accounts/\{account_id\}/realtime/kit/\{app_id\}(?=/)"),
     re.compile(r"^/accounts/\{account_id\}/realtime/kit(?=/)"),
@@ -62,7 +91,13 @@ class FaultRule:
 
 
 class Faults:
-    """``sb.faults.add(route="POST /meetings", kind="500", rate=0.3)``; ``sb.faults.clear()``."""
+    """``sb.faults.add(route="POST /meetings", kind="500", rate=0.3)``; ``sb.faults.clear()``.
+
+    ``kind`` is one of ``KINDS`` (see the module docstring): ``429``, ``500``, ``502``, ``503``,
+    ``non_json``, ``reset_before``, ``timeout``, ``slow``, ``reset_after_processing``, ``truncated``.
+    ``delay`` is for ``slow`` (seconds before answering, default 0.5) and ``timeout`` (the longest
+    wait for the client to give up, default 120).
+    """
 
     def __init__(self, seed: int = 0) -> None:
         self.rng = random.Random(seed)
@@ -78,7 +113,7 @@ class Faults:
         rate: float = 1.0,
         times: int | None = None,
         retry_after: float = 1.0,
-        delay: float = 0.5,
+        delay: float | None = None,
         status: int = 502,
     ) -> FaultRule:
         if kind not in KINDS:
@@ -87,6 +122,10 @@ class Faults:
             raise ValueError("rate must be between 0 and 1")
         if route is None and operation_id is None:
             route = "*"
+        if delay is None:
+            delay = DEFAULT_DELAY.get(kind, 0.5)
+        elif not delay >= 0.0:
+            raise ValueError("delay must be a number of seconds >= 0")
         rule = FaultRule(kind, route, operation_id, rate, times, retry_after, delay, status)
         with self._lock:
             self.rules.append(rule)

@@ -42,7 +42,8 @@ class TPStreams(Resources, BaseClient):
         tok = check_secret(require(token, "token", "TPSTREAMS_TOKEN"), "token")
         self._bound = {
             "organization_id": check_bound_id(
-                "organization_id", organization_id or env_first("TPSTREAMS_ORGANIZATION_ID")
+                "organization_id",
+                env_first("TPSTREAMS_ORGANIZATION_ID") if organization_id is None else organization_id,
             )
         }
         super().__init__(

@@ -56,6 +56,7 @@ class LiveStreams(LiveStreamsResource):
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Asset:
         """Create a live stream: instant without ``start``, scheduled with it (a naive datetime or
         ``"YYYY-MM-DD HH:MM:SS"``). A scheduled stream needs ``start_server``."""
@@ -68,6 +69,7 @@ class LiveStreams(LiveStreamsResource):
             max_retries=max_retries,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            total_timeout=total_timeout,
         )
 
     async def wait_until_ready(

@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 
 import attrs
 
-from .._redact import REDACTED
+from .._redact import redacted_repr
 from ._models import WebhookMeeting, WebhookOrganizer, WebhookParticipant, WebhookRecording, nested, split
 
 __all__ = [
@@ -32,10 +32,6 @@ __all__ = [
     "TranscriptReady",
     "parse_event",
 ]
-
-
-def _redacted_repr(value: object) -> str:
-    return "None" if value is None else repr(REDACTED)
 
 
 @attrs.frozen(kw_only=True)
@@ -189,7 +185,7 @@ class LivestreamingStatusUpdate(RealtimeKitEvent):
     manual_ingest: bool | None = None
     playback_url: str | None = None
     ingest_server: str | None = None
-    stream_key: str | None = attrs.field(default=None, repr=_redacted_repr)
+    stream_key: str | None = attrs.field(default=None, repr=redacted_repr)
     meeting: WebhookMeeting | None = None
 
 

@@ -13,7 +13,8 @@ from attrs import field as _field
 
 _new = object.__new__
 
-from ..._gen_support import EMPTY, OpenStrEnum, jsonable, parse_datetime, parse_union, redacted_repr
+from ..._gen_support import EMPTY, OpenStrEnum, jsonable, parse_datetime, parse_union
+from ..._redact import redacted_repr
 
 __all__ = [
     "AIConfig",
@@ -1866,7 +1867,7 @@ class ErrorDetail:
             "message",
         }
     )
-    code: float | None = None
+    code: float | None = _field(default=None, repr=redacted_repr)
     message: str | None = None
     _raw: Mapping[str, Any] = _field(init=False, repr=False, eq=False, default=EMPTY)
 
@@ -2097,7 +2098,8 @@ class LiveStreamingConfig:
     """LiveStreamingConfig.
 
     Attributes:
-        rtmp_url: RTMP URL to stream the recording to.
+        rtmp_url: RTMP URL to stream the recording to. A third-party destination URL usually ends with the
+            stream key (e.g. `rtmp://a.rtmp.youtube.com/live2/<key>`), so it is treated as a secret.
     Unknown fields sent by the API are kept: see ``additional_properties`` and ``to_dict()``.
     """
 
@@ -2106,7 +2108,7 @@ class LiveStreamingConfig:
             "rtmp_url",
         }
     )
-    rtmp_url: str | None = None
+    rtmp_url: str | None = _field(default=None, repr=redacted_repr)
     _raw: Mapping[str, Any] = _field(init=False, repr=False, eq=False, default=EMPTY)
 
     @classmethod
@@ -2175,7 +2177,7 @@ class Livestream:
     org_id: str | None = None
     ingest_server: str | None = None
     stream_key: str | None = _field(default=None, repr=redacted_repr)
-    playback_url: str | None = None
+    playback_url: str | None = _field(default=None, repr=redacted_repr)
     status: LivestreamStatus | None = None
     disabled: bool | str | None = None
     created_at: datetime.datetime | None = None
@@ -2404,7 +2406,7 @@ class LivestreamListPayload:
     meeting_id: str | None = None
     ingest_server: str | None = None
     stream_key: str | None = _field(default=None, repr=redacted_repr)
-    playback_url: str | None = None
+    playback_url: str | None = _field(default=None, repr=redacted_repr)
     status: LivestreamStatus | None = None
     disabled: bool | str | None = None
     created_at: datetime.datetime | None = None
@@ -6676,7 +6678,8 @@ class RtmpOutConfig:
     """RtmpOutConfig.
 
     Attributes:
-        rtmp_url: RTMP URL to stream the recording to.
+        rtmp_url: RTMP URL to stream the recording to. A third-party destination URL usually ends with the
+            stream key (e.g. `rtmp://a.rtmp.youtube.com/live2/<key>`), so it is treated as a secret.
     Unknown fields sent by the API are kept: see ``additional_properties`` and ``to_dict()``.
     """
 
@@ -6685,7 +6688,7 @@ class RtmpOutConfig:
             "rtmp_url",
         }
     )
-    rtmp_url: str | None = None
+    rtmp_url: str | None = _field(default=None, repr=redacted_repr)
     _raw: Mapping[str, Any] = _field(init=False, repr=False, eq=False, default=EMPTY)
 
     @classmethod

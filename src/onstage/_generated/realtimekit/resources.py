@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import builtins
 import datetime
+import uuid
 from collections.abc import Mapping, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
@@ -68,6 +69,7 @@ class LivestreamsAnalyticsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> builtins.list[LivestreamDaywiseStats]:
         """Fetch day-wise livestream analytics
         ``GET /accounts/{account_id}/realtime/kit/{app_id}/analytics/livestreams/daywise``.
@@ -80,7 +82,7 @@ class LivestreamsAnalyticsResource:
             start_time=start_time,
             end_time=end_time,
             filters=filters,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
@@ -94,6 +96,7 @@ class LivestreamsAnalyticsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> LivestreamAnalytics:
         """Fetch complete analytics data for your livestreams
         ``GET /accounts/{account_id}/realtime/kit/{app_id}/analytics/livestreams/overall``.
@@ -108,7 +111,7 @@ class LivestreamsAnalyticsResource:
             start_time=start_time,
             end_time=end_time,
             filters=filters,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
@@ -129,6 +132,7 @@ class LivestreamsAnalyticsResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[builtins.list[LivestreamDaywiseStats]]:
         """Fetch day-wise livestream analytics
         ``GET /accounts/{account_id}/realtime/kit/{app_id}/analytics/livestreams/daywise``.
@@ -141,7 +145,7 @@ class LivestreamsAnalyticsResourceWithRawResponse:
             start_time=start_time,
             end_time=end_time,
             filters=filters,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
@@ -155,6 +159,7 @@ class LivestreamsAnalyticsResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[LivestreamAnalytics]:
         """Fetch complete analytics data for your livestreams
         ``GET /accounts/{account_id}/realtime/kit/{app_id}/analytics/livestreams/overall``.
@@ -169,7 +174,7 @@ class LivestreamsAnalyticsResourceWithRawResponse:
             start_time=start_time,
             end_time=end_time,
             filters=filters,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
@@ -187,7 +192,7 @@ class MeetingsParticipantsResource:
 
     async def add(
         self,
-        meeting_id: str,
+        meeting_id: str | uuid.UUID,
         *,
         custom_participant_id: str,
         preset_name: str,
@@ -197,6 +202,7 @@ class MeetingsParticipantsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> ParticipantWithToken:
         """Add a participant
         ``POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants``.
@@ -218,19 +224,20 @@ class MeetingsParticipantsResource:
             client._bound_id("app_id"),
             meeting_id,
             body=body,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
     async def delete(
         self,
-        meeting_id: str,
+        meeting_id: str | uuid.UUID,
         participant_id: str,
         *,
         timeout: float | httpx2.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> DeletedParticipant:
         """Delete a participant
         ``DELETE /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants/{participant_id}``.
@@ -242,19 +249,20 @@ class MeetingsParticipantsResource:
             client._bound_id("app_id"),
             meeting_id,
             participant_id,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
     async def get(
         self,
-        meeting_id: str,
+        meeting_id: str | uuid.UUID,
         participant_id: str,
         *,
         timeout: float | httpx2.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Participant:
         """Fetch a participant's detail
         ``GET /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants/{participant_id}``.
@@ -266,13 +274,13 @@ class MeetingsParticipantsResource:
             client._bound_id("app_id"),
             meeting_id,
             participant_id,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
     def list(
         self,
-        meeting_id: str,
+        meeting_id: str | uuid.UUID,
         *,
         page_no: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
@@ -280,12 +288,13 @@ class MeetingsParticipantsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> AsyncPaginator[Participant]:
         """Fetch all participants of a meeting
         ``GET /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants``; returns an ``AsyncPaginator`` over every page.
         """
         client = self._client
-        options = make_options(timeout, max_retries, extra_headers, extra_query)
+        options = make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)
 
         async def fetch(_page_params: dict[str, Any]) -> APIResponse[Any]:
             return await _meetings.get_meeting_participants(
@@ -309,13 +318,14 @@ class MeetingsParticipantsResource:
 
     async def refresh_token(
         self,
-        meeting_id: str,
+        meeting_id: str | uuid.UUID,
         participant_id: str,
         *,
         timeout: float | httpx2.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> ParticipantToken:
         """Refresh participant's authentication token
         ``POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants/{participant_id}/token``.
@@ -329,13 +339,13 @@ class MeetingsParticipantsResource:
             client._bound_id("app_id"),
             meeting_id,
             participant_id,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
     async def replace(
         self,
-        meeting_id: str,
+        meeting_id: str | uuid.UUID,
         participant_id: str,
         *,
         custom_participant_id: str,
@@ -346,6 +356,7 @@ class MeetingsParticipantsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> UpdatedParticipant:
         """Replace a participant
         ``PUT /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants/{participant_id}``.
@@ -369,13 +380,13 @@ class MeetingsParticipantsResource:
             meeting_id,
             participant_id,
             body=body,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
     async def update(
         self,
-        meeting_id: str,
+        meeting_id: str | uuid.UUID,
         participant_id: str,
         *,
         name: str | None | NotGiven = NOT_GIVEN,
@@ -385,6 +396,7 @@ class MeetingsParticipantsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> UpdatedParticipant:
         """Edit a participant's detail
         ``PATCH /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants/{participant_id}``.
@@ -404,7 +416,7 @@ class MeetingsParticipantsResource:
             meeting_id,
             participant_id,
             body=body,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
@@ -417,7 +429,7 @@ class MeetingsParticipantsResourceWithRawResponse:
 
     async def add(
         self,
-        meeting_id: str,
+        meeting_id: str | uuid.UUID,
         *,
         custom_participant_id: str,
         preset_name: str,
@@ -427,6 +439,7 @@ class MeetingsParticipantsResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[ParticipantWithToken]:
         """Add a participant
         ``POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants``.
@@ -448,19 +461,20 @@ class MeetingsParticipantsResourceWithRawResponse:
             client._bound_id("app_id"),
             meeting_id,
             body=body,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
     async def delete(
         self,
-        meeting_id: str,
+        meeting_id: str | uuid.UUID,
         participant_id: str,
         *,
         timeout: float | httpx2.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[DeletedParticipant]:
         """Delete a participant
         ``DELETE /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants/{participant_id}``.
@@ -472,19 +486,20 @@ class MeetingsParticipantsResourceWithRawResponse:
             client._bound_id("app_id"),
             meeting_id,
             participant_id,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
     async def get(
         self,
-        meeting_id: str,
+        meeting_id: str | uuid.UUID,
         participant_id: str,
         *,
         timeout: float | httpx2.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[Participant]:
         """Fetch a participant's detail
         ``GET /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants/{participant_id}``.
@@ -496,13 +511,13 @@ class MeetingsParticipantsResourceWithRawResponse:
             client._bound_id("app_id"),
             meeting_id,
             participant_id,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
     async def list(
         self,
-        meeting_id: str,
+        meeting_id: str | uuid.UUID,
         *,
         page_no: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
@@ -510,6 +525,7 @@ class MeetingsParticipantsResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[builtins.list[Participant]]:
         """Fetch all participants of a meeting
         ``GET /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants``.
@@ -522,19 +538,20 @@ class MeetingsParticipantsResourceWithRawResponse:
             meeting_id,
             page_no=page_no,
             per_page=per_page,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
     async def refresh_token(
         self,
-        meeting_id: str,
+        meeting_id: str | uuid.UUID,
         participant_id: str,
         *,
         timeout: float | httpx2.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[ParticipantToken]:
         """Refresh participant's authentication token
         ``POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants/{participant_id}/token``.
@@ -548,13 +565,13 @@ class MeetingsParticipantsResourceWithRawResponse:
             client._bound_id("app_id"),
             meeting_id,
             participant_id,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
     async def replace(
         self,
-        meeting_id: str,
+        meeting_id: str | uuid.UUID,
         participant_id: str,
         *,
         custom_participant_id: str,
@@ -565,6 +582,7 @@ class MeetingsParticipantsResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[UpdatedParticipant]:
         """Replace a participant
         ``PUT /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants/{participant_id}``.
@@ -588,13 +606,13 @@ class MeetingsParticipantsResourceWithRawResponse:
             meeting_id,
             participant_id,
             body=body,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
     async def update(
         self,
-        meeting_id: str,
+        meeting_id: str | uuid.UUID,
         participant_id: str,
         *,
         name: str | None | NotGiven = NOT_GIVEN,
@@ -604,6 +622,7 @@ class MeetingsParticipantsResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[UpdatedParticipant]:
         """Edit a participant's detail
         ``PATCH /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants/{participant_id}``.
@@ -623,7 +642,7 @@ class MeetingsParticipantsResourceWithRawResponse:
             meeting_id,
             participant_id,
             body=body,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
@@ -650,6 +669,7 @@ class SessionsParticipantsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> SessionParticipantDetail:
         """Fetch details of a participant
         ``GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/participants/{participant_id}``.
@@ -665,7 +685,7 @@ class SessionsParticipantsResource:
             participant_id,
             include_peer_events=include_peer_events,
             filters=filters,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
@@ -684,6 +704,7 @@ class SessionsParticipantsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> AsyncPaginator[SessionParticipant]:
         """Fetch participants list of a session
         ``GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/participants``; returns an ``AsyncPaginator`` over every page.
@@ -692,7 +713,7 @@ class SessionsParticipantsResource:
         `paging` object in the response.
         """
         client = self._client
-        options = make_options(timeout, max_retries, extra_headers, extra_query)
+        options = make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)
 
         async def fetch(_page_params: dict[str, Any]) -> APIResponse[Any]:
             return await _sessions.get_session_participants(
@@ -737,6 +758,7 @@ class SessionsParticipantsResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[SessionParticipantDetail]:
         """Fetch details of a participant
         ``GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/participants/{participant_id}``.
@@ -752,7 +774,7 @@ class SessionsParticipantsResourceWithRawResponse:
             participant_id,
             include_peer_events=include_peer_events,
             filters=filters,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
@@ -771,6 +793,7 @@ class SessionsParticipantsResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[SessionParticipantList]:
         """Fetch participants list of a session
         ``GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/participants``.
@@ -791,7 +814,7 @@ class SessionsParticipantsResourceWithRawResponse:
             sort_by=sort_by,
             include_peer_events=include_peer_events,
             view=view,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
@@ -809,7 +832,7 @@ class ActiveSessionResource:
 
     async def create_poll(
         self,
-        meeting_id: str,
+        meeting_id: str | uuid.UUID,
         *,
         question: str,
         options_: Sequence[str],
@@ -819,6 +842,7 @@ class ActiveSessionResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> PollResult:
         """Create a poll
         ``POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/active-session/poll``.
@@ -838,18 +862,19 @@ class ActiveSessionResource:
             client._bound_id("app_id"),
             meeting_id,
             body=body,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
     async def get(
         self,
-        meeting_id: str,
+        meeting_id: str | uuid.UUID,
         *,
         timeout: float | httpx2.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Session:
         """Fetch details of an active session
         ``GET /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/active-session``.
@@ -863,13 +888,13 @@ class ActiveSessionResource:
             client._bound_id("account_id"),
             client._bound_id("app_id"),
             meeting_id,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
     async def kick(
         self,
-        meeting_id: str,
+        meeting_id: str | uuid.UUID,
         *,
         participant_ids: Sequence[str] | NotGiven = NOT_GIVEN,
         custom_participant_ids: Sequence[str] | NotGiven = NOT_GIVEN,
@@ -877,6 +902,7 @@ class ActiveSessionResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> ParticipantsActionResult:
         """Kick participants from an active session
         ``POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/active-session/kick``.
@@ -897,18 +923,19 @@ class ActiveSessionResource:
             client._bound_id("app_id"),
             meeting_id,
             body=body,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
     async def kick_all(
         self,
-        meeting_id: str,
+        meeting_id: str | uuid.UUID,
         *,
         timeout: float | httpx2.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> KickAllResult:
         """Kick all participants
         ``POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/active-session/kick-all``.
@@ -921,13 +948,13 @@ class ActiveSessionResource:
             client._bound_id("account_id"),
             client._bound_id("app_id"),
             meeting_id,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
     async def mute(
         self,
-        meeting_id: str,
+        meeting_id: str | uuid.UUID,
         *,
         participant_ids: Sequence[str] | NotGiven = NOT_GIVEN,
         custom_participant_ids: Sequence[str] | NotGiven = NOT_GIVEN,
@@ -935,6 +962,7 @@ class ActiveSessionResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> ParticipantsActionResult:
         """Mute participants
         ``POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/active-session/mute``.
@@ -954,19 +982,20 @@ class ActiveSessionResource:
             client._bound_id("app_id"),
             meeting_id,
             body=body,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
     async def mute_all(
         self,
-        meeting_id: str,
+        meeting_id: str | uuid.UUID,
         *,
         allow_unmute: bool,
         timeout: float | httpx2.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> MuteAllResult:
         """Mute all participants
         ``POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/active-session/mute-all``.
@@ -983,7 +1012,7 @@ class ActiveSessionResource:
             client._bound_id("app_id"),
             meeting_id,
             body=body,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
@@ -996,7 +1025,7 @@ class ActiveSessionResourceWithRawResponse:
 
     async def create_poll(
         self,
-        meeting_id: str,
+        meeting_id: str | uuid.UUID,
         *,
         question: str,
         options_: Sequence[str],
@@ -1006,6 +1035,7 @@ class ActiveSessionResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[PollResult]:
         """Create a poll
         ``POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/active-session/poll``.
@@ -1025,18 +1055,19 @@ class ActiveSessionResourceWithRawResponse:
             client._bound_id("app_id"),
             meeting_id,
             body=body,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
     async def get(
         self,
-        meeting_id: str,
+        meeting_id: str | uuid.UUID,
         *,
         timeout: float | httpx2.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[Session]:
         """Fetch details of an active session
         ``GET /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/active-session``.
@@ -1050,13 +1081,13 @@ class ActiveSessionResourceWithRawResponse:
             client._bound_id("account_id"),
             client._bound_id("app_id"),
             meeting_id,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
     async def kick(
         self,
-        meeting_id: str,
+        meeting_id: str | uuid.UUID,
         *,
         participant_ids: Sequence[str] | NotGiven = NOT_GIVEN,
         custom_participant_ids: Sequence[str] | NotGiven = NOT_GIVEN,
@@ -1064,6 +1095,7 @@ class ActiveSessionResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[ParticipantsActionResult]:
         """Kick participants from an active session
         ``POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/active-session/kick``.
@@ -1084,18 +1116,19 @@ class ActiveSessionResourceWithRawResponse:
             client._bound_id("app_id"),
             meeting_id,
             body=body,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
     async def kick_all(
         self,
-        meeting_id: str,
+        meeting_id: str | uuid.UUID,
         *,
         timeout: float | httpx2.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[KickAllResult]:
         """Kick all participants
         ``POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/active-session/kick-all``.
@@ -1108,13 +1141,13 @@ class ActiveSessionResourceWithRawResponse:
             client._bound_id("account_id"),
             client._bound_id("app_id"),
             meeting_id,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
     async def mute(
         self,
-        meeting_id: str,
+        meeting_id: str | uuid.UUID,
         *,
         participant_ids: Sequence[str] | NotGiven = NOT_GIVEN,
         custom_participant_ids: Sequence[str] | NotGiven = NOT_GIVEN,
@@ -1122,6 +1155,7 @@ class ActiveSessionResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[ParticipantsActionResult]:
         """Mute participants
         ``POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/active-session/mute``.
@@ -1141,19 +1175,20 @@ class ActiveSessionResourceWithRawResponse:
             client._bound_id("app_id"),
             meeting_id,
             body=body,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
     async def mute_all(
         self,
-        meeting_id: str,
+        meeting_id: str | uuid.UUID,
         *,
         allow_unmute: bool,
         timeout: float | httpx2.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[MuteAllResult]:
         """Mute all participants
         ``POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/active-session/mute-all``.
@@ -1170,7 +1205,7 @@ class ActiveSessionResourceWithRawResponse:
             client._bound_id("app_id"),
             meeting_id,
             body=body,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
@@ -1195,6 +1230,7 @@ class AnalyticsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> OrgAnalytics:
         """Fetch day-wise session and recording analytics data for an App
         ``GET /accounts/{account_id}/realtime/kit/{app_id}/analytics/daywise``.
@@ -1209,7 +1245,7 @@ class AnalyticsResource:
             client._bound_id("app_id"),
             start_date=start_date,
             end_date=end_date,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
@@ -1229,6 +1265,7 @@ class AnalyticsResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[OrgAnalytics]:
         """Fetch day-wise session and recording analytics data for an App
         ``GET /accounts/{account_id}/realtime/kit/{app_id}/analytics/daywise``.
@@ -1243,7 +1280,7 @@ class AnalyticsResourceWithRawResponse:
             client._bound_id("app_id"),
             start_date=start_date,
             end_date=end_date,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
@@ -1267,6 +1304,7 @@ class AppsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> App:
         """Create App
         ``POST /accounts/{account_id}/realtime/kit/apps``.
@@ -1281,7 +1319,7 @@ class AppsResource:
             client,
             client._bound_id("account_id"),
             body=body,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
@@ -1292,6 +1330,7 @@ class AppsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> App:
         """Fetch app details
         ``GET /accounts/{account_id}/realtime/kit/apps/{app_id}``.
@@ -1303,7 +1342,7 @@ class AppsResource:
             client,
             client._bound_id("account_id"),
             client._bound_id("app_id"),
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
@@ -1318,6 +1357,7 @@ class AppsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> AsyncPaginator[App]:
         """Fetch all apps
         ``GET /accounts/{account_id}/realtime/kit/apps``; returns an ``AsyncPaginator`` over every page.
@@ -1325,7 +1365,7 @@ class AppsResource:
         Lists the RealtimeKit apps of the account, paginated with `page_no`/`per_page`.
         """
         client = self._client
-        options = make_options(timeout, max_retries, extra_headers, extra_query)
+        options = make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)
 
         async def fetch(_page_params: dict[str, Any]) -> APIResponse[Any]:
             return await _apps.get_apps(
@@ -1360,6 +1400,7 @@ class AppsResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[App]:
         """Create App
         ``POST /accounts/{account_id}/realtime/kit/apps``.
@@ -1374,7 +1415,7 @@ class AppsResourceWithRawResponse:
             client,
             client._bound_id("account_id"),
             body=body,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
@@ -1385,6 +1426,7 @@ class AppsResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[App]:
         """Fetch app details
         ``GET /accounts/{account_id}/realtime/kit/apps/{app_id}``.
@@ -1396,7 +1438,7 @@ class AppsResourceWithRawResponse:
             client,
             client._bound_id("account_id"),
             client._bound_id("app_id"),
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
@@ -1411,6 +1453,7 @@ class AppsResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[builtins.list[App]]:
         """Fetch all apps
         ``GET /accounts/{account_id}/realtime/kit/apps``.
@@ -1425,7 +1468,7 @@ class AppsResourceWithRawResponse:
             per_page=per_page,
             search=search,
             sort_order=sort_order,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
@@ -1453,6 +1496,7 @@ class LivestreamsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Livestream:
         """Create an independent livestream
         ``POST /accounts/{account_id}/realtime/kit/{app_id}/livestreams``.
@@ -1470,7 +1514,7 @@ class LivestreamsResource:
             client._bound_id("account_id"),
             client._bound_id("app_id"),
             body=body,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
@@ -1484,6 +1528,7 @@ class LivestreamsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> LivestreamWithSession:
         """Fetch livestream details using livestream ID
         ``GET /accounts/{account_id}/realtime/kit/{app_id}/livestreams/{livestream_id}``.
@@ -1498,18 +1543,19 @@ class LivestreamsResource:
             livestream_id,
             page_no=page_no,
             per_page=per_page,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
     async def get_active_for_meeting(
         self,
-        meeting_id: str,
+        meeting_id: str | uuid.UUID,
         *,
         timeout: float | httpx2.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Livestream:
         """Fetch active livestreams for a meeting
         ``GET /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/active-livestream``.
@@ -1520,7 +1566,7 @@ class LivestreamsResource:
             client._bound_id("account_id"),
             client._bound_id("app_id"),
             meeting_id,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
@@ -1532,6 +1578,7 @@ class LivestreamsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> LivestreamWithSession:
         """Fetch active livestream session details
         ``GET /accounts/{account_id}/realtime/kit/{app_id}/livestreams/{livestream_id}/active-livestream-session``.
@@ -1545,7 +1592,7 @@ class LivestreamsResource:
             client._bound_id("account_id"),
             client._bound_id("app_id"),
             livestream_id,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
@@ -1557,6 +1604,7 @@ class LivestreamsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> LivestreamSession:
         """Fetch livestream session details using livestream session ID
         ``GET /accounts/{account_id}/realtime/kit/{app_id}/livestreams/sessions/{livestream-session-id}``.
@@ -1567,7 +1615,7 @@ class LivestreamsResource:
             client._bound_id("account_id"),
             client._bound_id("app_id"),
             livestream_session_id,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
@@ -1585,6 +1633,7 @@ class LivestreamsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> AsyncPaginator[Any]:
         """Fetch all livestreams
         ``GET /accounts/{account_id}/realtime/kit/{app_id}/livestreams``; returns an ``AsyncPaginator`` over every page.
@@ -1596,7 +1645,7 @@ class LivestreamsResource:
         beside `data` or inside it. Verify against the live API.
         """
         client = self._client
-        options = make_options(timeout, max_retries, extra_headers, extra_query)
+        options = make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)
 
         async def fetch(_page_params: dict[str, Any]) -> APIResponse[Any]:
             return await _livestreams.fetch_all_livestreams(
@@ -1624,7 +1673,7 @@ class LivestreamsResource:
 
     async def list_for_meeting(
         self,
-        meeting_id: str,
+        meeting_id: str | uuid.UUID,
         *,
         page_no: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
@@ -1632,6 +1681,7 @@ class LivestreamsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> MeetingLivestreamHistory:
         """Fetch livestream session details for a meeting
         ``GET /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/livestream``.
@@ -1648,13 +1698,13 @@ class LivestreamsResource:
             meeting_id,
             page_no=page_no,
             per_page=per_page,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
     async def start(
         self,
-        meeting_id: str,
+        meeting_id: str | uuid.UUID,
         *,
         name: str | None | NotGiven = NOT_GIVEN,
         video_config: LivestreamVideoConfig | Mapping[str, Any] | NotGiven = NOT_GIVEN,
@@ -1662,6 +1712,7 @@ class LivestreamsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Livestream:
         """Start livestreaming a meeting
         ``POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/livestreams``.
@@ -1680,18 +1731,19 @@ class LivestreamsResource:
             client._bound_id("app_id"),
             meeting_id,
             body=body,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
     async def stop(
         self,
-        meeting_id: str,
+        meeting_id: str | uuid.UUID,
         *,
         timeout: float | httpx2.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> StopLivestreamResult:
         """Stop livestreaming a meeting
         ``POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/active-livestream/stop``.
@@ -1705,7 +1757,7 @@ class LivestreamsResource:
             client._bound_id("account_id"),
             client._bound_id("app_id"),
             meeting_id,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
@@ -1724,6 +1776,7 @@ class LivestreamsResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[Livestream]:
         """Create an independent livestream
         ``POST /accounts/{account_id}/realtime/kit/{app_id}/livestreams``.
@@ -1741,7 +1794,7 @@ class LivestreamsResourceWithRawResponse:
             client._bound_id("account_id"),
             client._bound_id("app_id"),
             body=body,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
@@ -1755,6 +1808,7 @@ class LivestreamsResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[LivestreamWithSession]:
         """Fetch livestream details using livestream ID
         ``GET /accounts/{account_id}/realtime/kit/{app_id}/livestreams/{livestream_id}``.
@@ -1769,18 +1823,19 @@ class LivestreamsResourceWithRawResponse:
             livestream_id,
             page_no=page_no,
             per_page=per_page,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
     async def get_active_for_meeting(
         self,
-        meeting_id: str,
+        meeting_id: str | uuid.UUID,
         *,
         timeout: float | httpx2.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[Livestream]:
         """Fetch active livestreams for a meeting
         ``GET /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/active-livestream``.
@@ -1791,7 +1846,7 @@ class LivestreamsResourceWithRawResponse:
             client._bound_id("account_id"),
             client._bound_id("app_id"),
             meeting_id,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
@@ -1803,6 +1858,7 @@ class LivestreamsResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[LivestreamWithSession]:
         """Fetch active livestream session details
         ``GET /accounts/{account_id}/realtime/kit/{app_id}/livestreams/{livestream_id}/active-livestream-session``.
@@ -1816,7 +1872,7 @@ class LivestreamsResourceWithRawResponse:
             client._bound_id("account_id"),
             client._bound_id("app_id"),
             livestream_id,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
@@ -1828,6 +1884,7 @@ class LivestreamsResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[LivestreamSession]:
         """Fetch livestream session details using livestream session ID
         ``GET /accounts/{account_id}/realtime/kit/{app_id}/livestreams/sessions/{livestream-session-id}``.
@@ -1838,7 +1895,7 @@ class LivestreamsResourceWithRawResponse:
             client._bound_id("account_id"),
             client._bound_id("app_id"),
             livestream_session_id,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
@@ -1856,6 +1913,7 @@ class LivestreamsResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[builtins.list[Livestream] | LivestreamListPayload]:
         """Fetch all livestreams
         ``GET /accounts/{account_id}/realtime/kit/{app_id}/livestreams``.
@@ -1878,13 +1936,13 @@ class LivestreamsResourceWithRawResponse:
             start_time=start_time,
             end_time=end_time,
             sort_order=sort_order,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
     async def list_for_meeting(
         self,
-        meeting_id: str,
+        meeting_id: str | uuid.UUID,
         *,
         page_no: int | NotGiven = NOT_GIVEN,
         per_page: int | NotGiven = NOT_GIVEN,
@@ -1892,6 +1950,7 @@ class LivestreamsResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[MeetingLivestreamHistory]:
         """Fetch livestream session details for a meeting
         ``GET /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/livestream``.
@@ -1908,13 +1967,13 @@ class LivestreamsResourceWithRawResponse:
             meeting_id,
             page_no=page_no,
             per_page=per_page,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
     async def start(
         self,
-        meeting_id: str,
+        meeting_id: str | uuid.UUID,
         *,
         name: str | None | NotGiven = NOT_GIVEN,
         video_config: LivestreamVideoConfig | Mapping[str, Any] | NotGiven = NOT_GIVEN,
@@ -1922,6 +1981,7 @@ class LivestreamsResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[Livestream]:
         """Start livestreaming a meeting
         ``POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/livestreams``.
@@ -1940,18 +2000,19 @@ class LivestreamsResourceWithRawResponse:
             client._bound_id("app_id"),
             meeting_id,
             body=body,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
     async def stop(
         self,
-        meeting_id: str,
+        meeting_id: str | uuid.UUID,
         *,
         timeout: float | httpx2.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[StopLivestreamResult]:
         """Stop livestreaming a meeting
         ``POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/active-livestream/stop``.
@@ -1965,7 +2026,7 @@ class LivestreamsResourceWithRawResponse:
             client._bound_id("account_id"),
             client._bound_id("app_id"),
             meeting_id,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
@@ -2001,6 +2062,7 @@ class MeetingsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Meeting:
         """Create a meeting
         ``POST /accounts/{account_id}/realtime/kit/{app_id}/meetings``.
@@ -2030,19 +2092,20 @@ class MeetingsResource:
             client._bound_id("account_id"),
             client._bound_id("app_id"),
             body=body,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
     async def get(
         self,
-        meeting_id: str,
+        meeting_id: str | uuid.UUID,
         *,
         name: str | NotGiven = NOT_GIVEN,
         timeout: float | httpx2.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Meeting:
         """Fetch a meeting for an App
         ``GET /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}``.
@@ -2054,7 +2117,7 @@ class MeetingsResource:
             client._bound_id("app_id"),
             meeting_id,
             name=name,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
@@ -2071,6 +2134,7 @@ class MeetingsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> AsyncPaginator[MeetingListItem]:
         """Fetch all meetings for an App
         ``GET /accounts/{account_id}/realtime/kit/{app_id}/meetings``; returns an ``AsyncPaginator`` over every page.
@@ -2079,7 +2143,7 @@ class MeetingsResource:
         `page_no`/`per_page`.
         """
         client = self._client
-        options = make_options(timeout, max_retries, extra_headers, extra_query)
+        options = make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)
 
         async def fetch(_page_params: dict[str, Any]) -> APIResponse[Any]:
             return await _meetings.get_all_meetings(
@@ -2104,7 +2168,7 @@ class MeetingsResource:
 
     async def replace(
         self,
-        meeting_id: str,
+        meeting_id: str | uuid.UUID,
         *,
         title: str | None | NotGiven = NOT_GIVEN,
         record_on_start: bool | None | NotGiven = NOT_GIVEN,
@@ -2119,6 +2183,7 @@ class MeetingsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Meeting:
         """Replace a meeting
         ``PUT /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}``.
@@ -2151,13 +2216,13 @@ class MeetingsResource:
             client._bound_id("app_id"),
             meeting_id,
             body=body,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
     async def update(
         self,
-        meeting_id: str,
+        meeting_id: str | uuid.UUID,
         *,
         title: str | NotGiven = NOT_GIVEN,
         status: MeetingStatus | Literal["ACTIVE", "INACTIVE"] | NotGiven = NOT_GIVEN,
@@ -2173,6 +2238,7 @@ class MeetingsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Meeting:
         """Update a meeting
         ``PATCH /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}``.
@@ -2207,7 +2273,7 @@ class MeetingsResource:
             client._bound_id("app_id"),
             meeting_id,
             body=body,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
@@ -2234,6 +2300,7 @@ class MeetingsResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[Meeting]:
         """Create a meeting
         ``POST /accounts/{account_id}/realtime/kit/{app_id}/meetings``.
@@ -2263,19 +2330,20 @@ class MeetingsResourceWithRawResponse:
             client._bound_id("account_id"),
             client._bound_id("app_id"),
             body=body,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
     async def get(
         self,
-        meeting_id: str,
+        meeting_id: str | uuid.UUID,
         *,
         name: str | NotGiven = NOT_GIVEN,
         timeout: float | httpx2.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[Meeting]:
         """Fetch a meeting for an App
         ``GET /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}``.
@@ -2287,7 +2355,7 @@ class MeetingsResourceWithRawResponse:
             client._bound_id("app_id"),
             meeting_id,
             name=name,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
@@ -2304,6 +2372,7 @@ class MeetingsResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[builtins.list[MeetingListItem]]:
         """Fetch all meetings for an App
         ``GET /accounts/{account_id}/realtime/kit/{app_id}/meetings``.
@@ -2322,13 +2391,13 @@ class MeetingsResourceWithRawResponse:
             end_time=end_time,
             search=search,
             status=status,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
     async def replace(
         self,
-        meeting_id: str,
+        meeting_id: str | uuid.UUID,
         *,
         title: str | None | NotGiven = NOT_GIVEN,
         record_on_start: bool | None | NotGiven = NOT_GIVEN,
@@ -2343,6 +2412,7 @@ class MeetingsResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[Meeting]:
         """Replace a meeting
         ``PUT /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}``.
@@ -2375,13 +2445,13 @@ class MeetingsResourceWithRawResponse:
             client._bound_id("app_id"),
             meeting_id,
             body=body,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
     async def update(
         self,
-        meeting_id: str,
+        meeting_id: str | uuid.UUID,
         *,
         title: str | NotGiven = NOT_GIVEN,
         status: MeetingStatus | Literal["ACTIVE", "INACTIVE"] | NotGiven = NOT_GIVEN,
@@ -2397,6 +2467,7 @@ class MeetingsResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[Meeting]:
         """Update a meeting
         ``PATCH /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}``.
@@ -2431,7 +2502,7 @@ class MeetingsResourceWithRawResponse:
             client._bound_id("app_id"),
             meeting_id,
             body=body,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
@@ -2458,6 +2529,7 @@ class PresetsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Preset:
         """Create a preset
         ``POST /accounts/{account_id}/realtime/kit/{app_id}/presets``.
@@ -2477,7 +2549,7 @@ class PresetsResource:
             client._bound_id("account_id"),
             client._bound_id("app_id"),
             body=body,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
@@ -2489,6 +2561,7 @@ class PresetsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Preset:
         """Delete a preset
         ``DELETE /accounts/{account_id}/realtime/kit/{app_id}/presets/{preset_id}``.
@@ -2499,7 +2572,7 @@ class PresetsResource:
             client._bound_id("account_id"),
             client._bound_id("app_id"),
             preset_id,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
@@ -2511,6 +2584,7 @@ class PresetsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Preset:
         """Fetch details of a preset
         ``GET /accounts/{account_id}/realtime/kit/{app_id}/presets/{preset_id}``.
@@ -2521,7 +2595,7 @@ class PresetsResource:
             client._bound_id("account_id"),
             client._bound_id("app_id"),
             preset_id,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
@@ -2535,12 +2609,13 @@ class PresetsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> AsyncPaginator[PresetListItem]:
         """Fetch all presets
         ``GET /accounts/{account_id}/realtime/kit/{app_id}/presets``; returns an ``AsyncPaginator`` over every page.
         """
         client = self._client
-        options = make_options(timeout, max_retries, extra_headers, extra_query)
+        options = make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)
 
         async def fetch(_page_params: dict[str, Any]) -> APIResponse[Any]:
             return await _presets.get_presets(
@@ -2572,6 +2647,7 @@ class PresetsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Preset:
         """Replace a preset
         ``PUT /accounts/{account_id}/realtime/kit/{app_id}/presets/{preset_id}``.
@@ -2592,7 +2668,7 @@ class PresetsResource:
             client._bound_id("app_id"),
             preset_id,
             body=body,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
@@ -2608,6 +2684,7 @@ class PresetsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Preset:
         """Update a preset
         ``PATCH /accounts/{account_id}/realtime/kit/{app_id}/presets/{preset_id}``.
@@ -2630,7 +2707,7 @@ class PresetsResource:
             client._bound_id("app_id"),
             preset_id,
             body=body,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
@@ -2652,6 +2729,7 @@ class PresetsResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[Preset]:
         """Create a preset
         ``POST /accounts/{account_id}/realtime/kit/{app_id}/presets``.
@@ -2671,7 +2749,7 @@ class PresetsResourceWithRawResponse:
             client._bound_id("account_id"),
             client._bound_id("app_id"),
             body=body,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
@@ -2683,6 +2761,7 @@ class PresetsResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[Preset]:
         """Delete a preset
         ``DELETE /accounts/{account_id}/realtime/kit/{app_id}/presets/{preset_id}``.
@@ -2693,7 +2772,7 @@ class PresetsResourceWithRawResponse:
             client._bound_id("account_id"),
             client._bound_id("app_id"),
             preset_id,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
@@ -2705,6 +2784,7 @@ class PresetsResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[Preset]:
         """Fetch details of a preset
         ``GET /accounts/{account_id}/realtime/kit/{app_id}/presets/{preset_id}``.
@@ -2715,7 +2795,7 @@ class PresetsResourceWithRawResponse:
             client._bound_id("account_id"),
             client._bound_id("app_id"),
             preset_id,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
@@ -2729,6 +2809,7 @@ class PresetsResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[builtins.list[PresetListItem]]:
         """Fetch all presets
         ``GET /accounts/{account_id}/realtime/kit/{app_id}/presets``.
@@ -2741,7 +2822,7 @@ class PresetsResourceWithRawResponse:
             page_no=page_no,
             per_page=per_page,
             search=search,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
@@ -2757,6 +2838,7 @@ class PresetsResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[Preset]:
         """Replace a preset
         ``PUT /accounts/{account_id}/realtime/kit/{app_id}/presets/{preset_id}``.
@@ -2777,7 +2859,7 @@ class PresetsResourceWithRawResponse:
             client._bound_id("app_id"),
             preset_id,
             body=body,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
@@ -2793,6 +2875,7 @@ class PresetsResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[Preset]:
         """Update a preset
         ``PATCH /accounts/{account_id}/realtime/kit/{app_id}/presets/{preset_id}``.
@@ -2815,7 +2898,7 @@ class PresetsResourceWithRawResponse:
             client._bound_id("app_id"),
             preset_id,
             body=body,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
@@ -2839,6 +2922,7 @@ class RecordingsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Recording:
         """Fetch details of a recording
         ``GET /accounts/{account_id}/realtime/kit/{app_id}/recordings/{recording_id}``.
@@ -2849,18 +2933,19 @@ class RecordingsResource:
             client._bound_id("account_id"),
             client._bound_id("app_id"),
             recording_id,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
     async def get_active(
         self,
-        meeting_id: str,
+        meeting_id: str | uuid.UUID,
         *,
         timeout: float | httpx2.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Recording:
         """Fetch active recording
         ``GET /accounts/{account_id}/realtime/kit/{app_id}/recordings/active-recording/{meeting_id}``.
@@ -2873,7 +2958,7 @@ class RecordingsResource:
             client._bound_id("account_id"),
             client._bound_id("app_id"),
             meeting_id,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
@@ -2897,6 +2982,7 @@ class RecordingsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> AsyncPaginator[Recording]:
         """Fetch all recordings for an App
         ``GET /accounts/{account_id}/realtime/kit/{app_id}/recordings``; returns an ``AsyncPaginator`` over every page.
@@ -2905,7 +2991,7 @@ class RecordingsResource:
         per 60 s. S3 also lists a 201 "Created" response for this GET; any 2xx is success.
         """
         client = self._client
-        options = make_options(timeout, max_retries, extra_headers, extra_query)
+        options = make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)
 
         async def fetch(_page_params: dict[str, Any]) -> APIResponse[Any]:
             return await _recordings.get_all_recordings(
@@ -2942,6 +3028,7 @@ class RecordingsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Recording:
         """Pause/Resume/Stop recording (action=pause)
         ``PUT /accounts/{account_id}/realtime/kit/{app_id}/recordings/{recording_id}``.
@@ -2960,7 +3047,7 @@ class RecordingsResource:
             client._bound_id("app_id"),
             recording_id,
             body=body,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
@@ -2972,6 +3059,7 @@ class RecordingsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Recording:
         """Pause/Resume/Stop recording (action=resume)
         ``PUT /accounts/{account_id}/realtime/kit/{app_id}/recordings/{recording_id}``.
@@ -2990,7 +3078,7 @@ class RecordingsResource:
             client._bound_id("app_id"),
             recording_id,
             body=body,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
@@ -3003,6 +3091,7 @@ class RecordingsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Recording:
         """Pause/Resume/Stop recording
         ``PUT /accounts/{account_id}/realtime/kit/{app_id}/recordings/{recording_id}``.
@@ -3021,7 +3110,7 @@ class RecordingsResource:
             client._bound_id("app_id"),
             recording_id,
             body=body,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
@@ -3043,6 +3132,7 @@ class RecordingsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Recording:
         """Start recording a meeting
         ``POST /accounts/{account_id}/realtime/kit/{app_id}/recordings``.
@@ -3076,7 +3166,7 @@ class RecordingsResource:
             client._bound_id("account_id"),
             client._bound_id("app_id"),
             body=body,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
@@ -3090,6 +3180,7 @@ class RecordingsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> TrackRecordingResult:
         """Start recording audio and video tracks
         ``POST /accounts/{account_id}/realtime/kit/{app_id}/recordings/track``.
@@ -3110,7 +3201,7 @@ class RecordingsResource:
             client._bound_id("account_id"),
             client._bound_id("app_id"),
             body=body,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
@@ -3122,6 +3213,7 @@ class RecordingsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Recording:
         """Pause/Resume/Stop recording (action=stop)
         ``PUT /accounts/{account_id}/realtime/kit/{app_id}/recordings/{recording_id}``.
@@ -3140,7 +3232,7 @@ class RecordingsResource:
             client._bound_id("app_id"),
             recording_id,
             body=body,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
@@ -3159,6 +3251,7 @@ class RecordingsResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[Recording]:
         """Fetch details of a recording
         ``GET /accounts/{account_id}/realtime/kit/{app_id}/recordings/{recording_id}``.
@@ -3169,18 +3262,19 @@ class RecordingsResourceWithRawResponse:
             client._bound_id("account_id"),
             client._bound_id("app_id"),
             recording_id,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
     async def get_active(
         self,
-        meeting_id: str,
+        meeting_id: str | uuid.UUID,
         *,
         timeout: float | httpx2.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[Recording]:
         """Fetch active recording
         ``GET /accounts/{account_id}/realtime/kit/{app_id}/recordings/active-recording/{meeting_id}``.
@@ -3193,7 +3287,7 @@ class RecordingsResourceWithRawResponse:
             client._bound_id("account_id"),
             client._bound_id("app_id"),
             meeting_id,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
@@ -3217,6 +3311,7 @@ class RecordingsResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[builtins.list[Recording]]:
         """Fetch all recordings for an App
         ``GET /accounts/{account_id}/realtime/kit/{app_id}/recordings``.
@@ -3239,7 +3334,7 @@ class RecordingsResourceWithRawResponse:
             start_time=start_time,
             end_time=end_time,
             status=status,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
@@ -3251,6 +3346,7 @@ class RecordingsResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[Recording]:
         """Pause/Resume/Stop recording (action=pause)
         ``PUT /accounts/{account_id}/realtime/kit/{app_id}/recordings/{recording_id}``.
@@ -3269,7 +3365,7 @@ class RecordingsResourceWithRawResponse:
             client._bound_id("app_id"),
             recording_id,
             body=body,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
@@ -3281,6 +3377,7 @@ class RecordingsResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[Recording]:
         """Pause/Resume/Stop recording (action=resume)
         ``PUT /accounts/{account_id}/realtime/kit/{app_id}/recordings/{recording_id}``.
@@ -3299,7 +3396,7 @@ class RecordingsResourceWithRawResponse:
             client._bound_id("app_id"),
             recording_id,
             body=body,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
@@ -3312,6 +3409,7 @@ class RecordingsResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[Recording]:
         """Pause/Resume/Stop recording
         ``PUT /accounts/{account_id}/realtime/kit/{app_id}/recordings/{recording_id}``.
@@ -3330,7 +3428,7 @@ class RecordingsResourceWithRawResponse:
             client._bound_id("app_id"),
             recording_id,
             body=body,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
@@ -3352,6 +3450,7 @@ class RecordingsResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[Recording]:
         """Start recording a meeting
         ``POST /accounts/{account_id}/realtime/kit/{app_id}/recordings``.
@@ -3385,7 +3484,7 @@ class RecordingsResourceWithRawResponse:
             client._bound_id("account_id"),
             client._bound_id("app_id"),
             body=body,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
@@ -3399,6 +3498,7 @@ class RecordingsResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[TrackRecordingResult]:
         """Start recording audio and video tracks
         ``POST /accounts/{account_id}/realtime/kit/{app_id}/recordings/track``.
@@ -3419,7 +3519,7 @@ class RecordingsResourceWithRawResponse:
             client._bound_id("account_id"),
             client._bound_id("app_id"),
             body=body,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
@@ -3431,6 +3531,7 @@ class RecordingsResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[Recording]:
         """Pause/Resume/Stop recording (action=stop)
         ``PUT /accounts/{account_id}/realtime/kit/{app_id}/recordings/{recording_id}``.
@@ -3449,7 +3550,7 @@ class RecordingsResourceWithRawResponse:
             client._bound_id("app_id"),
             recording_id,
             body=body,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
@@ -3477,6 +3578,7 @@ class SessionsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> GenerateSummaryResult:
         """Generate summary of transcripts for the session
         ``POST /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/summary``.
@@ -3490,7 +3592,7 @@ class SessionsResource:
             client._bound_id("account_id"),
             client._bound_id("app_id"),
             session_id,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
@@ -3503,6 +3605,7 @@ class SessionsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Session:
         """Fetch details of a session
         ``GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}``.
@@ -3514,7 +3617,7 @@ class SessionsResource:
             client._bound_id("app_id"),
             session_id,
             include_breakout_rooms=include_breakout_rooms,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
@@ -3526,6 +3629,7 @@ class SessionsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> SessionChat:
         """Fetch all chat messages of a session
         ``GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/chat``.
@@ -3538,7 +3642,7 @@ class SessionsResource:
             client._bound_id("account_id"),
             client._bound_id("app_id"),
             session_id,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
@@ -3552,6 +3656,7 @@ class SessionsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> PeerReportData:
         """Fetch details of peer
         ``GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/peer-report/{peer_id}``.
@@ -3566,7 +3671,7 @@ class SessionsResource:
             peer_id,
             filters=filters,
             include_peer_events=include_peer_events,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
@@ -3578,6 +3683,7 @@ class SessionsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> SessionSummary:
         """Fetch summary of transcripts for a session
         ``GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/summary``.
@@ -3590,7 +3696,7 @@ class SessionsResource:
             client._bound_id("account_id"),
             client._bound_id("app_id"),
             session_id,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
@@ -3603,6 +3709,7 @@ class SessionsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> SessionTranscript:
         """Fetch the complete transcript for a session
         ``GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/transcript``.
@@ -3616,7 +3723,7 @@ class SessionsResource:
             client._bound_id("app_id"),
             session_id,
             format_=format_,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
@@ -3637,6 +3744,7 @@ class SessionsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> AsyncPaginator[Session]:
         """Fetch all sessions of an App
         ``GET /accounts/{account_id}/realtime/kit/{app_id}/sessions``; returns an ``AsyncPaginator`` over every page.
@@ -3644,7 +3752,7 @@ class SessionsResource:
         The payload is `{sessions: [...]}`; `paging` is a sibling of `data`.
         """
         client = self._client
-        options = make_options(timeout, max_retries, extra_headers, extra_query)
+        options = make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)
 
         async def fetch(_page_params: dict[str, Any]) -> APIResponse[Any]:
             return await _sessions.get_sessions(
@@ -3681,6 +3789,7 @@ class SessionsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> AsyncPaginator[LivestreamSession]:
         """Fetch livestream session details using a session ID
         ``GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/livestream-sessions``; returns an ``AsyncPaginator`` over every page.
@@ -3692,7 +3801,7 @@ class SessionsResource:
         `page_no`/`per_page` yourself). Upstream types `page_no`/`per_page` as number here.
         """
         client = self._client
-        options = make_options(timeout, max_retries, extra_headers, extra_query)
+        options = make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)
 
         async def fetch(_page_params: dict[str, Any]) -> APIResponse[Any]:
             return await _livestreams.get_v_2_livestreamsession_session_meeting_id_active_livestream(
@@ -3732,6 +3841,7 @@ class SessionsResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[GenerateSummaryResult]:
         """Generate summary of transcripts for the session
         ``POST /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/summary``.
@@ -3745,7 +3855,7 @@ class SessionsResourceWithRawResponse:
             client._bound_id("account_id"),
             client._bound_id("app_id"),
             session_id,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
@@ -3758,6 +3868,7 @@ class SessionsResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[Session]:
         """Fetch details of a session
         ``GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}``.
@@ -3769,7 +3880,7 @@ class SessionsResourceWithRawResponse:
             client._bound_id("app_id"),
             session_id,
             include_breakout_rooms=include_breakout_rooms,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
@@ -3781,6 +3892,7 @@ class SessionsResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[SessionChat]:
         """Fetch all chat messages of a session
         ``GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/chat``.
@@ -3793,7 +3905,7 @@ class SessionsResourceWithRawResponse:
             client._bound_id("account_id"),
             client._bound_id("app_id"),
             session_id,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
@@ -3807,6 +3919,7 @@ class SessionsResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[PeerReportData]:
         """Fetch details of peer
         ``GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/peer-report/{peer_id}``.
@@ -3821,7 +3934,7 @@ class SessionsResourceWithRawResponse:
             peer_id,
             filters=filters,
             include_peer_events=include_peer_events,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
@@ -3833,6 +3946,7 @@ class SessionsResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[SessionSummary]:
         """Fetch summary of transcripts for a session
         ``GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/summary``.
@@ -3845,7 +3959,7 @@ class SessionsResourceWithRawResponse:
             client._bound_id("account_id"),
             client._bound_id("app_id"),
             session_id,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
@@ -3858,6 +3972,7 @@ class SessionsResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[SessionTranscript]:
         """Fetch the complete transcript for a session
         ``GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/transcript``.
@@ -3871,7 +3986,7 @@ class SessionsResourceWithRawResponse:
             client._bound_id("app_id"),
             session_id,
             format_=format_,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
@@ -3892,6 +4007,7 @@ class SessionsResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[SessionList]:
         """Fetch all sessions of an App
         ``GET /accounts/{account_id}/realtime/kit/{app_id}/sessions``.
@@ -3913,7 +4029,7 @@ class SessionsResourceWithRawResponse:
             status=status,
             search=search,
             associated_id=associated_id,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
@@ -3927,6 +4043,7 @@ class SessionsResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[SessionLivestreamSessions]:
         """Fetch livestream session details using a session ID
         ``GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/livestream-sessions``.
@@ -3945,7 +4062,7 @@ class SessionsResourceWithRawResponse:
             session_id,
             page_no=page_no,
             per_page=per_page,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
@@ -3985,6 +4102,7 @@ class WebhooksResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Webhook:
         """Add a webhook
         ``POST /accounts/{account_id}/realtime/kit/{app_id}/webhooks``.
@@ -4002,18 +4120,19 @@ class WebhooksResource:
             client._bound_id("account_id"),
             client._bound_id("app_id"),
             body=body,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
     async def delete(
         self,
-        webhook_id: str,
+        webhook_id: str | uuid.UUID,
         *,
         timeout: float | httpx2.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Webhook:
         """Delete a webhook
         ``DELETE /accounts/{account_id}/realtime/kit/{app_id}/webhooks/{webhook_id}``.
@@ -4024,18 +4143,19 @@ class WebhooksResource:
             client._bound_id("account_id"),
             client._bound_id("app_id"),
             webhook_id,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
     async def get(
         self,
-        webhook_id: str,
+        webhook_id: str | uuid.UUID,
         *,
         timeout: float | httpx2.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Webhook:
         """Fetch details of a webhook
         ``GET /accounts/{account_id}/realtime/kit/{app_id}/webhooks/{webhook_id}``.
@@ -4046,7 +4166,7 @@ class WebhooksResource:
             client._bound_id("account_id"),
             client._bound_id("app_id"),
             webhook_id,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
@@ -4057,6 +4177,7 @@ class WebhooksResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> AsyncPaginator[Webhook]:
         """Fetch all webhooks details
         ``GET /accounts/{account_id}/realtime/kit/{app_id}/webhooks``; returns an ``AsyncPaginator`` over every page.
@@ -4064,7 +4185,7 @@ class WebhooksResource:
         Lists every webhook of the app in one response (no paging).
         """
         client = self._client
-        options = make_options(timeout, max_retries, extra_headers, extra_query)
+        options = make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)
 
         async def fetch(_page_params: dict[str, Any]) -> APIResponse[Any]:
             return await _webhooks.get_all_webhooks(
@@ -4084,6 +4205,7 @@ class WebhooksResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> builtins.list[WebhookEvent]:
         """List supported webhook event names
         ``GET /accounts/{account_id}/realtime/kit/{app_id}/webhooks/all``.
@@ -4096,13 +4218,13 @@ class WebhooksResource:
             client,
             client._bound_id("account_id"),
             client._bound_id("app_id"),
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
     async def replace(
         self,
-        webhook_id: str,
+        webhook_id: str | uuid.UUID,
         *,
         name: str,
         url: str,
@@ -4125,6 +4247,7 @@ class WebhooksResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Webhook:
         """Replace a webhook
         ``PUT /accounts/{account_id}/realtime/kit/{app_id}/webhooks/{webhook_id}``.
@@ -4143,13 +4266,13 @@ class WebhooksResource:
             client._bound_id("app_id"),
             webhook_id,
             body=body,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
     async def update(
         self,
-        webhook_id: str,
+        webhook_id: str | uuid.UUID,
         *,
         name: str | NotGiven = NOT_GIVEN,
         url: str | NotGiven = NOT_GIVEN,
@@ -4173,6 +4296,7 @@ class WebhooksResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Webhook:
         """Edit a webhook
         ``PATCH /accounts/{account_id}/realtime/kit/{app_id}/webhooks/{webhook_id}``.
@@ -4195,7 +4319,7 @@ class WebhooksResource:
             client._bound_id("app_id"),
             webhook_id,
             body=body,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
@@ -4230,6 +4354,7 @@ class WebhooksResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[Webhook]:
         """Add a webhook
         ``POST /accounts/{account_id}/realtime/kit/{app_id}/webhooks``.
@@ -4247,18 +4372,19 @@ class WebhooksResourceWithRawResponse:
             client._bound_id("account_id"),
             client._bound_id("app_id"),
             body=body,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
     async def delete(
         self,
-        webhook_id: str,
+        webhook_id: str | uuid.UUID,
         *,
         timeout: float | httpx2.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[Webhook]:
         """Delete a webhook
         ``DELETE /accounts/{account_id}/realtime/kit/{app_id}/webhooks/{webhook_id}``.
@@ -4269,18 +4395,19 @@ class WebhooksResourceWithRawResponse:
             client._bound_id("account_id"),
             client._bound_id("app_id"),
             webhook_id,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
     async def get(
         self,
-        webhook_id: str,
+        webhook_id: str | uuid.UUID,
         *,
         timeout: float | httpx2.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[Webhook]:
         """Fetch details of a webhook
         ``GET /accounts/{account_id}/realtime/kit/{app_id}/webhooks/{webhook_id}``.
@@ -4291,7 +4418,7 @@ class WebhooksResourceWithRawResponse:
             client._bound_id("account_id"),
             client._bound_id("app_id"),
             webhook_id,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
@@ -4302,6 +4429,7 @@ class WebhooksResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[builtins.list[Webhook]]:
         """Fetch all webhooks details
         ``GET /accounts/{account_id}/realtime/kit/{app_id}/webhooks``.
@@ -4313,7 +4441,7 @@ class WebhooksResourceWithRawResponse:
             client,
             client._bound_id("account_id"),
             client._bound_id("app_id"),
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
@@ -4324,6 +4452,7 @@ class WebhooksResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[builtins.list[WebhookEvent]]:
         """List supported webhook event names
         ``GET /accounts/{account_id}/realtime/kit/{app_id}/webhooks/all``.
@@ -4336,13 +4465,13 @@ class WebhooksResourceWithRawResponse:
             client,
             client._bound_id("account_id"),
             client._bound_id("app_id"),
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
     async def replace(
         self,
-        webhook_id: str,
+        webhook_id: str | uuid.UUID,
         *,
         name: str,
         url: str,
@@ -4365,6 +4494,7 @@ class WebhooksResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[Webhook]:
         """Replace a webhook
         ``PUT /accounts/{account_id}/realtime/kit/{app_id}/webhooks/{webhook_id}``.
@@ -4383,13 +4513,13 @@ class WebhooksResourceWithRawResponse:
             client._bound_id("app_id"),
             webhook_id,
             body=body,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
     async def update(
         self,
-        webhook_id: str,
+        webhook_id: str | uuid.UUID,
         *,
         name: str | NotGiven = NOT_GIVEN,
         url: str | NotGiven = NOT_GIVEN,
@@ -4413,6 +4543,7 @@ class WebhooksResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[Webhook]:
         """Edit a webhook
         ``PATCH /accounts/{account_id}/realtime/kit/{app_id}/webhooks/{webhook_id}``.
@@ -4435,7 +4566,7 @@ class WebhooksResourceWithRawResponse:
             client._bound_id("app_id"),
             webhook_id,
             body=body,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 

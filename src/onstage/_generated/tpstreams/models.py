@@ -13,7 +13,8 @@ from attrs import field as _field
 
 _new = object.__new__
 
-from ..._gen_support import EMPTY, FileInput, OpenStrEnum, jsonable, parse_date, parse_datetime, redacted_repr
+from ..._gen_support import EMPTY, FileInput, OpenStrEnum, jsonable, parse_date, parse_datetime
+from ..._redact import redacted_repr
 
 __all__ = [
     "AccessToken",
@@ -1520,7 +1521,7 @@ class LiveStream:
             "activities",
         }
     )
-    rtmp_url: str | None = None
+    rtmp_url: str | None = _field(default=None, repr=redacted_repr)
     stream_key: str | None = _field(default=None, repr=redacted_repr)
     status: LiveStreamStatus | None = None
     hls_url: str | None = None
@@ -3531,7 +3532,7 @@ class Video:
     progress: float | None = None
     thumbnails: list[str] | None = None
     status: str | None = None
-    playback_url: str | None = None
+    playback_url: str | None = _field(default=None, repr=redacted_repr)
     dash_url: str | None = None
     preview_thumbnail_url: str | None = None
     cover_thumbnail_url: str | None = None

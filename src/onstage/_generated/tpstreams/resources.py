@@ -72,6 +72,7 @@ class AssetsAccessTokensResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> AccessToken:
         """Create a playback access token
         ``POST /api/v1/{organization_id}/assets/{asset_id}/access_tokens/``.
@@ -92,7 +93,7 @@ class AssetsAccessTokensResource:
             client._bound_id("organization_id"),
             asset_id,
             body=body,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
@@ -105,6 +106,7 @@ class AssetsAccessTokensResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> AccessToken:
         """Get a playback access token
         ``GET /api/v1/{organization_id}/assets/{asset_id}/access_tokens/{code}/``.
@@ -115,7 +117,7 @@ class AssetsAccessTokensResource:
             client._bound_id("organization_id"),
             asset_id,
             code,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
@@ -129,6 +131,7 @@ class AssetsAccessTokensResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> AccessToken:
         """Update a playback access token's time to live
         ``PATCH /api/v1/{organization_id}/assets/{asset_id}/access_tokens/{code}/``.
@@ -147,7 +150,7 @@ class AssetsAccessTokensResource:
             asset_id,
             code,
             body=body,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
@@ -169,6 +172,7 @@ class AssetsAccessTokensResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[AccessToken]:
         """Create a playback access token
         ``POST /api/v1/{organization_id}/assets/{asset_id}/access_tokens/``.
@@ -189,7 +193,7 @@ class AssetsAccessTokensResourceWithRawResponse:
             client._bound_id("organization_id"),
             asset_id,
             body=body,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
@@ -202,6 +206,7 @@ class AssetsAccessTokensResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[AccessToken]:
         """Get a playback access token
         ``GET /api/v1/{organization_id}/assets/{asset_id}/access_tokens/{code}/``.
@@ -212,7 +217,7 @@ class AssetsAccessTokensResourceWithRawResponse:
             client._bound_id("organization_id"),
             asset_id,
             code,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
@@ -226,6 +231,7 @@ class AssetsAccessTokensResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[AccessToken]:
         """Update a playback access token's time to live
         ``PATCH /api/v1/{organization_id}/assets/{asset_id}/access_tokens/{code}/``.
@@ -244,7 +250,7 @@ class AssetsAccessTokensResourceWithRawResponse:
             asset_id,
             code,
             body=body,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
@@ -269,6 +275,7 @@ class AssetsChaptersResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> PaginatedChapterList:
         """Add chapters to a video
         ``POST /api/v1/{organization_id}/assets/{asset_id}/chapters/``.
@@ -284,19 +291,20 @@ class AssetsChaptersResource:
             client._bound_id("organization_id"),
             asset_id,
             body=body,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
     async def delete(
         self,
         asset_id: str,
-        chapter_id: str,
+        chapter_id: int | str,
         *,
         timeout: float | httpx2.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> None:
         """Delete a chapter
         ``DELETE /api/v1/{organization_id}/assets/{asset_id}/chapters/{chapter_id}/``.
@@ -307,7 +315,7 @@ class AssetsChaptersResource:
             client._bound_id("organization_id"),
             asset_id,
             chapter_id,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
@@ -319,12 +327,13 @@ class AssetsChaptersResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> AsyncPaginator[Chapter]:
         """List the chapters of a video
         ``GET /api/v1/{organization_id}/assets/{asset_id}/chapters/``; returns an ``AsyncPaginator`` over every page.
         """
         client = self._client
-        options = make_options(timeout, max_retries, extra_headers, extra_query)
+        options = make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)
 
         async def fetch(_page_params: dict[str, Any]) -> APIResponse[Any]:
             return await _chapters.tp_list_chapters(
@@ -353,6 +362,7 @@ class AssetsChaptersResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[PaginatedChapterList]:
         """Add chapters to a video
         ``POST /api/v1/{organization_id}/assets/{asset_id}/chapters/``.
@@ -368,19 +378,20 @@ class AssetsChaptersResourceWithRawResponse:
             client._bound_id("organization_id"),
             asset_id,
             body=body,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
     async def delete(
         self,
         asset_id: str,
-        chapter_id: str,
+        chapter_id: int | str,
         *,
         timeout: float | httpx2.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[None]:
         """Delete a chapter
         ``DELETE /api/v1/{organization_id}/assets/{asset_id}/chapters/{chapter_id}/``.
@@ -391,7 +402,7 @@ class AssetsChaptersResourceWithRawResponse:
             client._bound_id("organization_id"),
             asset_id,
             chapter_id,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
@@ -403,6 +414,7 @@ class AssetsChaptersResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[PaginatedChapterList]:
         """List the chapters of a video
         ``GET /api/v1/{organization_id}/assets/{asset_id}/chapters/``.
@@ -412,7 +424,7 @@ class AssetsChaptersResourceWithRawResponse:
             client,
             client._bound_id("organization_id"),
             asset_id,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
@@ -431,12 +443,13 @@ class AssetsSubtitlesResource:
     async def delete(
         self,
         asset_id: str,
-        subtitle_id: str,
+        subtitle_id: int | str,
         *,
         timeout: float | httpx2.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> None:
         """Delete a subtitle
         ``DELETE /api/v1/{organization_id}/assets/{asset_id}/subtitles/{subtitle_id}/``.
@@ -451,7 +464,7 @@ class AssetsSubtitlesResource:
             client._bound_id("organization_id"),
             asset_id,
             subtitle_id,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
@@ -463,6 +476,7 @@ class AssetsSubtitlesResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> AsyncPaginator[Subtitle]:
         """List the subtitles of an asset
         ``GET /api/v1/{organization_id}/assets/{asset_id}/subtitles/``; returns an ``AsyncPaginator`` over every page.
@@ -470,7 +484,7 @@ class AssetsSubtitlesResource:
         Returns a plain JSON array (not a DRF page).
         """
         client = self._client
-        options = make_options(timeout, max_retries, extra_headers, extra_query)
+        options = make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)
 
         async def fetch(_page_params: dict[str, Any]) -> APIResponse[Any]:
             return await _subtitles.tp_list_subtitles(
@@ -493,12 +507,13 @@ class AssetsSubtitlesResourceWithRawResponse:
     async def delete(
         self,
         asset_id: str,
-        subtitle_id: str,
+        subtitle_id: int | str,
         *,
         timeout: float | httpx2.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[None]:
         """Delete a subtitle
         ``DELETE /api/v1/{organization_id}/assets/{asset_id}/subtitles/{subtitle_id}/``.
@@ -513,7 +528,7 @@ class AssetsSubtitlesResourceWithRawResponse:
             client._bound_id("organization_id"),
             asset_id,
             subtitle_id,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
@@ -525,6 +540,7 @@ class AssetsSubtitlesResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[builtins.list[Subtitle]]:
         """List the subtitles of an asset
         ``GET /api/v1/{organization_id}/assets/{asset_id}/subtitles/``.
@@ -536,7 +552,7 @@ class AssetsSubtitlesResourceWithRawResponse:
             client,
             client._bound_id("organization_id"),
             asset_id,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
@@ -566,6 +582,7 @@ class AssetsUploadSessionsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> UploadSessionResponse:
         """Start a direct upload (get an S3 POST policy)
         ``POST /api/v1/{organization_id}/assets/upload-sessions/``.
@@ -589,7 +606,7 @@ class AssetsUploadSessionsResource:
             client,
             client._bound_id("organization_id"),
             body=body,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
@@ -614,6 +631,7 @@ class AssetsUploadSessionsResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[UploadSessionResponse]:
         """Start a direct upload (get an S3 POST policy)
         ``POST /api/v1/{organization_id}/assets/upload-sessions/``.
@@ -637,7 +655,7 @@ class AssetsUploadSessionsResourceWithRawResponse:
             client,
             client._bound_id("organization_id"),
             body=body,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
@@ -661,6 +679,7 @@ class AssetsVideosResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> builtins.list[Asset]:
         """Create up to 50 videos in one call
         ``POST /api/v1/{organization_id}/assets/videos/bulk-create/``.
@@ -675,7 +694,7 @@ class AssetsVideosResource:
             client,
             client._bound_id("organization_id"),
             videos=videos,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
@@ -694,6 +713,7 @@ class AssetsVideosResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Asset:
         """Create a video asset from a URL
         ``POST /api/v1/{organization_id}/assets/videos/``.
@@ -717,7 +737,7 @@ class AssetsVideosResource:
             client,
             client._bound_id("organization_id"),
             body=body,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
@@ -736,6 +756,7 @@ class AssetsVideosResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[builtins.list[Asset]]:
         """Create up to 50 videos in one call
         ``POST /api/v1/{organization_id}/assets/videos/bulk-create/``.
@@ -750,7 +771,7 @@ class AssetsVideosResourceWithRawResponse:
             client,
             client._bound_id("organization_id"),
             videos=videos,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
@@ -769,6 +790,7 @@ class AssetsVideosResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[Asset]:
         """Create a video asset from a URL
         ``POST /api/v1/{organization_id}/assets/videos/``.
@@ -792,7 +814,7 @@ class AssetsVideosResourceWithRawResponse:
             client,
             client._bound_id("organization_id"),
             body=body,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
@@ -836,6 +858,7 @@ class AssetsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> None:
         """Delete an asset
         ``DELETE /api/v1/{organization_id}/assets/{asset_id}/``.
@@ -847,7 +870,7 @@ class AssetsResource:
             client,
             client._bound_id("organization_id"),
             asset_id,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
@@ -860,6 +883,7 @@ class AssetsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> DeleteResolutionsResponse:
         """Delete transcoded renditions of a video
         ``POST /api/v1/{organization_id}/assets/{asset_id}/delete_resolutions/``.
@@ -876,7 +900,7 @@ class AssetsResource:
             client._bound_id("organization_id"),
             asset_id,
             body=body,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
@@ -888,6 +912,7 @@ class AssetsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Asset:
         """Auto-generate English subtitles for a video
         ``POST /api/v1/{organization_id}/assets/{asset_id}/generate_subtitle/``.
@@ -900,7 +925,7 @@ class AssetsResource:
             client,
             client._bound_id("organization_id"),
             asset_id,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
@@ -913,6 +938,7 @@ class AssetsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Asset:
         """Get an asset (video, live stream or folder)
         ``GET /api/v1/{organization_id}/assets/{asset_id}/``.
@@ -926,7 +952,7 @@ class AssetsResource:
             client._bound_id("organization_id"),
             asset_id,
             expiry=expiry,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
@@ -938,6 +964,7 @@ class AssetsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> TrimJob:
         """Get the status of the asset's trim job
         ``GET /api/v1/{organization_id}/assets/{asset_id}/trim/status/``.
@@ -947,7 +974,7 @@ class AssetsResource:
             client,
             client._bound_id("organization_id"),
             asset_id,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
@@ -963,12 +990,13 @@ class AssetsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> AsyncPaginator[Asset]:
         """List all assets (videos, live streams, folders)
         ``GET /api/v1/{organization_id}/assets/``; returns an ``AsyncPaginator`` over every page.
         """
         client = self._client
-        options = make_options(timeout, max_retries, extra_headers, extra_query)
+        options = make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)
 
         async def fetch(_page_params: dict[str, Any]) -> APIResponse[Any]:
             return await _assets.tp_list_assets(
@@ -998,6 +1026,7 @@ class AssetsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> DetailResponse:
         """Move an asset to a folder, or to the root
         ``POST /api/v1/{organization_id}/assets/{asset_id}/move/``.
@@ -1013,7 +1042,7 @@ class AssetsResource:
             client._bound_id("organization_id"),
             asset_id,
             body=body,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
@@ -1025,6 +1054,7 @@ class AssetsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> RevertTrimResponse:
         """Revert a trimmed video to its full length
         ``POST /api/v1/{organization_id}/assets/{asset_id}/trim/revert/``.
@@ -1036,7 +1066,7 @@ class AssetsResource:
             client,
             client._bound_id("organization_id"),
             asset_id,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
@@ -1050,6 +1080,7 @@ class AssetsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> TrimResponse:
         """Start a trim job on a video
         ``POST /api/v1/{organization_id}/assets/{asset_id}/trim/``.
@@ -1067,7 +1098,7 @@ class AssetsResource:
             client._bound_id("organization_id"),
             asset_id,
             body=body,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
@@ -1082,6 +1113,7 @@ class AssetsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> DetailResponse:
         """Upload a WebVTT subtitle file
         ``POST /api/v1/{organization_id}/assets/{asset_id}/upload_subtitle/``.
@@ -1099,7 +1131,7 @@ class AssetsResource:
             client._bound_id("organization_id"),
             asset_id,
             body=body,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
@@ -1112,6 +1144,7 @@ class AssetsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> DetailResponse:
         """Upload a thumbnail image
         ``POST /api/v1/{organization_id}/assets/{asset_id}/upload_thumbnail/``.
@@ -1127,7 +1160,7 @@ class AssetsResource:
             client._bound_id("organization_id"),
             asset_id,
             body=body,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
@@ -1146,6 +1179,7 @@ class AssetsResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[None]:
         """Delete an asset
         ``DELETE /api/v1/{organization_id}/assets/{asset_id}/``.
@@ -1157,7 +1191,7 @@ class AssetsResourceWithRawResponse:
             client,
             client._bound_id("organization_id"),
             asset_id,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
@@ -1170,6 +1204,7 @@ class AssetsResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[DeleteResolutionsResponse]:
         """Delete transcoded renditions of a video
         ``POST /api/v1/{organization_id}/assets/{asset_id}/delete_resolutions/``.
@@ -1186,7 +1221,7 @@ class AssetsResourceWithRawResponse:
             client._bound_id("organization_id"),
             asset_id,
             body=body,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
@@ -1198,6 +1233,7 @@ class AssetsResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[Asset]:
         """Auto-generate English subtitles for a video
         ``POST /api/v1/{organization_id}/assets/{asset_id}/generate_subtitle/``.
@@ -1210,7 +1246,7 @@ class AssetsResourceWithRawResponse:
             client,
             client._bound_id("organization_id"),
             asset_id,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
@@ -1223,6 +1259,7 @@ class AssetsResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[Asset]:
         """Get an asset (video, live stream or folder)
         ``GET /api/v1/{organization_id}/assets/{asset_id}/``.
@@ -1236,7 +1273,7 @@ class AssetsResourceWithRawResponse:
             client._bound_id("organization_id"),
             asset_id,
             expiry=expiry,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
@@ -1248,6 +1285,7 @@ class AssetsResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[TrimJob]:
         """Get the status of the asset's trim job
         ``GET /api/v1/{organization_id}/assets/{asset_id}/trim/status/``.
@@ -1257,7 +1295,7 @@ class AssetsResourceWithRawResponse:
             client,
             client._bound_id("organization_id"),
             asset_id,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
@@ -1273,6 +1311,7 @@ class AssetsResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[PaginatedAssetList]:
         """List all assets (videos, live streams, folders)
         ``GET /api/v1/{organization_id}/assets/``.
@@ -1286,7 +1325,7 @@ class AssetsResourceWithRawResponse:
             limit=limit,
             offset=offset,
             q=q,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
@@ -1299,6 +1338,7 @@ class AssetsResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[DetailResponse]:
         """Move an asset to a folder, or to the root
         ``POST /api/v1/{organization_id}/assets/{asset_id}/move/``.
@@ -1314,7 +1354,7 @@ class AssetsResourceWithRawResponse:
             client._bound_id("organization_id"),
             asset_id,
             body=body,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
@@ -1326,6 +1366,7 @@ class AssetsResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[RevertTrimResponse]:
         """Revert a trimmed video to its full length
         ``POST /api/v1/{organization_id}/assets/{asset_id}/trim/revert/``.
@@ -1337,7 +1378,7 @@ class AssetsResourceWithRawResponse:
             client,
             client._bound_id("organization_id"),
             asset_id,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
@@ -1351,6 +1392,7 @@ class AssetsResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[TrimResponse]:
         """Start a trim job on a video
         ``POST /api/v1/{organization_id}/assets/{asset_id}/trim/``.
@@ -1368,7 +1410,7 @@ class AssetsResourceWithRawResponse:
             client._bound_id("organization_id"),
             asset_id,
             body=body,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
@@ -1383,6 +1425,7 @@ class AssetsResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[DetailResponse]:
         """Upload a WebVTT subtitle file
         ``POST /api/v1/{organization_id}/assets/{asset_id}/upload_subtitle/``.
@@ -1400,7 +1443,7 @@ class AssetsResourceWithRawResponse:
             client._bound_id("organization_id"),
             asset_id,
             body=body,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
@@ -1413,6 +1456,7 @@ class AssetsResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[DetailResponse]:
         """Upload a thumbnail image
         ``POST /api/v1/{organization_id}/assets/{asset_id}/upload_thumbnail/``.
@@ -1428,7 +1472,7 @@ class AssetsResourceWithRawResponse:
             client._bound_id("organization_id"),
             asset_id,
             body=body,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
@@ -1454,6 +1498,7 @@ class AuthResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> LoginResponse:
         """Get an auth token
         ``POST /api/auth/login/``.
@@ -1470,7 +1515,9 @@ class AuthResource:
             "organization_id": organization_id,
         }
         response = await _auth.tp_login(
-            client, body=body, options=make_options(timeout, max_retries, extra_headers, extra_query)
+            client,
+            body=body,
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
@@ -1481,6 +1528,7 @@ class AuthResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> None:
         """Revoke the token in the header
         ``POST /api/auth/logout/``.
@@ -1489,7 +1537,7 @@ class AuthResource:
         """
         client = self._client
         response = await _auth.tp_logout(
-            client, options=make_options(timeout, max_retries, extra_headers, extra_query)
+            client, options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)
         )
         return response.parsed
 
@@ -1510,6 +1558,7 @@ class AuthResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[LoginResponse]:
         """Get an auth token
         ``POST /api/auth/login/``.
@@ -1526,7 +1575,9 @@ class AuthResourceWithRawResponse:
             "organization_id": organization_id,
         }
         response = await _auth.tp_login(
-            client, body=body, options=make_options(timeout, max_retries, extra_headers, extra_query)
+            client,
+            body=body,
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
@@ -1537,6 +1588,7 @@ class AuthResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[None]:
         """Revoke the token in the header
         ``POST /api/auth/logout/``.
@@ -1545,7 +1597,7 @@ class AuthResourceWithRawResponse:
         """
         client = self._client
         response = await _auth.tp_logout(
-            client, options=make_options(timeout, max_retries, extra_headers, extra_query)
+            client, options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)
         )
         return response
 
@@ -1570,6 +1622,7 @@ class FoldersResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Folder:
         """Create a folder
         ``POST /api/v1/{organization_id}/assets/folders/``.
@@ -1584,7 +1637,7 @@ class FoldersResource:
             client,
             client._bound_id("organization_id"),
             body=body,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
@@ -1596,12 +1649,13 @@ class FoldersResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> AsyncPaginator[Folder]:
         """List folders
         ``GET /api/v1/{organization_id}/assets/folders/``; returns an ``AsyncPaginator`` over every page.
         """
         client = self._client
-        options = make_options(timeout, max_retries, extra_headers, extra_query)
+        options = make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)
 
         async def fetch(_page_params: dict[str, Any]) -> APIResponse[Any]:
             return await _folders.tp_list_folders(
@@ -1627,6 +1681,7 @@ class FoldersResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[Folder]:
         """Create a folder
         ``POST /api/v1/{organization_id}/assets/folders/``.
@@ -1641,7 +1696,7 @@ class FoldersResourceWithRawResponse:
             client,
             client._bound_id("organization_id"),
             body=body,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
@@ -1653,6 +1708,7 @@ class FoldersResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[PaginatedFolderList]:
         """List folders
         ``GET /api/v1/{organization_id}/assets/folders/``.
@@ -1662,7 +1718,7 @@ class FoldersResourceWithRawResponse:
             client,
             client._bound_id("organization_id"),
             q=q,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
@@ -1689,6 +1745,7 @@ class LiveStreamsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Asset:
         """Create a live stream (instant, or scheduled with `start`)
         ``POST /api/v1/{organization_id}/assets/live_streams/``.
@@ -1714,7 +1771,7 @@ class LiveStreamsResource:
             client,
             client._bound_id("organization_id"),
             body=body,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
@@ -1726,6 +1783,7 @@ class LiveStreamsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> None:
         """Delete an asset
         ``DELETE /api/v1/{organization_id}/assets/{asset_id}/``.
@@ -1737,7 +1795,7 @@ class LiveStreamsResource:
             client,
             client._bound_id("organization_id"),
             asset_id,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
@@ -1750,6 +1808,7 @@ class LiveStreamsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Asset:
         """Get an asset (video, live stream or folder)
         ``GET /api/v1/{organization_id}/assets/{asset_id}/``.
@@ -1763,7 +1822,7 @@ class LiveStreamsResource:
             client._bound_id("organization_id"),
             asset_id,
             expiry=expiry,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
@@ -1774,12 +1833,13 @@ class LiveStreamsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> AsyncPaginator[Asset]:
         """List live streams, including scheduled ones
         ``GET /api/v1/{organization_id}/assets/live_streams/``; returns an ``AsyncPaginator`` over every page.
         """
         client = self._client
-        options = make_options(timeout, max_retries, extra_headers, extra_query)
+        options = make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)
 
         async def fetch(_page_params: dict[str, Any]) -> APIResponse[Any]:
             return await _live_streams.tp_list_live_streams(
@@ -1799,6 +1859,7 @@ class LiveStreamsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Asset:
         """Start the server of a scheduled live stream
         ``POST /api/v1/{organization_id}/assets/{asset_id}/start_server/``.
@@ -1811,7 +1872,7 @@ class LiveStreamsResource:
             client,
             client._bound_id("organization_id"),
             asset_id,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
@@ -1825,6 +1886,7 @@ class LiveStreamsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> StopLiveStreamResponse:
         """Stop a live stream, optionally scheduling a trim of the recording
         ``POST /api/v1/{organization_id}/assets/{asset_id}/stop_live_stream/``.
@@ -1844,7 +1906,7 @@ class LiveStreamsResource:
             client._bound_id("organization_id"),
             asset_id,
             body=body,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
@@ -1866,6 +1928,7 @@ class LiveStreamsResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[Asset]:
         """Create a live stream (instant, or scheduled with `start`)
         ``POST /api/v1/{organization_id}/assets/live_streams/``.
@@ -1891,7 +1954,7 @@ class LiveStreamsResourceWithRawResponse:
             client,
             client._bound_id("organization_id"),
             body=body,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
@@ -1903,6 +1966,7 @@ class LiveStreamsResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[None]:
         """Delete an asset
         ``DELETE /api/v1/{organization_id}/assets/{asset_id}/``.
@@ -1914,7 +1978,7 @@ class LiveStreamsResourceWithRawResponse:
             client,
             client._bound_id("organization_id"),
             asset_id,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
@@ -1927,6 +1991,7 @@ class LiveStreamsResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[Asset]:
         """Get an asset (video, live stream or folder)
         ``GET /api/v1/{organization_id}/assets/{asset_id}/``.
@@ -1940,7 +2005,7 @@ class LiveStreamsResourceWithRawResponse:
             client._bound_id("organization_id"),
             asset_id,
             expiry=expiry,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
@@ -1951,6 +2016,7 @@ class LiveStreamsResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[PaginatedAssetList]:
         """List live streams, including scheduled ones
         ``GET /api/v1/{organization_id}/assets/live_streams/``.
@@ -1959,7 +2025,7 @@ class LiveStreamsResourceWithRawResponse:
         response = await _live_streams.tp_list_live_streams(
             client,
             client._bound_id("organization_id"),
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
@@ -1971,6 +2037,7 @@ class LiveStreamsResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[Asset]:
         """Start the server of a scheduled live stream
         ``POST /api/v1/{organization_id}/assets/{asset_id}/start_server/``.
@@ -1983,7 +2050,7 @@ class LiveStreamsResourceWithRawResponse:
             client,
             client._bound_id("organization_id"),
             asset_id,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
@@ -1997,6 +2064,7 @@ class LiveStreamsResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[StopLiveStreamResponse]:
         """Stop a live stream, optionally scheduling a trim of the recording
         ``POST /api/v1/{organization_id}/assets/{asset_id}/stop_live_stream/``.
@@ -2016,7 +2084,7 @@ class LiveStreamsResourceWithRawResponse:
             client._bound_id("organization_id"),
             asset_id,
             body=body,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
@@ -2039,6 +2107,7 @@ class OrganizationsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> AsyncPaginator[Organization]:
         """List the user's organizations
         ``GET /api/v1/organizations/``; returns an ``AsyncPaginator`` over every page.
@@ -2046,7 +2115,7 @@ class OrganizationsResource:
         The `uuid` of each organization is the `organization_id` used in all other paths.
         """
         client = self._client
-        options = make_options(timeout, max_retries, extra_headers, extra_query)
+        options = make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)
 
         async def fetch(_page_params: dict[str, Any]) -> APIResponse[Any]:
             return await _organizations.tp_list_organizations(
@@ -2072,6 +2141,7 @@ class OrganizationsResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[PaginatedOrganizationList]:
         """List the user's organizations
         ``GET /api/v1/organizations/``.
@@ -2080,7 +2150,7 @@ class OrganizationsResourceWithRawResponse:
         """
         client = self._client
         response = await _organizations.tp_list_organizations(
-            client, options=make_options(timeout, max_retries, extra_headers, extra_query)
+            client, options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)
         )
         return response
 
@@ -2104,6 +2174,7 @@ class TranscodingJobsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> CancelTranscodingJobResponse:
         """Cancel a transcoding job
         ``DELETE /api/v1/{organization_id}/transcoding_jobs/{job_id}/``.
@@ -2117,7 +2188,7 @@ class TranscodingJobsResource:
             client,
             client._bound_id("organization_id"),
             job_id,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
@@ -2133,6 +2204,7 @@ class TranscodingJobsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> TranscodingJob:
         """Transcode a video into your own S3 bucket
         ``POST /api/v1/{organization_id}/transcoding_jobs/``.
@@ -2155,7 +2227,7 @@ class TranscodingJobsResource:
             client,
             client._bound_id("organization_id"),
             body=body,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
@@ -2167,6 +2239,7 @@ class TranscodingJobsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> TranscodingJob:
         """Get a transcoding job
         ``GET /api/v1/{organization_id}/transcoding_jobs/{job_id}/``.
@@ -2176,7 +2249,7 @@ class TranscodingJobsResource:
             client,
             client._bound_id("organization_id"),
             job_id,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
@@ -2196,12 +2269,13 @@ class TranscodingJobsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> AsyncPaginator[TranscodingJob]:
         """List transcoding jobs
         ``GET /api/v1/{organization_id}/transcoding_jobs/``; returns an ``AsyncPaginator`` over every page.
         """
         client = self._client
-        options = make_options(timeout, max_retries, extra_headers, extra_query)
+        options = make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)
 
         async def fetch(_page_params: dict[str, Any]) -> APIResponse[Any]:
             return await _transcoding_jobs.tp_list_transcoding_jobs(
@@ -2241,6 +2315,7 @@ class TranscodingJobsResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[CancelTranscodingJobResponse]:
         """Cancel a transcoding job
         ``DELETE /api/v1/{organization_id}/transcoding_jobs/{job_id}/``.
@@ -2254,7 +2329,7 @@ class TranscodingJobsResourceWithRawResponse:
             client,
             client._bound_id("organization_id"),
             job_id,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
@@ -2270,6 +2345,7 @@ class TranscodingJobsResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[TranscodingJob]:
         """Transcode a video into your own S3 bucket
         ``POST /api/v1/{organization_id}/transcoding_jobs/``.
@@ -2292,7 +2368,7 @@ class TranscodingJobsResourceWithRawResponse:
             client,
             client._bound_id("organization_id"),
             body=body,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
@@ -2304,6 +2380,7 @@ class TranscodingJobsResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[TranscodingJob]:
         """Get a transcoding job
         ``GET /api/v1/{organization_id}/transcoding_jobs/{job_id}/``.
@@ -2313,7 +2390,7 @@ class TranscodingJobsResourceWithRawResponse:
             client,
             client._bound_id("organization_id"),
             job_id,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
@@ -2333,6 +2410,7 @@ class TranscodingJobsResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[PaginatedTranscodingJobList]:
         """List transcoding jobs
         ``GET /api/v1/{organization_id}/transcoding_jobs/``.
@@ -2347,7 +2425,7 @@ class TranscodingJobsResourceWithRawResponse:
             created_to=created_to,
             ordering=ordering,
             page=page,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
@@ -2377,12 +2455,13 @@ class UsageResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> AsyncPaginator[UsageRow]:
         """Get the organization's usage
         ``GET /api/v1/{organization_id}/assets_usage/``; returns an ``AsyncPaginator`` over every page.
         """
         client = self._client
-        options = make_options(timeout, max_retries, extra_headers, extra_query)
+        options = make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)
 
         async def fetch(_page_params: dict[str, Any]) -> APIResponse[Any]:
             return await _usage.tp_list_usage(
@@ -2422,6 +2501,7 @@ class UsageResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[PaginatedUsageRowList]:
         """Get the organization's usage
         ``GET /api/v1/{organization_id}/assets_usage/``.
@@ -2437,7 +2517,7 @@ class UsageResourceWithRawResponse:
             start=start,
             end=end,
             ordering=ordering,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
@@ -2462,6 +2542,7 @@ class WebhooksResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Webhook:
         """Register a webhook
         ``POST /api/v1/{organization_id}/webhooks/``.
@@ -2478,7 +2559,7 @@ class WebhooksResource:
             client,
             client._bound_id("organization_id"),
             body=body,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
@@ -2490,6 +2571,7 @@ class WebhooksResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> None:
         """Delete a webhook
         ``DELETE /api/v1/{organization_id}/webhooks/{webhook_id}/``.
@@ -2502,7 +2584,7 @@ class WebhooksResource:
             client,
             client._bound_id("organization_id"),
             webhook_id,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
@@ -2513,12 +2595,13 @@ class WebhooksResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> AsyncPaginator[Webhook]:
         """List webhooks
         ``GET /api/v1/{organization_id}/webhooks/``; returns an ``AsyncPaginator`` over every page.
         """
         client = self._client
-        options = make_options(timeout, max_retries, extra_headers, extra_query)
+        options = make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)
 
         async def fetch(_page_params: dict[str, Any]) -> APIResponse[Any]:
             return await _webhooks.tp_list_webhooks(
@@ -2538,6 +2621,7 @@ class WebhooksResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Webhook:
         """Update a webhook
         ``PUT /api/v1/{organization_id}/webhooks/{webhook_id}/``.
@@ -2552,7 +2636,7 @@ class WebhooksResource:
             client._bound_id("organization_id"),
             webhook_id,
             body=body,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
@@ -2572,6 +2656,7 @@ class WebhooksResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[Webhook]:
         """Register a webhook
         ``POST /api/v1/{organization_id}/webhooks/``.
@@ -2588,7 +2673,7 @@ class WebhooksResourceWithRawResponse:
             client,
             client._bound_id("organization_id"),
             body=body,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
@@ -2600,6 +2685,7 @@ class WebhooksResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[None]:
         """Delete a webhook
         ``DELETE /api/v1/{organization_id}/webhooks/{webhook_id}/``.
@@ -2612,7 +2698,7 @@ class WebhooksResourceWithRawResponse:
             client,
             client._bound_id("organization_id"),
             webhook_id,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
@@ -2623,6 +2709,7 @@ class WebhooksResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[PaginatedWebhookList]:
         """List webhooks
         ``GET /api/v1/{organization_id}/webhooks/``.
@@ -2631,7 +2718,7 @@ class WebhooksResourceWithRawResponse:
         response = await _webhooks.tp_list_webhooks(
             client,
             client._bound_id("organization_id"),
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
@@ -2645,6 +2732,7 @@ class WebhooksResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[Webhook]:
         """Update a webhook
         ``PUT /api/v1/{organization_id}/webhooks/{webhook_id}/``.
@@ -2659,7 +2747,7 @@ class WebhooksResourceWithRawResponse:
             client._bound_id("organization_id"),
             webhook_id,
             body=body,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 

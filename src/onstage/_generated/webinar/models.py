@@ -13,7 +13,8 @@ from attrs import field as _field
 
 _new = object.__new__
 
-from ..._gen_support import EMPTY, OpenStrEnum, jsonable, parse_datetime, redacted_repr
+from ..._gen_support import EMPTY, OpenStrEnum, jsonable, parse_datetime
+from ..._redact import redacted_repr
 
 __all__ = [
     "AnyDataType0",
@@ -311,7 +312,7 @@ class CreateSessionResponse:
         }
     )
     session: Session | None = None
-    rtmp_url: str | None = None
+    rtmp_url: str | None = _field(default=None, repr=redacted_repr)
     stream_key: str | None = _field(default=None, repr=redacted_repr)
     _raw: Mapping[str, Any] = _field(init=False, repr=False, eq=False, default=EMPTY)
 
@@ -387,7 +388,7 @@ class ErrorBody:
     success: bool | None = None
     error: str | None = None
     message: str | None = None
-    code: str | None = None
+    code: str | None = _field(default=None, repr=redacted_repr)
     errors: list[FieldError] | None = None
     timestamp: int | None = None
     _raw: Mapping[str, Any] = _field(init=False, repr=False, eq=False, default=EMPTY)
@@ -452,7 +453,7 @@ class FieldError:
         }
     )
     field: str | None = None
-    code: str | None = None
+    code: str | None = _field(default=None, repr=redacted_repr)
     message: str | None = None
     _raw: Mapping[str, Any] = _field(init=False, repr=False, eq=False, default=EMPTY)
 

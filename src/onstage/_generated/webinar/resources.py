@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections.abc import Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
@@ -43,7 +44,7 @@ class RoomsSessionsResource:
 
     async def create(
         self,
-        id: str,
+        id: str | uuid.UUID,
         *,
         title: str,
         preset_id: str,
@@ -54,6 +55,7 @@ class RoomsSessionsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> CreateSessionResponse:
         """Create a new session in a room
         ``POST /rooms/{id}/sessions``.
@@ -72,18 +74,22 @@ class RoomsSessionsResource:
         if not isinstance(scheduled_start_time, NotGiven):
             body["scheduled_start_time"] = scheduled_start_time
         response = await _sessions.webinar_create_room_session(
-            client, id, body=body, options=make_options(timeout, max_retries, extra_headers, extra_query)
+            client,
+            id,
+            body=body,
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
     def list(
         self,
-        id: str,
+        id: str | uuid.UUID,
         *,
         timeout: float | httpx2.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> AsyncPaginator[Session]:
         """List sessions for a room
         ``GET /rooms/{id}/sessions``; returns an ``AsyncPaginator`` over every page.
@@ -92,7 +98,7 @@ class RoomsSessionsResource:
         /sessions`.
         """
         client = self._client
-        options = make_options(timeout, max_retries, extra_headers, extra_query)
+        options = make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)
 
         async def fetch(_page_params: dict[str, Any]) -> APIResponse[Any]:
             return await _sessions.webinar_list_room_sessions(
@@ -113,7 +119,7 @@ class RoomsSessionsResourceWithRawResponse:
 
     async def create(
         self,
-        id: str,
+        id: str | uuid.UUID,
         *,
         title: str,
         preset_id: str,
@@ -124,6 +130,7 @@ class RoomsSessionsResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[CreateSessionResponse]:
         """Create a new session in a room
         ``POST /rooms/{id}/sessions``.
@@ -142,18 +149,22 @@ class RoomsSessionsResourceWithRawResponse:
         if not isinstance(scheduled_start_time, NotGiven):
             body["scheduled_start_time"] = scheduled_start_time
         response = await _sessions.webinar_create_room_session(
-            client, id, body=body, options=make_options(timeout, max_retries, extra_headers, extra_query)
+            client,
+            id,
+            body=body,
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
     async def list(
         self,
-        id: str,
+        id: str | uuid.UUID,
         *,
         timeout: float | httpx2.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[SessionList]:
         """List sessions for a room
         ``GET /rooms/{id}/sessions``.
@@ -163,7 +174,7 @@ class RoomsSessionsResourceWithRawResponse:
         """
         client = self._client
         response = await _sessions.webinar_list_room_sessions(
-            client, id, options=make_options(timeout, max_retries, extra_headers, extra_query)
+            client, id, options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)
         )
         return response
 
@@ -193,6 +204,7 @@ class RoomsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Room:
         """Create a new room
         ``POST /rooms``.
@@ -208,18 +220,21 @@ class RoomsResource:
         if not isinstance(analytics, NotGiven):
             body["analytics"] = analytics
         response = await _rooms.webinar_create_room(
-            client, body=body, options=make_options(timeout, max_retries, extra_headers, extra_query)
+            client,
+            body=body,
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
     async def delete(
         self,
-        id: str,
+        id: str | uuid.UUID,
         *,
         timeout: float | httpx2.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> AnyDataType0 | None:
         """Delete a room
         ``DELETE /rooms/{id}``.
@@ -228,18 +243,19 @@ class RoomsResource:
         """
         client = self._client
         response = await _rooms.webinar_delete_room(
-            client, id, options=make_options(timeout, max_retries, extra_headers, extra_query)
+            client, id, options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)
         )
         return response.parsed
 
     async def get(
         self,
-        id: str,
+        id: str | uuid.UUID,
         *,
         timeout: float | httpx2.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Room:
         """Get room by ID (public)
         ``GET /rooms/{id}``.
@@ -248,7 +264,7 @@ class RoomsResource:
         """
         client = self._client
         response = await _rooms.webinar_get_room(
-            client, id, options=make_options(timeout, max_retries, extra_headers, extra_query)
+            client, id, options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)
         )
         return response.parsed
 
@@ -261,6 +277,7 @@ class RoomsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> AsyncPaginator[Room]:
         """List all rooms (public)
         ``GET /rooms``; returns an ``AsyncPaginator`` over every page.
@@ -268,7 +285,7 @@ class RoomsResource:
         Public: no authentication. Paginated with `page` and `limit`.
         """
         client = self._client
-        options = make_options(timeout, max_retries, extra_headers, extra_query)
+        options = make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)
 
         async def fetch(_page_params: dict[str, Any]) -> APIResponse[Any]:
             return await _rooms.webinar_list_rooms(
@@ -289,6 +306,7 @@ class RoomsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> AsyncPaginator[Room]:
         """List my rooms
         ``GET /rooms/my``; returns an ``AsyncPaginator`` over every page.
@@ -297,7 +315,7 @@ class RoomsResource:
         same shape as `GET /rooms`.
         """
         client = self._client
-        options = make_options(timeout, max_retries, extra_headers, extra_query)
+        options = make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)
 
         async def fetch(_page_params: dict[str, Any]) -> APIResponse[Any]:
             return await _rooms.webinar_list_my_rooms(client, options=with_query(options, _page_params))
@@ -309,7 +327,7 @@ class RoomsResource:
 
     async def update(
         self,
-        id: str,
+        id: str | uuid.UUID,
         *,
         title: str | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
@@ -318,6 +336,7 @@ class RoomsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Room:
         """Update a room
         ``PATCH /rooms/{id}``.
@@ -333,7 +352,10 @@ class RoomsResource:
         if not isinstance(analytics, NotGiven):
             body["analytics"] = analytics
         response = await _rooms.webinar_update_room(
-            client, id, body=body, options=make_options(timeout, max_retries, extra_headers, extra_query)
+            client,
+            id,
+            body=body,
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
@@ -354,6 +376,7 @@ class RoomsResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[Room]:
         """Create a new room
         ``POST /rooms``.
@@ -369,18 +392,21 @@ class RoomsResourceWithRawResponse:
         if not isinstance(analytics, NotGiven):
             body["analytics"] = analytics
         response = await _rooms.webinar_create_room(
-            client, body=body, options=make_options(timeout, max_retries, extra_headers, extra_query)
+            client,
+            body=body,
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
     async def delete(
         self,
-        id: str,
+        id: str | uuid.UUID,
         *,
         timeout: float | httpx2.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[AnyDataType0 | None]:
         """Delete a room
         ``DELETE /rooms/{id}``.
@@ -389,18 +415,19 @@ class RoomsResourceWithRawResponse:
         """
         client = self._client
         response = await _rooms.webinar_delete_room(
-            client, id, options=make_options(timeout, max_retries, extra_headers, extra_query)
+            client, id, options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)
         )
         return response
 
     async def get(
         self,
-        id: str,
+        id: str | uuid.UUID,
         *,
         timeout: float | httpx2.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[Room]:
         """Get room by ID (public)
         ``GET /rooms/{id}``.
@@ -409,7 +436,7 @@ class RoomsResourceWithRawResponse:
         """
         client = self._client
         response = await _rooms.webinar_get_room(
-            client, id, options=make_options(timeout, max_retries, extra_headers, extra_query)
+            client, id, options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)
         )
         return response
 
@@ -422,6 +449,7 @@ class RoomsResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[RoomList]:
         """List all rooms (public)
         ``GET /rooms``.
@@ -433,7 +461,7 @@ class RoomsResourceWithRawResponse:
             client,
             page=page,
             limit=limit,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
@@ -444,6 +472,7 @@ class RoomsResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[RoomList]:
         """List my rooms
         ``GET /rooms/my``.
@@ -453,13 +482,13 @@ class RoomsResourceWithRawResponse:
         """
         client = self._client
         response = await _rooms.webinar_list_my_rooms(
-            client, options=make_options(timeout, max_retries, extra_headers, extra_query)
+            client, options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)
         )
         return response
 
     async def update(
         self,
-        id: str,
+        id: str | uuid.UUID,
         *,
         title: str | NotGiven = NOT_GIVEN,
         description: str | NotGiven = NOT_GIVEN,
@@ -468,6 +497,7 @@ class RoomsResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[Room]:
         """Update a room
         ``PATCH /rooms/{id}``.
@@ -483,7 +513,10 @@ class RoomsResourceWithRawResponse:
         if not isinstance(analytics, NotGiven):
             body["analytics"] = analytics
         response = await _rooms.webinar_update_room(
-            client, id, body=body, options=make_options(timeout, max_retries, extra_headers, extra_query)
+            client,
+            id,
+            body=body,
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
@@ -501,12 +534,13 @@ class SessionsResource:
 
     async def delete(
         self,
-        id: str,
+        id: str | uuid.UUID,
         *,
         timeout: float | httpx2.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> AnyDataType0 | None:
         """Delete a session
         ``DELETE /sessions/{id}``.
@@ -515,18 +549,19 @@ class SessionsResource:
         """
         client = self._client
         response = await _sessions.webinar_delete_session(
-            client, id, options=make_options(timeout, max_retries, extra_headers, extra_query)
+            client, id, options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)
         )
         return response.parsed
 
     async def end(
         self,
-        id: str,
+        id: str | uuid.UUID,
         *,
         timeout: float | httpx2.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> AnyDataType0 | None:
         """End a session
         ``POST /sessions/{id}/end``.
@@ -536,18 +571,19 @@ class SessionsResource:
         """
         client = self._client
         response = await _sessions.webinar_end_session(
-            client, id, options=make_options(timeout, max_retries, extra_headers, extra_query)
+            client, id, options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)
         )
         return response.parsed
 
     async def ensure_hls_egress(
         self,
-        id: str,
+        id: str | uuid.UUID,
         *,
         timeout: float | httpx2.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> AnyDataType0 | None:
         """Ensure HLS egress is running
         ``POST /sessions/{id}/ensure_hls_egress``.
@@ -558,18 +594,19 @@ class SessionsResource:
         """
         client = self._client
         response = await _sessions.webinar_ensure_hls_egress(
-            client, id, options=make_options(timeout, max_retries, extra_headers, extra_query)
+            client, id, options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)
         )
         return response.parsed
 
     async def get(
         self,
-        id: str,
+        id: str | uuid.UUID,
         *,
         timeout: float | httpx2.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Session:
         """Get session by ID (public)
         ``GET /sessions/{id}``.
@@ -578,18 +615,19 @@ class SessionsResource:
         """
         client = self._client
         response = await _sessions.webinar_get_session(
-            client, id, options=make_options(timeout, max_retries, extra_headers, extra_query)
+            client, id, options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)
         )
         return response.parsed
 
     async def get_monitor_token(
         self,
-        id: str,
+        id: str | uuid.UUID,
         *,
         timeout: float | httpx2.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> MonitorToken:
         """Get monitor token for a session
         ``GET /sessions/{id}/monitor``.
@@ -599,18 +637,19 @@ class SessionsResource:
         """
         client = self._client
         response = await _sessions.webinar_get_monitor_token(
-            client, id, options=make_options(timeout, max_retries, extra_headers, extra_query)
+            client, id, options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)
         )
         return response.parsed
 
     async def get_stream_health(
         self,
-        id: str,
+        id: str | uuid.UUID,
         *,
         timeout: float | httpx2.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> AnyDataType0 | None:
         """Get stream health info
         ``GET /sessions/{id}/stream_health``.
@@ -619,18 +658,19 @@ class SessionsResource:
         """
         client = self._client
         response = await _sessions.webinar_get_stream_health(
-            client, id, options=make_options(timeout, max_retries, extra_headers, extra_query)
+            client, id, options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)
         )
         return response.parsed
 
     async def go_live(
         self,
-        id: str,
+        id: str | uuid.UUID,
         *,
         timeout: float | httpx2.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> StartSessionResponse:
         """Go live
         ``POST /sessions/{id}/go_live``.
@@ -642,18 +682,19 @@ class SessionsResource:
         """
         client = self._client
         response = await _sessions.webinar_go_live_session(
-            client, id, options=make_options(timeout, max_retries, extra_headers, extra_query)
+            client, id, options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)
         )
         return response.parsed
 
     async def join(
         self,
-        id: str,
+        id: str | uuid.UUID,
         *,
         timeout: float | httpx2.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> JoinSessionResponse:
         """Join a session (get LiveKit token)
         ``POST /sessions/{id}/join``.
@@ -662,7 +703,7 @@ class SessionsResource:
         """
         client = self._client
         response = await _sessions.webinar_join_session(
-            client, id, options=make_options(timeout, max_retries, extra_headers, extra_query)
+            client, id, options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)
         )
         return response.parsed
 
@@ -675,6 +716,7 @@ class SessionsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> AsyncPaginator[Session]:
         """List all sessions (public)
         ``GET /sessions``; returns an ``AsyncPaginator`` over every page.
@@ -682,7 +724,7 @@ class SessionsResource:
         Public: no authentication. Paginated with `page` and `limit`.
         """
         client = self._client
-        options = make_options(timeout, max_retries, extra_headers, extra_query)
+        options = make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)
 
         async def fetch(_page_params: dict[str, Any]) -> APIResponse[Any]:
             return await _sessions.webinar_list_sessions(
@@ -705,6 +747,7 @@ class SessionsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> AsyncPaginator[Session]:
         """List currently live sessions (public)
         ``GET /sessions/live``; returns an ``AsyncPaginator`` over every page.
@@ -712,7 +755,7 @@ class SessionsResource:
         Public: no authentication. No paging parameters are published.
         """
         client = self._client
-        options = make_options(timeout, max_retries, extra_headers, extra_query)
+        options = make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)
 
         async def fetch(_page_params: dict[str, Any]) -> APIResponse[Any]:
             return await _sessions.webinar_list_live_sessions(
@@ -726,13 +769,14 @@ class SessionsResource:
 
     async def reschedule(
         self,
-        id: str,
+        id: str | uuid.UUID,
         *,
         scheduled_start_time: datetime.datetime | str,
         timeout: float | httpx2.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> AnyDataType0 | None:
         """Reschedule a session
         ``PATCH /sessions/{id}/reschedule``.
@@ -745,19 +789,23 @@ class SessionsResource:
             "scheduled_start_time": scheduled_start_time,
         }
         response = await _sessions.webinar_reschedule_session(
-            client, id, body=body, options=make_options(timeout, max_retries, extra_headers, extra_query)
+            client,
+            id,
+            body=body,
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
     async def set_host_audio_state(
         self,
-        id: str,
+        id: str | uuid.UUID,
         *,
         enabled: bool | NotGiven = NOT_GIVEN,
         timeout: float | httpx2.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> AnyDataType0 | None:
         """Broadcast host audio state change
         ``POST /sessions/{id}/host_audio_state``.
@@ -770,19 +818,23 @@ class SessionsResource:
         if not isinstance(enabled, NotGiven):
             body["enabled"] = enabled
         response = await _sessions.webinar_set_host_audio_state(
-            client, id, body=body, options=make_options(timeout, max_retries, extra_headers, extra_query)
+            client,
+            id,
+            body=body,
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
     async def set_host_video_state(
         self,
-        id: str,
+        id: str | uuid.UUID,
         *,
         enabled: bool | NotGiven = NOT_GIVEN,
         timeout: float | httpx2.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> AnyDataType0 | None:
         """Broadcast host video state change
         ``POST /sessions/{id}/host_video_state``.
@@ -795,18 +847,22 @@ class SessionsResource:
         if not isinstance(enabled, NotGiven):
             body["enabled"] = enabled
         response = await _sessions.webinar_set_host_video_state(
-            client, id, body=body, options=make_options(timeout, max_retries, extra_headers, extra_query)
+            client,
+            id,
+            body=body,
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
     async def start(
         self,
-        id: str,
+        id: str | uuid.UUID,
         *,
         timeout: float | httpx2.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> StartSessionResponse:
         """Start a session
         ``POST /sessions/{id}/start``.
@@ -819,18 +875,19 @@ class SessionsResource:
         """
         client = self._client
         response = await _sessions.webinar_start_session(
-            client, id, options=make_options(timeout, max_retries, extra_headers, extra_query)
+            client, id, options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)
         )
         return response.parsed
 
     async def start_webcam_hls(
         self,
-        id: str,
+        id: str | uuid.UUID,
         *,
         timeout: float | httpx2.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> AnyDataType0 | None:
         """Start webcam to HLS streaming
         ``POST /sessions/{id}/start_webcam_hls``.
@@ -840,7 +897,7 @@ class SessionsResource:
         """
         client = self._client
         response = await _sessions.webinar_start_webcam_hls(
-            client, id, options=make_options(timeout, max_retries, extra_headers, extra_query)
+            client, id, options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)
         )
         return response.parsed
 
@@ -851,19 +908,20 @@ class SessionsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> SessionStats:
         """Get dashboard stats
         ``GET /sessions/stats``.
         """
         client = self._client
         response = await _sessions.webinar_get_session_stats(
-            client, options=make_options(timeout, max_retries, extra_headers, extra_query)
+            client, options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)
         )
         return response.parsed
 
     async def update_settings(
         self,
-        id: str,
+        id: str | uuid.UUID,
         *,
         chat_enabled: bool | NotGiven = NOT_GIVEN,
         stage_enabled: bool | NotGiven = NOT_GIVEN,
@@ -872,6 +930,7 @@ class SessionsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> AnyDataType0 | None:
         """Update session runtime settings
         ``PATCH /sessions/{id}/settings``.
@@ -888,7 +947,10 @@ class SessionsResource:
         if not isinstance(max_join_limit, NotGiven):
             body["max_join_limit"] = max_join_limit
         response = await _sessions.webinar_update_session_settings(
-            client, id, body=body, options=make_options(timeout, max_retries, extra_headers, extra_query)
+            client,
+            id,
+            body=body,
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
@@ -901,12 +963,13 @@ class SessionsResourceWithRawResponse:
 
     async def delete(
         self,
-        id: str,
+        id: str | uuid.UUID,
         *,
         timeout: float | httpx2.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[AnyDataType0 | None]:
         """Delete a session
         ``DELETE /sessions/{id}``.
@@ -915,18 +978,19 @@ class SessionsResourceWithRawResponse:
         """
         client = self._client
         response = await _sessions.webinar_delete_session(
-            client, id, options=make_options(timeout, max_retries, extra_headers, extra_query)
+            client, id, options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)
         )
         return response
 
     async def end(
         self,
-        id: str,
+        id: str | uuid.UUID,
         *,
         timeout: float | httpx2.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[AnyDataType0 | None]:
         """End a session
         ``POST /sessions/{id}/end``.
@@ -936,18 +1000,19 @@ class SessionsResourceWithRawResponse:
         """
         client = self._client
         response = await _sessions.webinar_end_session(
-            client, id, options=make_options(timeout, max_retries, extra_headers, extra_query)
+            client, id, options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)
         )
         return response
 
     async def ensure_hls_egress(
         self,
-        id: str,
+        id: str | uuid.UUID,
         *,
         timeout: float | httpx2.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[AnyDataType0 | None]:
         """Ensure HLS egress is running
         ``POST /sessions/{id}/ensure_hls_egress``.
@@ -958,18 +1023,19 @@ class SessionsResourceWithRawResponse:
         """
         client = self._client
         response = await _sessions.webinar_ensure_hls_egress(
-            client, id, options=make_options(timeout, max_retries, extra_headers, extra_query)
+            client, id, options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)
         )
         return response
 
     async def get(
         self,
-        id: str,
+        id: str | uuid.UUID,
         *,
         timeout: float | httpx2.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[Session]:
         """Get session by ID (public)
         ``GET /sessions/{id}``.
@@ -978,18 +1044,19 @@ class SessionsResourceWithRawResponse:
         """
         client = self._client
         response = await _sessions.webinar_get_session(
-            client, id, options=make_options(timeout, max_retries, extra_headers, extra_query)
+            client, id, options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)
         )
         return response
 
     async def get_monitor_token(
         self,
-        id: str,
+        id: str | uuid.UUID,
         *,
         timeout: float | httpx2.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[MonitorToken]:
         """Get monitor token for a session
         ``GET /sessions/{id}/monitor``.
@@ -999,18 +1066,19 @@ class SessionsResourceWithRawResponse:
         """
         client = self._client
         response = await _sessions.webinar_get_monitor_token(
-            client, id, options=make_options(timeout, max_retries, extra_headers, extra_query)
+            client, id, options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)
         )
         return response
 
     async def get_stream_health(
         self,
-        id: str,
+        id: str | uuid.UUID,
         *,
         timeout: float | httpx2.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[AnyDataType0 | None]:
         """Get stream health info
         ``GET /sessions/{id}/stream_health``.
@@ -1019,18 +1087,19 @@ class SessionsResourceWithRawResponse:
         """
         client = self._client
         response = await _sessions.webinar_get_stream_health(
-            client, id, options=make_options(timeout, max_retries, extra_headers, extra_query)
+            client, id, options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)
         )
         return response
 
     async def go_live(
         self,
-        id: str,
+        id: str | uuid.UUID,
         *,
         timeout: float | httpx2.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[StartSessionResponse]:
         """Go live
         ``POST /sessions/{id}/go_live``.
@@ -1042,18 +1111,19 @@ class SessionsResourceWithRawResponse:
         """
         client = self._client
         response = await _sessions.webinar_go_live_session(
-            client, id, options=make_options(timeout, max_retries, extra_headers, extra_query)
+            client, id, options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)
         )
         return response
 
     async def join(
         self,
-        id: str,
+        id: str | uuid.UUID,
         *,
         timeout: float | httpx2.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[JoinSessionResponse]:
         """Join a session (get LiveKit token)
         ``POST /sessions/{id}/join``.
@@ -1062,7 +1132,7 @@ class SessionsResourceWithRawResponse:
         """
         client = self._client
         response = await _sessions.webinar_join_session(
-            client, id, options=make_options(timeout, max_retries, extra_headers, extra_query)
+            client, id, options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)
         )
         return response
 
@@ -1075,6 +1145,7 @@ class SessionsResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[SessionList]:
         """List all sessions (public)
         ``GET /sessions``.
@@ -1086,7 +1157,7 @@ class SessionsResourceWithRawResponse:
             client,
             page=page,
             limit=limit,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
@@ -1097,6 +1168,7 @@ class SessionsResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[SessionList]:
         """List currently live sessions (public)
         ``GET /sessions/live``.
@@ -1105,19 +1177,20 @@ class SessionsResourceWithRawResponse:
         """
         client = self._client
         response = await _sessions.webinar_list_live_sessions(
-            client, options=make_options(timeout, max_retries, extra_headers, extra_query)
+            client, options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)
         )
         return response
 
     async def reschedule(
         self,
-        id: str,
+        id: str | uuid.UUID,
         *,
         scheduled_start_time: datetime.datetime | str,
         timeout: float | httpx2.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[AnyDataType0 | None]:
         """Reschedule a session
         ``PATCH /sessions/{id}/reschedule``.
@@ -1130,19 +1203,23 @@ class SessionsResourceWithRawResponse:
             "scheduled_start_time": scheduled_start_time,
         }
         response = await _sessions.webinar_reschedule_session(
-            client, id, body=body, options=make_options(timeout, max_retries, extra_headers, extra_query)
+            client,
+            id,
+            body=body,
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
     async def set_host_audio_state(
         self,
-        id: str,
+        id: str | uuid.UUID,
         *,
         enabled: bool | NotGiven = NOT_GIVEN,
         timeout: float | httpx2.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[AnyDataType0 | None]:
         """Broadcast host audio state change
         ``POST /sessions/{id}/host_audio_state``.
@@ -1155,19 +1232,23 @@ class SessionsResourceWithRawResponse:
         if not isinstance(enabled, NotGiven):
             body["enabled"] = enabled
         response = await _sessions.webinar_set_host_audio_state(
-            client, id, body=body, options=make_options(timeout, max_retries, extra_headers, extra_query)
+            client,
+            id,
+            body=body,
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
     async def set_host_video_state(
         self,
-        id: str,
+        id: str | uuid.UUID,
         *,
         enabled: bool | NotGiven = NOT_GIVEN,
         timeout: float | httpx2.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[AnyDataType0 | None]:
         """Broadcast host video state change
         ``POST /sessions/{id}/host_video_state``.
@@ -1180,18 +1261,22 @@ class SessionsResourceWithRawResponse:
         if not isinstance(enabled, NotGiven):
             body["enabled"] = enabled
         response = await _sessions.webinar_set_host_video_state(
-            client, id, body=body, options=make_options(timeout, max_retries, extra_headers, extra_query)
+            client,
+            id,
+            body=body,
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
     async def start(
         self,
-        id: str,
+        id: str | uuid.UUID,
         *,
         timeout: float | httpx2.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[StartSessionResponse]:
         """Start a session
         ``POST /sessions/{id}/start``.
@@ -1204,18 +1289,19 @@ class SessionsResourceWithRawResponse:
         """
         client = self._client
         response = await _sessions.webinar_start_session(
-            client, id, options=make_options(timeout, max_retries, extra_headers, extra_query)
+            client, id, options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)
         )
         return response
 
     async def start_webcam_hls(
         self,
-        id: str,
+        id: str | uuid.UUID,
         *,
         timeout: float | httpx2.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[AnyDataType0 | None]:
         """Start webcam to HLS streaming
         ``POST /sessions/{id}/start_webcam_hls``.
@@ -1225,7 +1311,7 @@ class SessionsResourceWithRawResponse:
         """
         client = self._client
         response = await _sessions.webinar_start_webcam_hls(
-            client, id, options=make_options(timeout, max_retries, extra_headers, extra_query)
+            client, id, options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)
         )
         return response
 
@@ -1236,19 +1322,20 @@ class SessionsResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[SessionStats]:
         """Get dashboard stats
         ``GET /sessions/stats``.
         """
         client = self._client
         response = await _sessions.webinar_get_session_stats(
-            client, options=make_options(timeout, max_retries, extra_headers, extra_query)
+            client, options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)
         )
         return response
 
     async def update_settings(
         self,
-        id: str,
+        id: str | uuid.UUID,
         *,
         chat_enabled: bool | NotGiven = NOT_GIVEN,
         stage_enabled: bool | NotGiven = NOT_GIVEN,
@@ -1257,6 +1344,7 @@ class SessionsResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[AnyDataType0 | None]:
         """Update session runtime settings
         ``PATCH /sessions/{id}/settings``.
@@ -1273,7 +1361,10 @@ class SessionsResourceWithRawResponse:
         if not isinstance(max_join_limit, NotGiven):
             body["max_join_limit"] = max_join_limit
         response = await _sessions.webinar_update_session_settings(
-            client, id, body=body, options=make_options(timeout, max_retries, extra_headers, extra_query)
+            client,
+            id,
+            body=body,
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 

@@ -13,7 +13,8 @@ from attrs import field as _field
 
 _new = object.__new__
 
-from ..._gen_support import EMPTY, OpenStrEnum, jsonable, parse_datetime, redacted_repr
+from ..._gen_support import EMPTY, OpenStrEnum, jsonable, parse_datetime
+from ..._redact import redacted_repr
 
 __all__ = [
     "CreateWidget",

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import builtins
+import uuid
 from collections.abc import Mapping, Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
@@ -23,15 +24,155 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Resources",
+    "WidgetsPartsResource",
+    "SharesResource",
     "WidgetsResource",
 ]
 
 
-class WidgetsResource:
-    """``widgets``: create, delete, get, list."""
+class WidgetsPartsResource:
+    """``widgets.parts``: get."""
 
     def __init__(self, client: BaseClient) -> None:
         self._client = client
+
+    @cached_property
+    def with_raw_response(self) -> WidgetsPartsResourceWithRawResponse:
+        """The same methods, returning ``APIResponse`` (status, headers, request id, elapsed, retries)."""
+        return WidgetsPartsResourceWithRawResponse(self._client)
+
+    async def get(
+        self,
+        widget_id: str | uuid.UUID,
+        part_no: int | str,
+        *,
+        pin: str | NotGiven = NOT_GIVEN,
+        timeout: float | httpx2.Timeout | None | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
+    ) -> Part:
+        """Get a part of a widget
+        ``GET /orgs/{org_id}/widgets/{widget_id}/parts/{part_no}``.
+        """
+        client = self._client
+        response = await _widgets.get_widget_part(
+            client,
+            client._bound_id("org_id"),
+            widget_id,
+            part_no,
+            pin=pin,
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
+        )
+        return response.parsed
+
+
+class WidgetsPartsResourceWithRawResponse:
+    """``widgets.parts.with_raw_response``."""
+
+    def __init__(self, client: BaseClient) -> None:
+        self._client = client
+
+    async def get(
+        self,
+        widget_id: str | uuid.UUID,
+        part_no: int | str,
+        *,
+        pin: str | NotGiven = NOT_GIVEN,
+        timeout: float | httpx2.Timeout | None | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[Part]:
+        """Get a part of a widget
+        ``GET /orgs/{org_id}/widgets/{widget_id}/parts/{part_no}``.
+        """
+        client = self._client
+        response = await _widgets.get_widget_part(
+            client,
+            client._bound_id("org_id"),
+            widget_id,
+            part_no,
+            pin=pin,
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
+        )
+        return response
+
+
+class SharesResource:
+    """``shares``: get."""
+
+    def __init__(self, client: BaseClient) -> None:
+        self._client = client
+
+    @cached_property
+    def with_raw_response(self) -> SharesResourceWithRawResponse:
+        """The same methods, returning ``APIResponse`` (status, headers, request id, elapsed, retries)."""
+        return SharesResourceWithRawResponse(self._client)
+
+    async def get(
+        self,
+        share_code: str,
+        *,
+        timeout: float | httpx2.Timeout | None | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
+    ) -> Widget:
+        """Get a widget by its share code
+        ``GET /orgs/{org_id}/shares/{share_code}``.
+        """
+        client = self._client
+        response = await _widgets.get_share(
+            client,
+            client._bound_id("org_id"),
+            share_code,
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
+        )
+        return response.parsed
+
+
+class SharesResourceWithRawResponse:
+    """``shares.with_raw_response``."""
+
+    def __init__(self, client: BaseClient) -> None:
+        self._client = client
+
+    async def get(
+        self,
+        share_code: str,
+        *,
+        timeout: float | httpx2.Timeout | None | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
+    ) -> APIResponse[Widget]:
+        """Get a widget by its share code
+        ``GET /orgs/{org_id}/shares/{share_code}``.
+        """
+        client = self._client
+        response = await _widgets.get_share(
+            client,
+            client._bound_id("org_id"),
+            share_code,
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
+        )
+        return response
+
+
+class WidgetsResource:
+    """``widgets``: create, delete, get, list; sub-resources: parts."""
+
+    def __init__(self, client: BaseClient) -> None:
+        self._client = client
+
+    @cached_property
+    def parts(self) -> WidgetsPartsResource:
+        return WidgetsPartsResource(self._client)
 
     @cached_property
     def with_raw_response(self) -> WidgetsResourceWithRawResponse:
@@ -48,6 +189,7 @@ class WidgetsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Widget:
         """Create a widget
         ``POST /orgs/{org_id}/widgets``.
@@ -64,18 +206,19 @@ class WidgetsResource:
             client,
             client._bound_id("org_id"),
             body=body,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
     async def delete(
         self,
-        widget_id: str,
+        widget_id: str | uuid.UUID,
         *,
         timeout: float | httpx2.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> None:
         """Delete a widget
         ``DELETE /orgs/{org_id}/widgets/{widget_id}``.
@@ -85,18 +228,19 @@ class WidgetsResource:
             client,
             client._bound_id("org_id"),
             widget_id,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
     async def get(
         self,
-        widget_id: str,
+        widget_id: str | uuid.UUID,
         *,
         timeout: float | httpx2.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Widget:
         """Get a widget
         ``GET /orgs/{org_id}/widgets/{widget_id}``.
@@ -106,7 +250,7 @@ class WidgetsResource:
             client,
             client._bound_id("org_id"),
             widget_id,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response.parsed
 
@@ -120,12 +264,13 @@ class WidgetsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> AsyncPaginator[Widget]:
         """List widgets
         ``GET /orgs/{org_id}/widgets``; returns an ``AsyncPaginator`` over every page.
         """
         client = self._client
-        options = make_options(timeout, max_retries, extra_headers, extra_query)
+        options = make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)
 
         async def fetch(_page_params: dict[str, Any]) -> APIResponse[Any]:
             return await _widgets.list_widgets(
@@ -161,6 +306,7 @@ class WidgetsResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[Widget]:
         """Create a widget
         ``POST /orgs/{org_id}/widgets``.
@@ -177,18 +323,19 @@ class WidgetsResourceWithRawResponse:
             client,
             client._bound_id("org_id"),
             body=body,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
     async def delete(
         self,
-        widget_id: str,
+        widget_id: str | uuid.UUID,
         *,
         timeout: float | httpx2.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[None]:
         """Delete a widget
         ``DELETE /orgs/{org_id}/widgets/{widget_id}``.
@@ -198,18 +345,19 @@ class WidgetsResourceWithRawResponse:
             client,
             client._bound_id("org_id"),
             widget_id,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
     async def get(
         self,
-        widget_id: str,
+        widget_id: str | uuid.UUID,
         *,
         timeout: float | httpx2.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[Widget]:
         """Get a widget
         ``GET /orgs/{org_id}/widgets/{widget_id}``.
@@ -219,7 +367,7 @@ class WidgetsResourceWithRawResponse:
             client,
             client._bound_id("org_id"),
             widget_id,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
@@ -233,6 +381,7 @@ class WidgetsResourceWithRawResponse:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> APIResponse[builtins.list[Widget]]:
         """List widgets
         ``GET /orgs/{org_id}/widgets``.
@@ -244,13 +393,17 @@ class WidgetsResourceWithRawResponse:
             page_no=page_no,
             per_page=per_page,
             color=color,
-            options=make_options(timeout, max_retries, extra_headers, extra_query),
+            options=make_options(timeout, max_retries, extra_headers, extra_query, total_timeout),
         )
         return response
 
 
 class Resources:
     """Top-level resources, mixed into the hand-written client class."""
+
+    @cached_property
+    def shares(self) -> SharesResource:
+        return SharesResource(self)  # type: ignore[arg-type]
 
     @cached_property
     def widgets(self) -> WidgetsResource:

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -41,7 +42,7 @@ async def get_active_session(
     client: BaseClient,
     account_id: str,
     app_id: str,
-    meeting_id: str,
+    meeting_id: str | uuid.UUID,
     *,
     options: RequestOptions | None = None,
 ) -> APIResponse[Session]:
@@ -52,7 +53,7 @@ async def get_active_session(
     params = None
     return await client._request(
         _OP_get_active_session,
-        f"/accounts/{path_param('account_id', account_id)}/realtime/kit/{path_param('app_id', app_id)}/meetings/{path_param('meeting_id', meeting_id)}/active-session",
+        f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/meetings/{path_param('meeting_id', meeting_id, 'uuid')}/active-session",
         _parse_get_active_session,
         params=params,
         options=options,
@@ -79,7 +80,7 @@ async def kick_partcipants(
     client: BaseClient,
     account_id: str,
     app_id: str,
-    meeting_id: str,
+    meeting_id: str | uuid.UUID,
     *,
     body: Mapping[str, Any],
     options: RequestOptions | None = None,
@@ -91,7 +92,7 @@ async def kick_partcipants(
     params = None
     return await client._request(
         _OP_kick_partcipants,
-        f"/accounts/{path_param('account_id', account_id)}/realtime/kit/{path_param('app_id', app_id)}/meetings/{path_param('meeting_id', meeting_id)}/active-session/kick",
+        f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/meetings/{path_param('meeting_id', meeting_id, 'uuid')}/active-session/kick",
         _parse_kick_partcipants,
         params=params,
         json=NOT_GIVEN if isinstance(body, NotGiven) else jsonable(body),
@@ -119,7 +120,7 @@ async def kick_all_participants(
     client: BaseClient,
     account_id: str,
     app_id: str,
-    meeting_id: str,
+    meeting_id: str | uuid.UUID,
     *,
     options: RequestOptions | None = None,
 ) -> APIResponse[KickAllResult]:
@@ -130,7 +131,7 @@ async def kick_all_participants(
     params = None
     return await client._request(
         _OP_kick_all_participants,
-        f"/accounts/{path_param('account_id', account_id)}/realtime/kit/{path_param('app_id', app_id)}/meetings/{path_param('meeting_id', meeting_id)}/active-session/kick-all",
+        f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/meetings/{path_param('meeting_id', meeting_id, 'uuid')}/active-session/kick-all",
         _parse_kick_all_participants,
         params=params,
         options=options,
@@ -157,7 +158,7 @@ async def mute_participants(
     client: BaseClient,
     account_id: str,
     app_id: str,
-    meeting_id: str,
+    meeting_id: str | uuid.UUID,
     *,
     body: Mapping[str, Any],
     options: RequestOptions | None = None,
@@ -169,7 +170,7 @@ async def mute_participants(
     params = None
     return await client._request(
         _OP_mute_participants,
-        f"/accounts/{path_param('account_id', account_id)}/realtime/kit/{path_param('app_id', app_id)}/meetings/{path_param('meeting_id', meeting_id)}/active-session/mute",
+        f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/meetings/{path_param('meeting_id', meeting_id, 'uuid')}/active-session/mute",
         _parse_mute_participants,
         params=params,
         json=NOT_GIVEN if isinstance(body, NotGiven) else jsonable(body),
@@ -197,7 +198,7 @@ async def mute_all_participants(
     client: BaseClient,
     account_id: str,
     app_id: str,
-    meeting_id: str,
+    meeting_id: str | uuid.UUID,
     *,
     body: Mapping[str, Any],
     options: RequestOptions | None = None,
@@ -209,7 +210,7 @@ async def mute_all_participants(
     params = None
     return await client._request(
         _OP_mute_all_participants,
-        f"/accounts/{path_param('account_id', account_id)}/realtime/kit/{path_param('app_id', app_id)}/meetings/{path_param('meeting_id', meeting_id)}/active-session/mute-all",
+        f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/meetings/{path_param('meeting_id', meeting_id, 'uuid')}/active-session/mute-all",
         _parse_mute_all_participants,
         params=params,
         json=NOT_GIVEN if isinstance(body, NotGiven) else jsonable(body),
@@ -237,7 +238,7 @@ async def create_poll(
     client: BaseClient,
     account_id: str,
     app_id: str,
-    meeting_id: str,
+    meeting_id: str | uuid.UUID,
     *,
     body: Mapping[str, Any],
     options: RequestOptions | None = None,
@@ -249,7 +250,7 @@ async def create_poll(
     params = None
     return await client._request(
         _OP_create_poll,
-        f"/accounts/{path_param('account_id', account_id)}/realtime/kit/{path_param('app_id', app_id)}/meetings/{path_param('meeting_id', meeting_id)}/active-session/poll",
+        f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/meetings/{path_param('meeting_id', meeting_id, 'uuid')}/active-session/poll",
         _parse_create_poll,
         params=params,
         json=NOT_GIVEN if isinstance(body, NotGiven) else jsonable(body),

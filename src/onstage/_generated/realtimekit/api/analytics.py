@@ -57,7 +57,7 @@ async def get_org_analytics(
         params["end_date"] = query_value(end_date)
     return await client._request(
         _OP_get_org_analytics,
-        f"/accounts/{path_param('account_id', account_id)}/realtime/kit/{path_param('app_id', app_id)}/analytics/daywise",
+        f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/analytics/daywise",
         _parse_get_org_analytics,
         params=params,
         options=options,

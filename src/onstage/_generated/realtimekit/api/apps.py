@@ -63,7 +63,7 @@ async def get_apps(
         params["sort_order"] = query_value(sort_order)
     return await client._request(
         _OP_get_apps,
-        f"/accounts/{path_param('account_id', account_id)}/realtime/kit/apps",
+        f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/apps",
         _parse_get_apps,
         params=params,
         options=options,
@@ -100,7 +100,7 @@ async def create_app(
     params = None
     return await client._request(
         _OP_create_app,
-        f"/accounts/{path_param('account_id', account_id)}/realtime/kit/apps",
+        f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/apps",
         _parse_create_app,
         params=params,
         json=NOT_GIVEN if isinstance(body, NotGiven) else jsonable(body),
@@ -138,7 +138,7 @@ async def get_app(
     params = None
     return await client._request(
         _OP_get_app,
-        f"/accounts/{path_param('account_id', account_id)}/realtime/kit/apps/{path_param('app_id', app_id)}",
+        f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/apps/{path_param('app_id', app_id, 'string')}",
         _parse_get_app,
         params=params,
         options=options,

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -63,7 +64,7 @@ async def get_v_2_livestreamsession_session_meeting_id_active_livestream(
         params["per_page"] = query_value(per_page)
     return await client._request(
         _OP_get_v_2_livestreamsession_session_meeting_id_active_livestream,
-        f"/accounts/{path_param('account_id', account_id)}/realtime/kit/{path_param('app_id', app_id)}/sessions/{path_param('session_id', session_id)}/livestream-sessions",
+        f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/sessions/{path_param('session_id', session_id, 'string')}/livestream-sessions",
         _parse_get_v_2_livestreamsession_session_meeting_id_active_livestream,
         params=params,
         options=options,
@@ -90,7 +91,7 @@ async def start_livestreaming(
     client: BaseClient,
     account_id: str,
     app_id: str,
-    meeting_id: str,
+    meeting_id: str | uuid.UUID,
     *,
     body: Mapping[str, Any],
     options: RequestOptions | None = None,
@@ -102,7 +103,7 @@ async def start_livestreaming(
     params = None
     return await client._request(
         _OP_start_livestreaming,
-        f"/accounts/{path_param('account_id', account_id)}/realtime/kit/{path_param('app_id', app_id)}/meetings/{path_param('meeting_id', meeting_id)}/livestreams",
+        f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/meetings/{path_param('meeting_id', meeting_id, 'uuid')}/livestreams",
         _parse_start_livestreaming,
         params=params,
         json=NOT_GIVEN if isinstance(body, NotGiven) else jsonable(body),
@@ -130,7 +131,7 @@ async def stop_livestreaming(
     client: BaseClient,
     account_id: str,
     app_id: str,
-    meeting_id: str,
+    meeting_id: str | uuid.UUID,
     *,
     options: RequestOptions | None = None,
 ) -> APIResponse[StopLivestreamResult]:
@@ -141,7 +142,7 @@ async def stop_livestreaming(
     params = None
     return await client._request(
         _OP_stop_livestreaming,
-        f"/accounts/{path_param('account_id', account_id)}/realtime/kit/{path_param('app_id', app_id)}/meetings/{path_param('meeting_id', meeting_id)}/active-livestream/stop",
+        f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/meetings/{path_param('meeting_id', meeting_id, 'uuid')}/active-livestream/stop",
         _parse_stop_livestreaming,
         params=params,
         options=options,
@@ -168,7 +169,7 @@ async def get_v_2_meetings_meeting_id_active_livestream(
     client: BaseClient,
     account_id: str,
     app_id: str,
-    meeting_id: str,
+    meeting_id: str | uuid.UUID,
     *,
     options: RequestOptions | None = None,
 ) -> APIResponse[Livestream]:
@@ -179,7 +180,7 @@ async def get_v_2_meetings_meeting_id_active_livestream(
     params = None
     return await client._request(
         _OP_get_v_2_meetings_meeting_id_active_livestream,
-        f"/accounts/{path_param('account_id', account_id)}/realtime/kit/{path_param('app_id', app_id)}/meetings/{path_param('meeting_id', meeting_id)}/active-livestream",
+        f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/meetings/{path_param('meeting_id', meeting_id, 'uuid')}/active-livestream",
         _parse_get_v_2_meetings_meeting_id_active_livestream,
         params=params,
         options=options,
@@ -206,7 +207,7 @@ async def livestream_session_details(
     client: BaseClient,
     account_id: str,
     app_id: str,
-    meeting_id: str,
+    meeting_id: str | uuid.UUID,
     *,
     page_no: int | NotGiven = NOT_GIVEN,
     per_page: int | NotGiven = NOT_GIVEN,
@@ -223,7 +224,7 @@ async def livestream_session_details(
         params["per_page"] = query_value(per_page)
     return await client._request(
         _OP_livestream_session_details,
-        f"/accounts/{path_param('account_id', account_id)}/realtime/kit/{path_param('app_id', app_id)}/meetings/{path_param('meeting_id', meeting_id)}/livestream",
+        f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/meetings/{path_param('meeting_id', meeting_id, 'uuid')}/livestream",
         _parse_livestream_session_details,
         params=params,
         options=options,
@@ -287,7 +288,7 @@ async def fetch_all_livestreams(
         params["sort_order"] = query_value(sort_order)
     return await client._request(
         _OP_fetch_all_livestreams,
-        f"/accounts/{path_param('account_id', account_id)}/realtime/kit/{path_param('app_id', app_id)}/livestreams",
+        f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/livestreams",
         _parse_fetch_all_livestreams,
         params=params,
         options=options,
@@ -325,7 +326,7 @@ async def create_livestream(
     params = None
     return await client._request(
         _OP_create_livestream,
-        f"/accounts/{path_param('account_id', account_id)}/realtime/kit/{path_param('app_id', app_id)}/livestreams",
+        f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/livestreams",
         _parse_create_livestream,
         params=params,
         json=NOT_GIVEN if isinstance(body, NotGiven) else jsonable(body),
@@ -364,7 +365,7 @@ async def get_v2_livestreams_livestream_session_id(
     params = None
     return await client._request(
         _OP_get_v2_livestreams_livestream_session_id,
-        f"/accounts/{path_param('account_id', account_id)}/realtime/kit/{path_param('app_id', app_id)}/livestreams/sessions/{path_param('livestream_session_id', livestream_session_id)}",
+        f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/livestreams/sessions/{path_param('livestream-session-id', livestream_session_id, 'string')}",
         _parse_get_v2_livestreams_livestream_session_id,
         params=params,
         options=options,
@@ -408,7 +409,7 @@ async def get_v2_livestream_session_livestream_id(
         params["per_page"] = query_value(per_page)
     return await client._request(
         _OP_get_v2_livestream_session_livestream_id,
-        f"/accounts/{path_param('account_id', account_id)}/realtime/kit/{path_param('app_id', app_id)}/livestreams/{path_param('livestream_id', livestream_id)}",
+        f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/livestreams/{path_param('livestream_id', livestream_id, 'string')}",
         _parse_get_v2_livestream_session_livestream_id,
         params=params,
         options=options,
@@ -446,7 +447,7 @@ async def get_v2_active_livestream_session_details(
     params = None
     return await client._request(
         _OP_get_v2_active_livestream_session_details,
-        f"/accounts/{path_param('account_id', account_id)}/realtime/kit/{path_param('app_id', app_id)}/livestreams/{path_param('livestream_id', livestream_id)}/active-livestream-session",
+        f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/livestreams/{path_param('livestream_id', livestream_id, 'string')}/active-livestream-session",
         _parse_get_v2_active_livestream_session_details,
         params=params,
         options=options,
@@ -492,7 +493,7 @@ async def get_livestream_analytics_complete(
         params["filters"] = query_value(filters)
     return await client._request(
         _OP_get_livestream_analytics_complete,
-        f"/accounts/{path_param('account_id', account_id)}/realtime/kit/{path_param('app_id', app_id)}/analytics/livestreams/overall",
+        f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/analytics/livestreams/overall",
         _parse_get_livestream_analytics_complete,
         params=params,
         options=options,
@@ -538,7 +539,7 @@ async def get_livestream_analytics_daywise(
         params["filters"] = query_value(filters)
     return await client._request(
         _OP_get_livestream_analytics_daywise,
-        f"/accounts/{path_param('account_id', account_id)}/realtime/kit/{path_param('app_id', app_id)}/analytics/livestreams/daywise",
+        f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/analytics/livestreams/daywise",
         _parse_get_livestream_analytics_daywise,
         params=params,
         options=options,

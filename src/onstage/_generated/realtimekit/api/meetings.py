@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -71,7 +72,7 @@ async def get_all_meetings(
         params["status"] = query_value(status)
     return await client._request(
         _OP_get_all_meetings,
-        f"/accounts/{path_param('account_id', account_id)}/realtime/kit/{path_param('app_id', app_id)}/meetings",
+        f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/meetings",
         _parse_get_all_meetings,
         params=params,
         options=options,
@@ -109,7 +110,7 @@ async def create_meeting(
     params = None
     return await client._request(
         _OP_create_meeting,
-        f"/accounts/{path_param('account_id', account_id)}/realtime/kit/{path_param('app_id', app_id)}/meetings",
+        f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/meetings",
         _parse_create_meeting,
         params=params,
         json=NOT_GIVEN if isinstance(body, NotGiven) else jsonable(body),
@@ -137,7 +138,7 @@ async def get_meeting(
     client: BaseClient,
     account_id: str,
     app_id: str,
-    meeting_id: str,
+    meeting_id: str | uuid.UUID,
     *,
     name: str | NotGiven = NOT_GIVEN,
     options: RequestOptions | None = None,
@@ -151,7 +152,7 @@ async def get_meeting(
         params["name"] = query_value(name)
     return await client._request(
         _OP_get_meeting,
-        f"/accounts/{path_param('account_id', account_id)}/realtime/kit/{path_param('app_id', app_id)}/meetings/{path_param('meeting_id', meeting_id)}",
+        f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/meetings/{path_param('meeting_id', meeting_id, 'uuid')}",
         _parse_get_meeting,
         params=params,
         options=options,
@@ -178,7 +179,7 @@ async def replace_meeting(
     client: BaseClient,
     account_id: str,
     app_id: str,
-    meeting_id: str,
+    meeting_id: str | uuid.UUID,
     *,
     body: Mapping[str, Any],
     options: RequestOptions | None = None,
@@ -190,7 +191,7 @@ async def replace_meeting(
     params = None
     return await client._request(
         _OP_replace_meeting,
-        f"/accounts/{path_param('account_id', account_id)}/realtime/kit/{path_param('app_id', app_id)}/meetings/{path_param('meeting_id', meeting_id)}",
+        f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/meetings/{path_param('meeting_id', meeting_id, 'uuid')}",
         _parse_replace_meeting,
         params=params,
         json=NOT_GIVEN if isinstance(body, NotGiven) else jsonable(body),
@@ -218,7 +219,7 @@ async def update_meeting(
     client: BaseClient,
     account_id: str,
     app_id: str,
-    meeting_id: str,
+    meeting_id: str | uuid.UUID,
     *,
     body: Mapping[str, Any],
     options: RequestOptions | None = None,
@@ -230,7 +231,7 @@ async def update_meeting(
     params = None
     return await client._request(
         _OP_update_meeting,
-        f"/accounts/{path_param('account_id', account_id)}/realtime/kit/{path_param('app_id', app_id)}/meetings/{path_param('meeting_id', meeting_id)}",
+        f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/meetings/{path_param('meeting_id', meeting_id, 'uuid')}",
         _parse_update_meeting,
         params=params,
         json=NOT_GIVEN if isinstance(body, NotGiven) else jsonable(body),
@@ -258,7 +259,7 @@ async def get_meeting_participants(
     client: BaseClient,
     account_id: str,
     app_id: str,
-    meeting_id: str,
+    meeting_id: str | uuid.UUID,
     *,
     page_no: int | NotGiven = NOT_GIVEN,
     per_page: int | NotGiven = NOT_GIVEN,
@@ -275,7 +276,7 @@ async def get_meeting_participants(
         params["per_page"] = query_value(per_page)
     return await client._request(
         _OP_get_meeting_participants,
-        f"/accounts/{path_param('account_id', account_id)}/realtime/kit/{path_param('app_id', app_id)}/meetings/{path_param('meeting_id', meeting_id)}/participants",
+        f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/meetings/{path_param('meeting_id', meeting_id, 'uuid')}/participants",
         _parse_get_meeting_participants,
         params=params,
         options=options,
@@ -302,7 +303,7 @@ async def add_participant(
     client: BaseClient,
     account_id: str,
     app_id: str,
-    meeting_id: str,
+    meeting_id: str | uuid.UUID,
     *,
     body: Mapping[str, Any],
     options: RequestOptions | None = None,
@@ -314,7 +315,7 @@ async def add_participant(
     params = None
     return await client._request(
         _OP_add_participant,
-        f"/accounts/{path_param('account_id', account_id)}/realtime/kit/{path_param('app_id', app_id)}/meetings/{path_param('meeting_id', meeting_id)}/participants",
+        f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/meetings/{path_param('meeting_id', meeting_id, 'uuid')}/participants",
         _parse_add_participant,
         params=params,
         json=NOT_GIVEN if isinstance(body, NotGiven) else jsonable(body),
@@ -342,7 +343,7 @@ async def get_meeting_participant(
     client: BaseClient,
     account_id: str,
     app_id: str,
-    meeting_id: str,
+    meeting_id: str | uuid.UUID,
     participant_id: str,
     *,
     options: RequestOptions | None = None,
@@ -354,7 +355,7 @@ async def get_meeting_participant(
     params = None
     return await client._request(
         _OP_get_meeting_participant,
-        f"/accounts/{path_param('account_id', account_id)}/realtime/kit/{path_param('app_id', app_id)}/meetings/{path_param('meeting_id', meeting_id)}/participants/{path_param('participant_id', participant_id)}",
+        f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/meetings/{path_param('meeting_id', meeting_id, 'uuid')}/participants/{path_param('participant_id', participant_id, 'string')}",
         _parse_get_meeting_participant,
         params=params,
         options=options,
@@ -381,7 +382,7 @@ async def replace_participant(
     client: BaseClient,
     account_id: str,
     app_id: str,
-    meeting_id: str,
+    meeting_id: str | uuid.UUID,
     participant_id: str,
     *,
     body: Mapping[str, Any],
@@ -394,7 +395,7 @@ async def replace_participant(
     params = None
     return await client._request(
         _OP_replace_participant,
-        f"/accounts/{path_param('account_id', account_id)}/realtime/kit/{path_param('app_id', app_id)}/meetings/{path_param('meeting_id', meeting_id)}/participants/{path_param('participant_id', participant_id)}",
+        f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/meetings/{path_param('meeting_id', meeting_id, 'uuid')}/participants/{path_param('participant_id', participant_id, 'string')}",
         _parse_replace_participant,
         params=params,
         json=NOT_GIVEN if isinstance(body, NotGiven) else jsonable(body),
@@ -422,7 +423,7 @@ async def delete_meeting_participant(
     client: BaseClient,
     account_id: str,
     app_id: str,
-    meeting_id: str,
+    meeting_id: str | uuid.UUID,
     participant_id: str,
     *,
     options: RequestOptions | None = None,
@@ -434,7 +435,7 @@ async def delete_meeting_participant(
     params = None
     return await client._request(
         _OP_delete_meeting_participant,
-        f"/accounts/{path_param('account_id', account_id)}/realtime/kit/{path_param('app_id', app_id)}/meetings/{path_param('meeting_id', meeting_id)}/participants/{path_param('participant_id', participant_id)}",
+        f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/meetings/{path_param('meeting_id', meeting_id, 'uuid')}/participants/{path_param('participant_id', participant_id, 'string')}",
         _parse_delete_meeting_participant,
         params=params,
         options=options,
@@ -461,7 +462,7 @@ async def edit_participant(
     client: BaseClient,
     account_id: str,
     app_id: str,
-    meeting_id: str,
+    meeting_id: str | uuid.UUID,
     participant_id: str,
     *,
     body: Mapping[str, Any],
@@ -474,7 +475,7 @@ async def edit_participant(
     params = None
     return await client._request(
         _OP_edit_participant,
-        f"/accounts/{path_param('account_id', account_id)}/realtime/kit/{path_param('app_id', app_id)}/meetings/{path_param('meeting_id', meeting_id)}/participants/{path_param('participant_id', participant_id)}",
+        f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/meetings/{path_param('meeting_id', meeting_id, 'uuid')}/participants/{path_param('participant_id', participant_id, 'string')}",
         _parse_edit_participant,
         params=params,
         json=NOT_GIVEN if isinstance(body, NotGiven) else jsonable(body),
@@ -502,7 +503,7 @@ async def regenerate_token(
     client: BaseClient,
     account_id: str,
     app_id: str,
-    meeting_id: str,
+    meeting_id: str | uuid.UUID,
     participant_id: str,
     *,
     options: RequestOptions | None = None,
@@ -514,7 +515,7 @@ async def regenerate_token(
     params = None
     return await client._request(
         _OP_regenerate_token,
-        f"/accounts/{path_param('account_id', account_id)}/realtime/kit/{path_param('app_id', app_id)}/meetings/{path_param('meeting_id', meeting_id)}/participants/{path_param('participant_id', participant_id)}/token",
+        f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/meetings/{path_param('meeting_id', meeting_id, 'uuid')}/participants/{path_param('participant_id', participant_id, 'string')}/token",
         _parse_regenerate_token,
         params=params,
         options=options,

@@ -61,7 +61,7 @@ async def get_presets(
         params["search"] = query_value(search)
     return await client._request(
         _OP_get_presets,
-        f"/accounts/{path_param('account_id', account_id)}/realtime/kit/{path_param('app_id', app_id)}/presets",
+        f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/presets",
         _parse_get_presets,
         params=params,
         options=options,
@@ -99,7 +99,7 @@ async def post_presets(
     params = None
     return await client._request(
         _OP_post_presets,
-        f"/accounts/{path_param('account_id', account_id)}/realtime/kit/{path_param('app_id', app_id)}/presets",
+        f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/presets",
         _parse_post_presets,
         params=params,
         json=NOT_GIVEN if isinstance(body, NotGiven) else jsonable(body),
@@ -138,7 +138,7 @@ async def get_presets_preset_id(
     params = None
     return await client._request(
         _OP_get_presets_preset_id,
-        f"/accounts/{path_param('account_id', account_id)}/realtime/kit/{path_param('app_id', app_id)}/presets/{path_param('preset_id', preset_id)}",
+        f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/presets/{path_param('preset_id', preset_id, 'string')}",
         _parse_get_presets_preset_id,
         params=params,
         options=options,
@@ -177,7 +177,7 @@ async def put_presets_preset_id(
     params = None
     return await client._request(
         _OP_put_presets_preset_id,
-        f"/accounts/{path_param('account_id', account_id)}/realtime/kit/{path_param('app_id', app_id)}/presets/{path_param('preset_id', preset_id)}",
+        f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/presets/{path_param('preset_id', preset_id, 'string')}",
         _parse_put_presets_preset_id,
         params=params,
         json=NOT_GIVEN if isinstance(body, NotGiven) else jsonable(body),
@@ -216,7 +216,7 @@ async def delete_presets_preset_id(
     params = None
     return await client._request(
         _OP_delete_presets_preset_id,
-        f"/accounts/{path_param('account_id', account_id)}/realtime/kit/{path_param('app_id', app_id)}/presets/{path_param('preset_id', preset_id)}",
+        f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/presets/{path_param('preset_id', preset_id, 'string')}",
         _parse_delete_presets_preset_id,
         params=params,
         options=options,
@@ -255,7 +255,7 @@ async def patch_presets_preset_id(
     params = None
     return await client._request(
         _OP_patch_presets_preset_id,
-        f"/accounts/{path_param('account_id', account_id)}/realtime/kit/{path_param('app_id', app_id)}/presets/{path_param('preset_id', preset_id)}",
+        f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/presets/{path_param('preset_id', preset_id, 'string')}",
         _parse_patch_presets_preset_id,
         params=params,
         json=NOT_GIVEN if isinstance(body, NotGiven) else jsonable(body),

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -86,7 +87,7 @@ async def get_all_recordings(
         params["status"] = query_value(status)
     return await client._request(
         _OP_get_all_recordings,
-        f"/accounts/{path_param('account_id', account_id)}/realtime/kit/{path_param('app_id', app_id)}/recordings",
+        f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/recordings",
         _parse_get_all_recordings,
         params=params,
         options=options,
@@ -124,7 +125,7 @@ async def start_recording(
     params = None
     return await client._request(
         _OP_start_recording,
-        f"/accounts/{path_param('account_id', account_id)}/realtime/kit/{path_param('app_id', app_id)}/recordings",
+        f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/recordings",
         _parse_start_recording,
         params=params,
         json=NOT_GIVEN if isinstance(body, NotGiven) else jsonable(body),
@@ -152,7 +153,7 @@ async def get_active_recording(
     client: BaseClient,
     account_id: str,
     app_id: str,
-    meeting_id: str,
+    meeting_id: str | uuid.UUID,
     *,
     options: RequestOptions | None = None,
 ) -> APIResponse[Recording]:
@@ -163,7 +164,7 @@ async def get_active_recording(
     params = None
     return await client._request(
         _OP_get_active_recording,
-        f"/accounts/{path_param('account_id', account_id)}/realtime/kit/{path_param('app_id', app_id)}/recordings/active-recording/{path_param('meeting_id', meeting_id)}",
+        f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/recordings/active-recording/{path_param('meeting_id', meeting_id, 'uuid')}",
         _parse_get_active_recording,
         params=params,
         options=options,
@@ -201,7 +202,7 @@ async def start_track_recording_for_a_meeting(
     params = None
     return await client._request(
         _OP_start_track_recording_for_a_meeting,
-        f"/accounts/{path_param('account_id', account_id)}/realtime/kit/{path_param('app_id', app_id)}/recordings/track",
+        f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/recordings/track",
         _parse_start_track_recording_for_a_meeting,
         params=params,
         json=NOT_GIVEN if isinstance(body, NotGiven) else jsonable(body),
@@ -240,7 +241,7 @@ async def get_one_recording(
     params = None
     return await client._request(
         _OP_get_one_recording,
-        f"/accounts/{path_param('account_id', account_id)}/realtime/kit/{path_param('app_id', app_id)}/recordings/{path_param('recording_id', recording_id)}",
+        f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/recordings/{path_param('recording_id', recording_id, 'string')}",
         _parse_get_one_recording,
         params=params,
         options=options,
@@ -279,7 +280,7 @@ async def pause_resume_stop_recording(
     params = None
     return await client._request(
         _OP_pause_resume_stop_recording,
-        f"/accounts/{path_param('account_id', account_id)}/realtime/kit/{path_param('app_id', app_id)}/recordings/{path_param('recording_id', recording_id)}",
+        f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/recordings/{path_param('recording_id', recording_id, 'string')}",
         _parse_pause_resume_stop_recording,
         params=params,
         json=NOT_GIVEN if isinstance(body, NotGiven) else jsonable(body),

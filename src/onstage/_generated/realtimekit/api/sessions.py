@@ -81,7 +81,7 @@ async def get_sessions(
         params["associated_id"] = query_value(associated_id)
     return await client._request(
         _OP_get_sessions,
-        f"/accounts/{path_param('account_id', account_id)}/realtime/kit/{path_param('app_id', app_id)}/sessions",
+        f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/sessions",
         _parse_get_sessions,
         params=params,
         options=options,
@@ -122,7 +122,7 @@ async def get_session_details(
         params["include_breakout_rooms"] = query_value(include_breakout_rooms)
     return await client._request(
         _OP_get_session_details,
-        f"/accounts/{path_param('account_id', account_id)}/realtime/kit/{path_param('app_id', app_id)}/sessions/{path_param('session_id', session_id)}",
+        f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/sessions/{path_param('session_id', session_id, 'string')}",
         _parse_get_session_details,
         params=params,
         options=options,
@@ -181,7 +181,7 @@ async def get_session_participants(
         params["view"] = query_value(view)
     return await client._request(
         _OP_get_session_participants,
-        f"/accounts/{path_param('account_id', account_id)}/realtime/kit/{path_param('app_id', app_id)}/sessions/{path_param('session_id', session_id)}/participants",
+        f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/sessions/{path_param('session_id', session_id, 'string')}/participants",
         _parse_get_session_participants,
         params=params,
         options=options,
@@ -226,7 +226,7 @@ async def get_participant_details(
         params["filters"] = query_value(filters)
     return await client._request(
         _OP_get_participant_details,
-        f"/accounts/{path_param('account_id', account_id)}/realtime/kit/{path_param('app_id', app_id)}/sessions/{path_param('session_id', session_id)}/participants/{path_param('participant_id', participant_id)}",
+        f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/sessions/{path_param('session_id', session_id, 'string')}/participants/{path_param('participant_id', participant_id, 'string')}",
         _parse_get_participant_details,
         params=params,
         options=options,
@@ -264,7 +264,7 @@ async def get_session_chat(
     params = None
     return await client._request(
         _OP_get_session_chat,
-        f"/accounts/{path_param('account_id', account_id)}/realtime/kit/{path_param('app_id', app_id)}/sessions/{path_param('session_id', session_id)}/chat",
+        f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/sessions/{path_param('session_id', session_id, 'string')}/chat",
         _parse_get_session_chat,
         params=params,
         options=options,
@@ -305,7 +305,7 @@ async def get_session_transcript(
         params["format"] = query_value(format_)
     return await client._request(
         _OP_get_session_transcript,
-        f"/accounts/{path_param('account_id', account_id)}/realtime/kit/{path_param('app_id', app_id)}/sessions/{path_param('session_id', session_id)}/transcript",
+        f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/sessions/{path_param('session_id', session_id, 'string')}/transcript",
         _parse_get_session_transcript,
         params=params,
         options=options,
@@ -343,7 +343,7 @@ async def get_session_summary(
     params = None
     return await client._request(
         _OP_get_session_summary,
-        f"/accounts/{path_param('account_id', account_id)}/realtime/kit/{path_param('app_id', app_id)}/sessions/{path_param('session_id', session_id)}/summary",
+        f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/sessions/{path_param('session_id', session_id, 'string')}/summary",
         _parse_get_session_summary,
         params=params,
         options=options,
@@ -381,7 +381,7 @@ async def post_sessions_session_id_summary(
     params = None
     return await client._request(
         _OP_post_sessions_session_id_summary,
-        f"/accounts/{path_param('account_id', account_id)}/realtime/kit/{path_param('app_id', app_id)}/sessions/{path_param('session_id', session_id)}/summary",
+        f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/sessions/{path_param('session_id', session_id, 'string')}/summary",
         _parse_post_sessions_session_id_summary,
         params=params,
         options=options,
@@ -425,7 +425,7 @@ async def get_participant_data_from_peer_id(
         params["include_peer_events"] = query_value(include_peer_events)
     return await client._request(
         _OP_get_participant_data_from_peer_id,
-        f"/accounts/{path_param('account_id', account_id)}/realtime/kit/{path_param('app_id', app_id)}/sessions/peer-report/{path_param('peer_id', peer_id)}",
+        f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/sessions/peer-report/{path_param('peer_id', peer_id, 'string')}",
         _parse_get_participant_data_from_peer_id,
         params=params,
         options=options,

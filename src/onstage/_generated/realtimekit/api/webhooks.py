@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -51,7 +52,7 @@ async def get_all_webhooks(
     params = None
     return await client._request(
         _OP_get_all_webhooks,
-        f"/accounts/{path_param('account_id', account_id)}/realtime/kit/{path_param('app_id', app_id)}/webhooks",
+        f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/webhooks",
         _parse_get_all_webhooks,
         params=params,
         options=options,
@@ -89,7 +90,7 @@ async def add_webhook(
     params = None
     return await client._request(
         _OP_add_webhook,
-        f"/accounts/{path_param('account_id', account_id)}/realtime/kit/{path_param('app_id', app_id)}/webhooks",
+        f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/webhooks",
         _parse_add_webhook,
         params=params,
         json=NOT_GIVEN if isinstance(body, NotGiven) else jsonable(body),
@@ -127,7 +128,7 @@ async def get_all_webhook_events(
     params = None
     return await client._request(
         _OP_get_all_webhook_events,
-        f"/accounts/{path_param('account_id', account_id)}/realtime/kit/{path_param('app_id', app_id)}/webhooks/all",
+        f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/webhooks/all",
         _parse_get_all_webhook_events,
         params=params,
         options=options,
@@ -154,7 +155,7 @@ async def get_webhook(
     client: BaseClient,
     account_id: str,
     app_id: str,
-    webhook_id: str,
+    webhook_id: str | uuid.UUID,
     *,
     options: RequestOptions | None = None,
 ) -> APIResponse[Webhook]:
@@ -165,7 +166,7 @@ async def get_webhook(
     params = None
     return await client._request(
         _OP_get_webhook,
-        f"/accounts/{path_param('account_id', account_id)}/realtime/kit/{path_param('app_id', app_id)}/webhooks/{path_param('webhook_id', webhook_id)}",
+        f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/webhooks/{path_param('webhook_id', webhook_id, 'uuid')}",
         _parse_get_webhook,
         params=params,
         options=options,
@@ -192,7 +193,7 @@ async def replace_webhook(
     client: BaseClient,
     account_id: str,
     app_id: str,
-    webhook_id: str,
+    webhook_id: str | uuid.UUID,
     *,
     body: Mapping[str, Any],
     options: RequestOptions | None = None,
@@ -204,7 +205,7 @@ async def replace_webhook(
     params = None
     return await client._request(
         _OP_replace_webhook,
-        f"/accounts/{path_param('account_id', account_id)}/realtime/kit/{path_param('app_id', app_id)}/webhooks/{path_param('webhook_id', webhook_id)}",
+        f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/webhooks/{path_param('webhook_id', webhook_id, 'uuid')}",
         _parse_replace_webhook,
         params=params,
         json=NOT_GIVEN if isinstance(body, NotGiven) else jsonable(body),
@@ -232,7 +233,7 @@ async def delete_webhook(
     client: BaseClient,
     account_id: str,
     app_id: str,
-    webhook_id: str,
+    webhook_id: str | uuid.UUID,
     *,
     options: RequestOptions | None = None,
 ) -> APIResponse[Webhook]:
@@ -243,7 +244,7 @@ async def delete_webhook(
     params = None
     return await client._request(
         _OP_delete_webhook,
-        f"/accounts/{path_param('account_id', account_id)}/realtime/kit/{path_param('app_id', app_id)}/webhooks/{path_param('webhook_id', webhook_id)}",
+        f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/webhooks/{path_param('webhook_id', webhook_id, 'uuid')}",
         _parse_delete_webhook,
         params=params,
         options=options,
@@ -270,7 +271,7 @@ async def edit_webhook(
     client: BaseClient,
     account_id: str,
     app_id: str,
-    webhook_id: str,
+    webhook_id: str | uuid.UUID,
     *,
     body: Mapping[str, Any],
     options: RequestOptions | None = None,
@@ -282,7 +283,7 @@ async def edit_webhook(
     params = None
     return await client._request(
         _OP_edit_webhook,
-        f"/accounts/{path_param('account_id', account_id)}/realtime/kit/{path_param('app_id', app_id)}/webhooks/{path_param('webhook_id', webhook_id)}",
+        f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/webhooks/{path_param('webhook_id', webhook_id, 'uuid')}",
         _parse_edit_webhook,
         params=params,
         json=NOT_GIVEN if isinstance(body, NotGiven) else jsonable(body),

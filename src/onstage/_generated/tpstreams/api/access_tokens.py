@@ -52,7 +52,7 @@ async def tp_create_access_token(
     params = None
     return await client._request(
         _OP_tp_create_access_token,
-        f"/api/v1/{path_param('organization_id', organization_id)}/assets/{path_param('asset_id', asset_id)}/access_tokens/",
+        f"/api/v1/{path_param('organization_id', organization_id, 'string')}/assets/{path_param('asset_id', asset_id, 'string')}/access_tokens/",
         _parse_tp_create_access_token,
         params=params,
         json=NOT_GIVEN if isinstance(body, NotGiven) else jsonable(body),
@@ -69,6 +69,7 @@ _OP_tp_get_access_token = Operation(
     idempotent=True,
     unwrap_key=None,
     pagination=None,
+    secret_params=("code",),
 )
 
 
@@ -91,7 +92,7 @@ async def tp_get_access_token(
     params = None
     return await client._request(
         _OP_tp_get_access_token,
-        f"/api/v1/{path_param('organization_id', organization_id)}/assets/{path_param('asset_id', asset_id)}/access_tokens/{path_param('code', code)}/",
+        f"/api/v1/{path_param('organization_id', organization_id, 'string')}/assets/{path_param('asset_id', asset_id, 'string')}/access_tokens/{path_param('code', code, 'string', secret=True)}/",
         _parse_tp_get_access_token,
         params=params,
         options=options,
@@ -107,6 +108,7 @@ _OP_tp_update_access_token = Operation(
     idempotent=True,
     unwrap_key=None,
     pagination=None,
+    secret_params=("code",),
 )
 
 
@@ -130,7 +132,7 @@ async def tp_update_access_token(
     params = None
     return await client._request(
         _OP_tp_update_access_token,
-        f"/api/v1/{path_param('organization_id', organization_id)}/assets/{path_param('asset_id', asset_id)}/access_tokens/{path_param('code', code)}/",
+        f"/api/v1/{path_param('organization_id', organization_id, 'string')}/assets/{path_param('asset_id', asset_id, 'string')}/access_tokens/{path_param('code', code, 'string', secret=True)}/",
         _parse_tp_update_access_token,
         params=params,
         json=NOT_GIVEN if isinstance(body, NotGiven) else jsonable(body),

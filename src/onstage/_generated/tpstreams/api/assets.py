@@ -67,7 +67,7 @@ async def tp_list_assets(
         params["q"] = query_value(q)
     return await client._request(
         _OP_tp_list_assets,
-        f"/api/v1/{path_param('organization_id', organization_id)}/assets/",
+        f"/api/v1/{path_param('organization_id', organization_id, 'string')}/assets/",
         _parse_tp_list_assets,
         params=params,
         options=options,
@@ -104,7 +104,7 @@ async def tp_create_video(
     params = None
     return await client._request(
         _OP_tp_create_video,
-        f"/api/v1/{path_param('organization_id', organization_id)}/assets/videos/",
+        f"/api/v1/{path_param('organization_id', organization_id, 'string')}/assets/videos/",
         _parse_tp_create_video,
         params=params,
         json=NOT_GIVEN if isinstance(body, NotGiven) else jsonable(body),
@@ -142,7 +142,7 @@ async def tp_bulk_create_videos(
     params = None
     return await client._request(
         _OP_tp_bulk_create_videos,
-        f"/api/v1/{path_param('organization_id', organization_id)}/assets/videos/bulk-create/",
+        f"/api/v1/{path_param('organization_id', organization_id, 'string')}/assets/videos/bulk-create/",
         _parse_tp_bulk_create_videos,
         params=params,
         json=NOT_GIVEN if isinstance(videos, NotGiven) else jsonable(videos),
@@ -180,7 +180,7 @@ async def tp_create_upload_session(
     params = None
     return await client._request(
         _OP_tp_create_upload_session,
-        f"/api/v1/{path_param('organization_id', organization_id)}/assets/upload-sessions/",
+        f"/api/v1/{path_param('organization_id', organization_id, 'string')}/assets/upload-sessions/",
         _parse_tp_create_upload_session,
         params=params,
         json=NOT_GIVEN if isinstance(body, NotGiven) else jsonable(body),
@@ -221,7 +221,7 @@ async def tp_get_asset(
         params["expiry"] = query_value(expiry)
     return await client._request(
         _OP_tp_get_asset,
-        f"/api/v1/{path_param('organization_id', organization_id)}/assets/{path_param('asset_id', asset_id)}/",
+        f"/api/v1/{path_param('organization_id', organization_id, 'string')}/assets/{path_param('asset_id', asset_id, 'string')}/",
         _parse_tp_get_asset,
         params=params,
         options=options,
@@ -258,7 +258,7 @@ async def tp_delete_asset(
     params = None
     return await client._request(
         _OP_tp_delete_asset,
-        f"/api/v1/{path_param('organization_id', organization_id)}/assets/{path_param('asset_id', asset_id)}/",
+        f"/api/v1/{path_param('organization_id', organization_id, 'string')}/assets/{path_param('asset_id', asset_id, 'string')}/",
         _parse_tp_delete_asset,
         params=params,
         options=options,
@@ -296,7 +296,7 @@ async def tp_delete_asset_resolutions(
     params = None
     return await client._request(
         _OP_tp_delete_asset_resolutions,
-        f"/api/v1/{path_param('organization_id', organization_id)}/assets/{path_param('asset_id', asset_id)}/delete_resolutions/",
+        f"/api/v1/{path_param('organization_id', organization_id, 'string')}/assets/{path_param('asset_id', asset_id, 'string')}/delete_resolutions/",
         _parse_tp_delete_asset_resolutions,
         params=params,
         json=NOT_GIVEN if isinstance(body, NotGiven) else jsonable(body),
@@ -335,7 +335,7 @@ async def tp_move_asset(
     params = None
     return await client._request(
         _OP_tp_move_asset,
-        f"/api/v1/{path_param('organization_id', organization_id)}/assets/{path_param('asset_id', asset_id)}/move/",
+        f"/api/v1/{path_param('organization_id', organization_id, 'string')}/assets/{path_param('asset_id', asset_id, 'string')}/move/",
         _parse_tp_move_asset,
         params=params,
         json=NOT_GIVEN if isinstance(body, NotGiven) else jsonable(body),
@@ -374,7 +374,7 @@ async def tp_upload_thumbnail(
     params = None
     return await client._request(
         _OP_tp_upload_thumbnail,
-        f"/api/v1/{path_param('organization_id', organization_id)}/assets/{path_param('asset_id', asset_id)}/upload_thumbnail/",
+        f"/api/v1/{path_param('organization_id', organization_id, 'string')}/assets/{path_param('asset_id', asset_id, 'string')}/upload_thumbnail/",
         _parse_tp_upload_thumbnail,
         params=params,
         **multipart(body, ["thumbnail"]),
@@ -413,7 +413,7 @@ async def tp_trim_asset(
     params = None
     return await client._request(
         _OP_tp_trim_asset,
-        f"/api/v1/{path_param('organization_id', organization_id)}/assets/{path_param('asset_id', asset_id)}/trim/",
+        f"/api/v1/{path_param('organization_id', organization_id, 'string')}/assets/{path_param('asset_id', asset_id, 'string')}/trim/",
         _parse_tp_trim_asset,
         params=params,
         json=NOT_GIVEN if isinstance(body, NotGiven) else jsonable(body),
@@ -451,7 +451,7 @@ async def tp_get_trim_status(
     params = None
     return await client._request(
         _OP_tp_get_trim_status,
-        f"/api/v1/{path_param('organization_id', organization_id)}/assets/{path_param('asset_id', asset_id)}/trim/status/",
+        f"/api/v1/{path_param('organization_id', organization_id, 'string')}/assets/{path_param('asset_id', asset_id, 'string')}/trim/status/",
         _parse_tp_get_trim_status,
         params=params,
         options=options,
@@ -488,7 +488,7 @@ async def tp_revert_trim(
     params = None
     return await client._request(
         _OP_tp_revert_trim,
-        f"/api/v1/{path_param('organization_id', organization_id)}/assets/{path_param('asset_id', asset_id)}/trim/revert/",
+        f"/api/v1/{path_param('organization_id', organization_id, 'string')}/assets/{path_param('asset_id', asset_id, 'string')}/trim/revert/",
         _parse_tp_revert_trim,
         params=params,
         options=options,

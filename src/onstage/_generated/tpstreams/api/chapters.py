@@ -51,7 +51,7 @@ async def tp_list_chapters(
     params = None
     return await client._request(
         _OP_tp_list_chapters,
-        f"/api/v1/{path_param('organization_id', organization_id)}/assets/{path_param('asset_id', asset_id)}/chapters/",
+        f"/api/v1/{path_param('organization_id', organization_id, 'string')}/assets/{path_param('asset_id', asset_id, 'string')}/chapters/",
         _parse_tp_list_chapters,
         params=params,
         options=options,
@@ -89,7 +89,7 @@ async def tp_create_chapters(
     params = None
     return await client._request(
         _OP_tp_create_chapters,
-        f"/api/v1/{path_param('organization_id', organization_id)}/assets/{path_param('asset_id', asset_id)}/chapters/",
+        f"/api/v1/{path_param('organization_id', organization_id, 'string')}/assets/{path_param('asset_id', asset_id, 'string')}/chapters/",
         _parse_tp_create_chapters,
         params=params,
         json=NOT_GIVEN if isinstance(body, NotGiven) else jsonable(body),
@@ -117,7 +117,7 @@ async def tp_delete_chapter(
     client: BaseClient,
     organization_id: str,
     asset_id: str,
-    chapter_id: str,
+    chapter_id: int | str,
     *,
     options: RequestOptions | None = None,
 ) -> APIResponse[None]:
@@ -128,7 +128,7 @@ async def tp_delete_chapter(
     params = None
     return await client._request(
         _OP_tp_delete_chapter,
-        f"/api/v1/{path_param('organization_id', organization_id)}/assets/{path_param('asset_id', asset_id)}/chapters/{path_param('chapter_id', chapter_id)}/",
+        f"/api/v1/{path_param('organization_id', organization_id, 'string')}/assets/{path_param('asset_id', asset_id, 'string')}/chapters/{path_param('chapter_id', chapter_id, 'integer')}/",
         _parse_tp_delete_chapter,
         params=params,
         options=options,

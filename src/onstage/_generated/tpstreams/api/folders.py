@@ -54,7 +54,7 @@ async def tp_list_folders(
         params["q"] = query_value(q)
     return await client._request(
         _OP_tp_list_folders,
-        f"/api/v1/{path_param('organization_id', organization_id)}/assets/folders/",
+        f"/api/v1/{path_param('organization_id', organization_id, 'string')}/assets/folders/",
         _parse_tp_list_folders,
         params=params,
         options=options,
@@ -91,7 +91,7 @@ async def tp_create_folder(
     params = None
     return await client._request(
         _OP_tp_create_folder,
-        f"/api/v1/{path_param('organization_id', organization_id)}/assets/folders/",
+        f"/api/v1/{path_param('organization_id', organization_id, 'string')}/assets/folders/",
         _parse_tp_create_folder,
         params=params,
         json=NOT_GIVEN if isinstance(body, NotGiven) else jsonable(body),

@@ -50,7 +50,7 @@ async def tp_list_live_streams(
     params = None
     return await client._request(
         _OP_tp_list_live_streams,
-        f"/api/v1/{path_param('organization_id', organization_id)}/assets/live_streams/",
+        f"/api/v1/{path_param('organization_id', organization_id, 'string')}/assets/live_streams/",
         _parse_tp_list_live_streams,
         params=params,
         options=options,
@@ -87,7 +87,7 @@ async def tp_create_live_stream(
     params = None
     return await client._request(
         _OP_tp_create_live_stream,
-        f"/api/v1/{path_param('organization_id', organization_id)}/assets/live_streams/",
+        f"/api/v1/{path_param('organization_id', organization_id, 'string')}/assets/live_streams/",
         _parse_tp_create_live_stream,
         params=params,
         json=NOT_GIVEN if isinstance(body, NotGiven) else jsonable(body),
@@ -125,7 +125,7 @@ async def tp_start_live_stream_server(
     params = None
     return await client._request(
         _OP_tp_start_live_stream_server,
-        f"/api/v1/{path_param('organization_id', organization_id)}/assets/{path_param('asset_id', asset_id)}/start_server/",
+        f"/api/v1/{path_param('organization_id', organization_id, 'string')}/assets/{path_param('asset_id', asset_id, 'string')}/start_server/",
         _parse_tp_start_live_stream_server,
         params=params,
         options=options,
@@ -163,7 +163,7 @@ async def tp_stop_live_stream(
     params = None
     return await client._request(
         _OP_tp_stop_live_stream,
-        f"/api/v1/{path_param('organization_id', organization_id)}/assets/{path_param('asset_id', asset_id)}/stop_live_stream/",
+        f"/api/v1/{path_param('organization_id', organization_id, 'string')}/assets/{path_param('asset_id', asset_id, 'string')}/stop_live_stream/",
         _parse_tp_stop_live_stream,
         params=params,
         json=NOT_GIVEN if isinstance(body, NotGiven) else jsonable(body),

@@ -49,7 +49,7 @@ async def tp_generate_subtitle(
     params = None
     return await client._request(
         _OP_tp_generate_subtitle,
-        f"/api/v1/{path_param('organization_id', organization_id)}/assets/{path_param('asset_id', asset_id)}/generate_subtitle/",
+        f"/api/v1/{path_param('organization_id', organization_id, 'string')}/assets/{path_param('asset_id', asset_id, 'string')}/generate_subtitle/",
         _parse_tp_generate_subtitle,
         params=params,
         options=options,
@@ -87,7 +87,7 @@ async def tp_upload_subtitle(
     params = None
     return await client._request(
         _OP_tp_upload_subtitle,
-        f"/api/v1/{path_param('organization_id', organization_id)}/assets/{path_param('asset_id', asset_id)}/upload_subtitle/",
+        f"/api/v1/{path_param('organization_id', organization_id, 'string')}/assets/{path_param('asset_id', asset_id, 'string')}/upload_subtitle/",
         _parse_tp_upload_subtitle,
         params=params,
         **multipart(body, ["subtitle"]),
@@ -125,7 +125,7 @@ async def tp_list_subtitles(
     params = None
     return await client._request(
         _OP_tp_list_subtitles,
-        f"/api/v1/{path_param('organization_id', organization_id)}/assets/{path_param('asset_id', asset_id)}/subtitles/",
+        f"/api/v1/{path_param('organization_id', organization_id, 'string')}/assets/{path_param('asset_id', asset_id, 'string')}/subtitles/",
         _parse_tp_list_subtitles,
         params=params,
         options=options,
@@ -152,7 +152,7 @@ async def tp_delete_subtitle(
     client: BaseClient,
     organization_id: str,
     asset_id: str,
-    subtitle_id: str,
+    subtitle_id: int | str,
     *,
     options: RequestOptions | None = None,
 ) -> APIResponse[None]:
@@ -163,7 +163,7 @@ async def tp_delete_subtitle(
     params = None
     return await client._request(
         _OP_tp_delete_subtitle,
-        f"/api/v1/{path_param('organization_id', organization_id)}/assets/{path_param('asset_id', asset_id)}/subtitles/{path_param('subtitle_id', subtitle_id)}/",
+        f"/api/v1/{path_param('organization_id', organization_id, 'string')}/assets/{path_param('asset_id', asset_id, 'string')}/subtitles/{path_param('subtitle_id', subtitle_id, 'integer')}/",
         _parse_tp_delete_subtitle,
         params=params,
         options=options,

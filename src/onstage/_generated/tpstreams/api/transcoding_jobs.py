@@ -71,7 +71,7 @@ async def tp_list_transcoding_jobs(
         params["page"] = query_value(page)
     return await client._request(
         _OP_tp_list_transcoding_jobs,
-        f"/api/v1/{path_param('organization_id', organization_id)}/transcoding_jobs/",
+        f"/api/v1/{path_param('organization_id', organization_id, 'string')}/transcoding_jobs/",
         _parse_tp_list_transcoding_jobs,
         params=params,
         options=options,
@@ -108,7 +108,7 @@ async def tp_create_transcoding_job(
     params = None
     return await client._request(
         _OP_tp_create_transcoding_job,
-        f"/api/v1/{path_param('organization_id', organization_id)}/transcoding_jobs/",
+        f"/api/v1/{path_param('organization_id', organization_id, 'string')}/transcoding_jobs/",
         _parse_tp_create_transcoding_job,
         params=params,
         json=NOT_GIVEN if isinstance(body, NotGiven) else jsonable(body),
@@ -146,7 +146,7 @@ async def tp_get_transcoding_job(
     params = None
     return await client._request(
         _OP_tp_get_transcoding_job,
-        f"/api/v1/{path_param('organization_id', organization_id)}/transcoding_jobs/{path_param('job_id', job_id)}/",
+        f"/api/v1/{path_param('organization_id', organization_id, 'string')}/transcoding_jobs/{path_param('job_id', job_id, 'string')}/",
         _parse_tp_get_transcoding_job,
         params=params,
         options=options,
@@ -183,7 +183,7 @@ async def tp_cancel_transcoding_job(
     params = None
     return await client._request(
         _OP_tp_cancel_transcoding_job,
-        f"/api/v1/{path_param('organization_id', organization_id)}/transcoding_jobs/{path_param('job_id', job_id)}/",
+        f"/api/v1/{path_param('organization_id', organization_id, 'string')}/transcoding_jobs/{path_param('job_id', job_id, 'string')}/",
         _parse_tp_cancel_transcoding_job,
         params=params,
         options=options,

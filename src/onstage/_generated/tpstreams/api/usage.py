@@ -71,7 +71,7 @@ async def tp_list_usage(
         params["ordering"] = query_value(ordering)
     return await client._request(
         _OP_tp_list_usage,
-        f"/api/v1/{path_param('organization_id', organization_id)}/assets_usage/",
+        f"/api/v1/{path_param('organization_id', organization_id, 'string')}/assets_usage/",
         _parse_tp_list_usage,
         params=params,
         options=options,

@@ -50,7 +50,7 @@ async def tp_list_webhooks(
     params = None
     return await client._request(
         _OP_tp_list_webhooks,
-        f"/api/v1/{path_param('organization_id', organization_id)}/webhooks/",
+        f"/api/v1/{path_param('organization_id', organization_id, 'string')}/webhooks/",
         _parse_tp_list_webhooks,
         params=params,
         options=options,
@@ -87,7 +87,7 @@ async def tp_create_webhook(
     params = None
     return await client._request(
         _OP_tp_create_webhook,
-        f"/api/v1/{path_param('organization_id', organization_id)}/webhooks/",
+        f"/api/v1/{path_param('organization_id', organization_id, 'string')}/webhooks/",
         _parse_tp_create_webhook,
         params=params,
         json=NOT_GIVEN if isinstance(body, NotGiven) else jsonable(body),
@@ -126,7 +126,7 @@ async def tp_replace_webhook(
     params = None
     return await client._request(
         _OP_tp_replace_webhook,
-        f"/api/v1/{path_param('organization_id', organization_id)}/webhooks/{path_param('webhook_id', webhook_id)}/",
+        f"/api/v1/{path_param('organization_id', organization_id, 'string')}/webhooks/{path_param('webhook_id', webhook_id, 'string')}/",
         _parse_tp_replace_webhook,
         params=params,
         json=NOT_GIVEN if isinstance(body, NotGiven) else jsonable(body),
@@ -164,7 +164,7 @@ async def tp_delete_webhook(
     params = None
     return await client._request(
         _OP_tp_delete_webhook,
-        f"/api/v1/{path_param('organization_id', organization_id)}/webhooks/{path_param('webhook_id', webhook_id)}/",
+        f"/api/v1/{path_param('organization_id', organization_id, 'string')}/webhooks/{path_param('webhook_id', webhook_id, 'string')}/",
         _parse_tp_delete_webhook,
         params=params,
         options=options,

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -153,7 +154,7 @@ def _parse_webinar_get_room(data: Any) -> Room:
 
 async def webinar_get_room(
     client: BaseClient,
-    id: str,
+    id: str | uuid.UUID,
     *,
     options: RequestOptions | None = None,
 ) -> APIResponse[Room]:
@@ -164,7 +165,7 @@ async def webinar_get_room(
     params = None
     return await client._request(
         _OP_webinar_get_room,
-        f"/rooms/{path_param('id', id)}",
+        f"/rooms/{path_param('id', id, 'uuid')}",
         _parse_webinar_get_room,
         params=params,
         options=options,
@@ -189,7 +190,7 @@ def _parse_webinar_delete_room(data: Any) -> AnyDataType0 | None:
 
 async def webinar_delete_room(
     client: BaseClient,
-    id: str,
+    id: str | uuid.UUID,
     *,
     options: RequestOptions | None = None,
 ) -> APIResponse[AnyDataType0 | None]:
@@ -200,7 +201,7 @@ async def webinar_delete_room(
     params = None
     return await client._request(
         _OP_webinar_delete_room,
-        f"/rooms/{path_param('id', id)}",
+        f"/rooms/{path_param('id', id, 'uuid')}",
         _parse_webinar_delete_room,
         params=params,
         options=options,
@@ -225,7 +226,7 @@ def _parse_webinar_update_room(data: Any) -> Room:
 
 async def webinar_update_room(
     client: BaseClient,
-    id: str,
+    id: str | uuid.UUID,
     *,
     body: Mapping[str, Any],
     options: RequestOptions | None = None,
@@ -237,7 +238,7 @@ async def webinar_update_room(
     params = None
     return await client._request(
         _OP_webinar_update_room,
-        f"/rooms/{path_param('id', id)}",
+        f"/rooms/{path_param('id', id, 'uuid')}",
         _parse_webinar_update_room,
         params=params,
         json=NOT_GIVEN if isinstance(body, NotGiven) else jsonable(body),

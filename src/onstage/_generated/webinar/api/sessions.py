@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -40,7 +41,7 @@ def _parse_webinar_list_room_sessions(data: Any) -> SessionList:
 
 async def webinar_list_room_sessions(
     client: BaseClient,
-    id: str,
+    id: str | uuid.UUID,
     *,
     options: RequestOptions | None = None,
 ) -> APIResponse[SessionList]:
@@ -51,7 +52,7 @@ async def webinar_list_room_sessions(
     params = None
     return await client._request(
         _OP_webinar_list_room_sessions,
-        f"/rooms/{path_param('id', id)}/sessions",
+        f"/rooms/{path_param('id', id, 'uuid')}/sessions",
         _parse_webinar_list_room_sessions,
         params=params,
         options=options,
@@ -76,7 +77,7 @@ def _parse_webinar_create_room_session(data: Any) -> CreateSessionResponse:
 
 async def webinar_create_room_session(
     client: BaseClient,
-    id: str,
+    id: str | uuid.UUID,
     *,
     body: Mapping[str, Any],
     options: RequestOptions | None = None,
@@ -88,7 +89,7 @@ async def webinar_create_room_session(
     params = None
     return await client._request(
         _OP_webinar_create_room_session,
-        f"/rooms/{path_param('id', id)}/sessions",
+        f"/rooms/{path_param('id', id, 'uuid')}/sessions",
         _parse_webinar_create_room_session,
         params=params,
         json=NOT_GIVEN if isinstance(body, NotGiven) else jsonable(body),
@@ -225,7 +226,7 @@ def _parse_webinar_get_session(data: Any) -> Session:
 
 async def webinar_get_session(
     client: BaseClient,
-    id: str,
+    id: str | uuid.UUID,
     *,
     options: RequestOptions | None = None,
 ) -> APIResponse[Session]:
@@ -236,7 +237,7 @@ async def webinar_get_session(
     params = None
     return await client._request(
         _OP_webinar_get_session,
-        f"/sessions/{path_param('id', id)}",
+        f"/sessions/{path_param('id', id, 'uuid')}",
         _parse_webinar_get_session,
         params=params,
         options=options,
@@ -261,7 +262,7 @@ def _parse_webinar_delete_session(data: Any) -> AnyDataType0 | None:
 
 async def webinar_delete_session(
     client: BaseClient,
-    id: str,
+    id: str | uuid.UUID,
     *,
     options: RequestOptions | None = None,
 ) -> APIResponse[AnyDataType0 | None]:
@@ -272,7 +273,7 @@ async def webinar_delete_session(
     params = None
     return await client._request(
         _OP_webinar_delete_session,
-        f"/sessions/{path_param('id', id)}",
+        f"/sessions/{path_param('id', id, 'uuid')}",
         _parse_webinar_delete_session,
         params=params,
         options=options,
@@ -297,7 +298,7 @@ def _parse_webinar_join_session(data: Any) -> JoinSessionResponse:
 
 async def webinar_join_session(
     client: BaseClient,
-    id: str,
+    id: str | uuid.UUID,
     *,
     options: RequestOptions | None = None,
 ) -> APIResponse[JoinSessionResponse]:
@@ -308,7 +309,7 @@ async def webinar_join_session(
     params = None
     return await client._request(
         _OP_webinar_join_session,
-        f"/sessions/{path_param('id', id)}/join",
+        f"/sessions/{path_param('id', id, 'uuid')}/join",
         _parse_webinar_join_session,
         params=params,
         options=options,
@@ -333,7 +334,7 @@ def _parse_webinar_go_live_session(data: Any) -> StartSessionResponse:
 
 async def webinar_go_live_session(
     client: BaseClient,
-    id: str,
+    id: str | uuid.UUID,
     *,
     options: RequestOptions | None = None,
 ) -> APIResponse[StartSessionResponse]:
@@ -344,7 +345,7 @@ async def webinar_go_live_session(
     params = None
     return await client._request(
         _OP_webinar_go_live_session,
-        f"/sessions/{path_param('id', id)}/go_live",
+        f"/sessions/{path_param('id', id, 'uuid')}/go_live",
         _parse_webinar_go_live_session,
         params=params,
         options=options,
@@ -369,7 +370,7 @@ def _parse_webinar_ensure_hls_egress(data: Any) -> AnyDataType0 | None:
 
 async def webinar_ensure_hls_egress(
     client: BaseClient,
-    id: str,
+    id: str | uuid.UUID,
     *,
     options: RequestOptions | None = None,
 ) -> APIResponse[AnyDataType0 | None]:
@@ -380,7 +381,7 @@ async def webinar_ensure_hls_egress(
     params = None
     return await client._request(
         _OP_webinar_ensure_hls_egress,
-        f"/sessions/{path_param('id', id)}/ensure_hls_egress",
+        f"/sessions/{path_param('id', id, 'uuid')}/ensure_hls_egress",
         _parse_webinar_ensure_hls_egress,
         params=params,
         options=options,
@@ -405,7 +406,7 @@ def _parse_webinar_start_session(data: Any) -> StartSessionResponse:
 
 async def webinar_start_session(
     client: BaseClient,
-    id: str,
+    id: str | uuid.UUID,
     *,
     options: RequestOptions | None = None,
 ) -> APIResponse[StartSessionResponse]:
@@ -416,7 +417,7 @@ async def webinar_start_session(
     params = None
     return await client._request(
         _OP_webinar_start_session,
-        f"/sessions/{path_param('id', id)}/start",
+        f"/sessions/{path_param('id', id, 'uuid')}/start",
         _parse_webinar_start_session,
         params=params,
         options=options,
@@ -441,7 +442,7 @@ def _parse_webinar_start_webcam_hls(data: Any) -> AnyDataType0 | None:
 
 async def webinar_start_webcam_hls(
     client: BaseClient,
-    id: str,
+    id: str | uuid.UUID,
     *,
     options: RequestOptions | None = None,
 ) -> APIResponse[AnyDataType0 | None]:
@@ -452,7 +453,7 @@ async def webinar_start_webcam_hls(
     params = None
     return await client._request(
         _OP_webinar_start_webcam_hls,
-        f"/sessions/{path_param('id', id)}/start_webcam_hls",
+        f"/sessions/{path_param('id', id, 'uuid')}/start_webcam_hls",
         _parse_webinar_start_webcam_hls,
         params=params,
         options=options,
@@ -477,7 +478,7 @@ def _parse_webinar_end_session(data: Any) -> AnyDataType0 | None:
 
 async def webinar_end_session(
     client: BaseClient,
-    id: str,
+    id: str | uuid.UUID,
     *,
     options: RequestOptions | None = None,
 ) -> APIResponse[AnyDataType0 | None]:
@@ -488,7 +489,7 @@ async def webinar_end_session(
     params = None
     return await client._request(
         _OP_webinar_end_session,
-        f"/sessions/{path_param('id', id)}/end",
+        f"/sessions/{path_param('id', id, 'uuid')}/end",
         _parse_webinar_end_session,
         params=params,
         options=options,
@@ -513,7 +514,7 @@ def _parse_webinar_reschedule_session(data: Any) -> AnyDataType0 | None:
 
 async def webinar_reschedule_session(
     client: BaseClient,
-    id: str,
+    id: str | uuid.UUID,
     *,
     body: Mapping[str, Any],
     options: RequestOptions | None = None,
@@ -525,7 +526,7 @@ async def webinar_reschedule_session(
     params = None
     return await client._request(
         _OP_webinar_reschedule_session,
-        f"/sessions/{path_param('id', id)}/reschedule",
+        f"/sessions/{path_param('id', id, 'uuid')}/reschedule",
         _parse_webinar_reschedule_session,
         params=params,
         json=NOT_GIVEN if isinstance(body, NotGiven) else jsonable(body),
@@ -551,7 +552,7 @@ def _parse_webinar_update_session_settings(data: Any) -> AnyDataType0 | None:
 
 async def webinar_update_session_settings(
     client: BaseClient,
-    id: str,
+    id: str | uuid.UUID,
     *,
     body: Mapping[str, Any],
     options: RequestOptions | None = None,
@@ -563,7 +564,7 @@ async def webinar_update_session_settings(
     params = None
     return await client._request(
         _OP_webinar_update_session_settings,
-        f"/sessions/{path_param('id', id)}/settings",
+        f"/sessions/{path_param('id', id, 'uuid')}/settings",
         _parse_webinar_update_session_settings,
         params=params,
         json=NOT_GIVEN if isinstance(body, NotGiven) else jsonable(body),
@@ -589,7 +590,7 @@ def _parse_webinar_set_host_video_state(data: Any) -> AnyDataType0 | None:
 
 async def webinar_set_host_video_state(
     client: BaseClient,
-    id: str,
+    id: str | uuid.UUID,
     *,
     body: Mapping[str, Any] | NotGiven = NOT_GIVEN,
     options: RequestOptions | None = None,
@@ -601,7 +602,7 @@ async def webinar_set_host_video_state(
     params = None
     return await client._request(
         _OP_webinar_set_host_video_state,
-        f"/sessions/{path_param('id', id)}/host_video_state",
+        f"/sessions/{path_param('id', id, 'uuid')}/host_video_state",
         _parse_webinar_set_host_video_state,
         params=params,
         json=NOT_GIVEN if isinstance(body, NotGiven) else jsonable(body),
@@ -627,7 +628,7 @@ def _parse_webinar_set_host_audio_state(data: Any) -> AnyDataType0 | None:
 
 async def webinar_set_host_audio_state(
     client: BaseClient,
-    id: str,
+    id: str | uuid.UUID,
     *,
     body: Mapping[str, Any] | NotGiven = NOT_GIVEN,
     options: RequestOptions | None = None,
@@ -639,7 +640,7 @@ async def webinar_set_host_audio_state(
     params = None
     return await client._request(
         _OP_webinar_set_host_audio_state,
-        f"/sessions/{path_param('id', id)}/host_audio_state",
+        f"/sessions/{path_param('id', id, 'uuid')}/host_audio_state",
         _parse_webinar_set_host_audio_state,
         params=params,
         json=NOT_GIVEN if isinstance(body, NotGiven) else jsonable(body),
@@ -665,7 +666,7 @@ def _parse_webinar_get_monitor_token(data: Any) -> MonitorToken:
 
 async def webinar_get_monitor_token(
     client: BaseClient,
-    id: str,
+    id: str | uuid.UUID,
     *,
     options: RequestOptions | None = None,
 ) -> APIResponse[MonitorToken]:
@@ -676,7 +677,7 @@ async def webinar_get_monitor_token(
     params = None
     return await client._request(
         _OP_webinar_get_monitor_token,
-        f"/sessions/{path_param('id', id)}/monitor",
+        f"/sessions/{path_param('id', id, 'uuid')}/monitor",
         _parse_webinar_get_monitor_token,
         params=params,
         options=options,
@@ -701,7 +702,7 @@ def _parse_webinar_get_stream_health(data: Any) -> AnyDataType0 | None:
 
 async def webinar_get_stream_health(
     client: BaseClient,
-    id: str,
+    id: str | uuid.UUID,
     *,
     options: RequestOptions | None = None,
 ) -> APIResponse[AnyDataType0 | None]:
@@ -712,7 +713,7 @@ async def webinar_get_stream_health(
     params = None
     return await client._request(
         _OP_webinar_get_stream_health,
-        f"/sessions/{path_param('id', id)}/stream_health",
+        f"/sessions/{path_param('id', id, 'uuid')}/stream_health",
         _parse_webinar_get_stream_health,
         params=params,
         options=options,

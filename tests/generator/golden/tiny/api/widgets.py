@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -60,7 +61,7 @@ async def list_widgets(
         params["color"] = query_value(color)
     return await client._request(
         _OP_list_widgets,
-        f"/orgs/{path_param('org_id', org_id)}/widgets",
+        f"/orgs/{path_param('org_id', org_id, 'string')}/widgets",
         _parse_list_widgets,
         params=params,
         options=options,
@@ -97,7 +98,7 @@ async def create_widget(
     params = None
     return await client._request(
         _OP_create_widget,
-        f"/orgs/{path_param('org_id', org_id)}/widgets",
+        f"/orgs/{path_param('org_id', org_id, 'string')}/widgets",
         _parse_create_widget,
         params=params,
         json=NOT_GIVEN if isinstance(body, NotGiven) else jsonable(body),
@@ -124,7 +125,7 @@ def _parse_get_widget(data: Any) -> Widget:
 async def get_widget(
     client: BaseClient,
     org_id: str,
-    widget_id: str,
+    widget_id: str | uuid.UUID,
     *,
     options: RequestOptions | None = None,
 ) -> APIResponse[Widget]:
@@ -135,7 +136,7 @@ async def get_widget(
     params = None
     return await client._request(
         _OP_get_widget,
-        f"/orgs/{path_param('org_id', org_id)}/widgets/{path_param('widget_id', widget_id)}",
+        f"/orgs/{path_param('org_id', org_id, 'string')}/widgets/{path_param('widget_id', widget_id, 'uuid')}",
         _parse_get_widget,
         params=params,
         options=options,
@@ -161,7 +162,7 @@ def _parse_delete_widget(data: Any) -> None:
 async def delete_widget(
     client: BaseClient,
     org_id: str,
-    widget_id: str,
+    widget_id: str | uuid.UUID,
     *,
     options: RequestOptions | None = None,
 ) -> APIResponse[None]:
@@ -172,8 +173,88 @@ async def delete_widget(
     params = None
     return await client._request(
         _OP_delete_widget,
-        f"/orgs/{path_param('org_id', org_id)}/widgets/{path_param('widget_id', widget_id)}",
+        f"/orgs/{path_param('org_id', org_id, 'string')}/widgets/{path_param('widget_id', widget_id, 'uuid')}",
         _parse_delete_widget,
+        params=params,
+        options=options,
+    )
+
+
+_OP_get_widget_part = Operation(
+    id="get_widget_part",
+    method="GET",
+    path="/orgs/{org_id}/widgets/{widget_id}/parts/{part_no}",
+    resource="widgets.parts",
+    name="get",
+    idempotent=True,
+    unwrap_key=None,
+    pagination=None,
+    secret_params=("pin",),
+)
+
+
+def _parse_get_widget_part(data: Any) -> Part:
+    return Part.from_dict(data)
+
+
+async def get_widget_part(
+    client: BaseClient,
+    org_id: str,
+    widget_id: str | uuid.UUID,
+    part_no: int | str,
+    *,
+    pin: str | NotGiven = NOT_GIVEN,
+    options: RequestOptions | None = None,
+) -> APIResponse[Part]:
+    """Get a part of a widget
+
+    ``GET /orgs/{org_id}/widgets/{widget_id}/parts/{part_no}`` (operation ``get_widget_part``).
+    """
+    params: dict[str, Any] = {}
+    if not isinstance(pin, NotGiven):
+        params["pin"] = query_value(pin)
+    return await client._request(
+        _OP_get_widget_part,
+        f"/orgs/{path_param('org_id', org_id, 'string')}/widgets/{path_param('widget_id', widget_id, 'uuid')}/parts/{path_param('part_no', part_no, 'integer')}",
+        _parse_get_widget_part,
+        params=params,
+        options=options,
+    )
+
+
+_OP_get_share = Operation(
+    id="get_share",
+    method="GET",
+    path="/orgs/{org_id}/shares/{share_code}",
+    resource="shares",
+    name="get",
+    idempotent=True,
+    unwrap_key=None,
+    pagination=None,
+    secret_params=("share_code",),
+)
+
+
+def _parse_get_share(data: Any) -> Widget:
+    return Widget.from_dict(data)
+
+
+async def get_share(
+    client: BaseClient,
+    org_id: str,
+    share_code: str,
+    *,
+    options: RequestOptions | None = None,
+) -> APIResponse[Widget]:
+    """Get a widget by its share code
+
+    ``GET /orgs/{org_id}/shares/{share_code}`` (operation ``get_share``).
+    """
+    params = None
+    return await client._request(
+        _OP_get_share,
+        f"/orgs/{path_param('org_id', org_id, 'string')}/shares/{path_param('share_code', share_code, 'string', secret=True)}",
+        _parse_get_share,
         params=params,
         options=options,
     )
