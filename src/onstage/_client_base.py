@@ -265,7 +265,8 @@ class BaseClient:
         """The http client's headers with ours over them, merged once and again only when either
         side changed (a user may edit ``http_client.headers`` at any time)."""
         http_headers = self._http.headers
-        key = (http_headers.raw, self._headers)
+        # A pool onstage owns is private: its headers never change, so only ours are compared.
+        key = (None if self._pool.owned else http_headers.raw, self._headers)
         if key != self._headers_for:
             merged = httpx2.Headers(http_headers)
             merged.update(self._headers)
@@ -395,7 +396,7 @@ class BaseClient:
         # ``httpx2.Request`` directly is what ``build_request`` builds, without re-merging the same
         # headers on every call; only a user's client with its own query or cookies needs the merge.
         build: Callable[..., httpx2.Request] = (
-            http.build_request if http.params or http.cookies else httpx2.Request
+            httpx2.Request if self._pool.owned or not (http.params or http.cookies) else http.build_request
         )
         try:
             return build(

@@ -170,17 +170,27 @@ async def read_body(response: httpx2.Response, limit: int) -> bytes:
         if len(content) > limit:
             raise BodyTooLarge(len(content))
         return content  # type: ignore[no-any-return]
-    length = response.headers.get("content-length")
-    if length is not None and length.isdigit() and int(length) > limit:
+    headers = response.headers
+    length = headers.get("content-length")
+    if length is not None and length.isascii() and length.isdigit() and int(length) > limit:
         raise BodyTooLarge(int(length))
     chunks: list[bytes] = []
     size = 0
-    async with contextlib.aclosing(response.aiter_bytes()) as stream:
-        async for chunk in stream:
+    if headers.get("content-encoding") is None:
+        # Nothing to decode: the transport's own stream, without httpx2's decoder and chunker
+        # (the stream maps its errors itself; ``response.aclose()`` closes it).
+        async for chunk in response.stream:  # type: ignore[union-attr]
             size += len(chunk)
             if size > limit:
                 raise BodyTooLarge(size)
             chunks.append(chunk)
+    else:
+        async with contextlib.aclosing(response.aiter_bytes()) as stream:
+            async for chunk in stream:
+                size += len(chunk)
+                if size > limit:
+                    raise BodyTooLarge(size)
+                chunks.append(chunk)
     content = chunks[0] if len(chunks) == 1 else b"".join(chunks)
     # httpx2 has no public way to hand a body read with a cap back to its Response; ``_content`` is
     # the attribute its own ``aread()`` fills, so ``response.content``/``.text``/``.json()`` work.

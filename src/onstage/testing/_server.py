@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal, Self
@@ -51,6 +52,8 @@ class Sandbox:
 
     ``transport="http"`` (default) serves on ``127.0.0.1`` (a small anyio + h11 server);
     ``transport="asgi"`` runs in-process through ``httpx2.ASGITransport``. Both work under asyncio and trio.
+    ``client_options`` are defaults for every client it makes, e.g. ``{"http_backend": "aiohttp"}``
+    to run your tests over the aiohttp transport (``transport="http"`` only).
     """
 
     def __init__(
@@ -65,9 +68,12 @@ class Sandbox:
         transport: Literal["http", "asgi"] = "http",
         host: str = "127.0.0.1",
         port: int = 0,
+        client_options: Mapping[str, Any] | None = None,
     ) -> None:
         if transport not in ("http", "asgi"):
             raise ValueError("transport must be 'http' or 'asgi'")
+        # Defaults for every client this sandbox makes (e.g. {"http_backend": "aiohttp"}).
+        self.client_options: dict[str, Any] = dict(client_options or {})
         self.realtimekit_token = realtimekit_token
         self.tpstreams_token = tpstreams_token
         self.tpstreams_organization_id = tpstreams_organization_id
@@ -164,7 +170,9 @@ class Sandbox:
 
     # -- clients -----------------------------------------------------------------------------------
     def _http_client(self, kw: dict[str, Any]) -> None:
-        if self.transport == "asgi" and "http_client" not in kw:
+        for key, value in self.client_options.items():
+            kw.setdefault(key, value)
+        if self.transport == "asgi" and "http_client" not in kw and "http_backend" not in kw:
             http = httpx2.AsyncClient(transport=httpx2.ASGITransport(app=self.app))
             self._http_clients.append(http)
             kw["http_client"] = http
