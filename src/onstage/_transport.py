@@ -179,11 +179,17 @@ async def read_body(response: httpx2.Response, limit: int) -> bytes:
     if headers.get("content-encoding") is None:
         # Nothing to decode: the transport's own stream, without httpx2's decoder and chunker
         # (the stream maps its errors itself; ``response.aclose()`` closes it).
-        async for chunk in response.stream:  # type: ignore[union-attr]
-            size += len(chunk)
-            if size > limit:
-                raise BodyTooLarge(size)
-            chunks.append(chunk)
+        iterator = aiter(response.stream)  # type: ignore[arg-type]
+        try:
+            async for chunk in iterator:
+                size += len(chunk)
+                if size > limit:
+                    raise BodyTooLarge(size)
+                chunks.append(chunk)
+        finally:  # an async generator stopped early must be closed here, not by the GC
+            close = getattr(iterator, "aclose", None)
+            if close is not None:
+                await close()
     else:
         async with contextlib.aclosing(response.aiter_bytes()) as stream:
             async for chunk in stream:
