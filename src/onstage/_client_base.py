@@ -273,6 +273,9 @@ class BaseClient:
             self._merged_headers, self._headers_for = merged, key
         return self._merged_headers
 
+    def _any_closed(self) -> bool:
+        return any(flag.value for flag in self._closed)
+
     # -- the hot path --------------------------------------------------------------------------
     async def _request(
         self,
@@ -287,7 +290,7 @@ class BaseClient:
         options: RequestOptions | None = None,
         url: str | None = None,
     ) -> APIResponse[T]:
-        if self._http.is_closed or any(flag.value for flag in self._closed):
+        if self._http.is_closed or self._closed[0].value or (len(self._closed) > 1 and self._any_closed()):
             raise ClientClosedError(
                 f"{op.id}: this {type(self).__name__} was closed (aclose() or the end of its `async with`); "
                 "create a new client"
@@ -419,9 +422,10 @@ class BaseClient:
         """Send once and read the body (at most ``max_response_bytes``; the ``DecodingError`` when
         it cannot be decoded). The response is closed whatever happens, so no pool slot is ever held."""
         pool = self._pool
-        started = time.perf_counter()
+        direct = pool.direct
+        started = time.perf_counter() if direct else 0.0
         response = await pool.send(request)
-        if pool.direct:
+        if direct:
             response.request = request
         try:
             try:
@@ -430,7 +434,7 @@ class BaseClient:
                 content = exc
         finally:
             await response.aclose()
-        if pool.direct:
+        if direct:
             set_elapsed(response, started)
         return response, content
 
