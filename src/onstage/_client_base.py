@@ -327,6 +327,7 @@ class BaseClient:
         idempotent = op.idempotent
         hooks = self._hooks
         retries = 0
+        maybe_applied = False  # an earlier attempt may have reached the server
         while True:
             if hooks.on_request:
                 await call_hooks(hooks.on_request, request)
@@ -341,6 +342,7 @@ class BaseClient:
                 if retries < max_retries and should_retry_exception(exc, idempotent=idempotent):
                     if await self._sleep_for_retry(op, retries + 1, request, None, exc, deadline=deadline):
                         retries += 1
+                        maybe_applied = maybe_applied or may_have_reached_server(exc)
                         continue
                     last = self._connection_error(op, request, exc, retries)
                     raise self._no_time_left(op, request, total, retries, last) from last
@@ -373,6 +375,10 @@ class BaseClient:
             status = response.status_code
             if 200 <= status < 300:
                 return self._success(op, response, content, parse, retries)
+            if status == 404 and maybe_applied and op.method == "DELETE":
+                gone = self._already_deleted(op, response, content, parse, retries)
+                if gone is not None:
+                    return gone
             if retries < max_retries and should_retry_status(
                 status, idempotent=idempotent, headers=response.headers
             ):
@@ -382,6 +388,23 @@ class BaseClient:
                 last_status = self._status_error(op, response, content)
                 raise self._no_time_left(op, request, total, retries, last_status) from last_status
             raise self._status_error(op, response, content)
+
+    def _already_deleted(
+        self,
+        op: Operation,
+        response: httpx2.Response,
+        content: _Content,
+        parse: Callable[[Any], T],
+        retries: int,
+    ) -> APIResponse[T] | None:
+        """A DELETE retried after an attempt that may have reached the server, now answered 404:
+        the earlier attempt deleted it, and the caller's intent holds. Returned as a success when
+        the operation answers nothing (no object to give back); otherwise the 404 stands."""
+        try:
+            parsed = parse(None)
+        except _PARSE_ERRORS:
+            return None
+        return APIResponse(parsed, response, None, retries)
 
     def _build(
         self,

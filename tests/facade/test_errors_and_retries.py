@@ -287,3 +287,41 @@ async def test_secrets_never_reach_logs_or_errors(
     for secret in (TOKEN, TP_TOKEN, "live_sk_SECRET123", "org-live-KEY999"):
         assert secret not in text
     assert "GET" in caplog.text and "[redacted]" in caplog.text
+
+
+def _reset_then(*then: httpx2.Response) -> list[httpx2.Request]:
+    """A handler whose first attempt is lost after the server got it, then answers ``then``."""
+    seen: list[httpx2.Request] = []
+    answers = list(then)
+
+    def handler(request: httpx2.Request) -> httpx2.Response:
+        seen.append(request)
+        if len(seen) == 1:
+            raise httpx2.ReadError("connection reset after the request was sent", request=request)
+        return answers.pop(0)
+
+    handler.seen = seen  # type: ignore[attr-defined]
+    return handler  # type: ignore[return-value]
+
+
+async def test_retried_delete_answered_404_after_a_lost_answer_is_a_success(sleeps: list[float]) -> None:
+    # The first DELETE was applied but its answer was lost; the retry finds nothing: deleted.
+    handler = _reset_then(httpx2.Response(404, json={"detail": "Not found."}))
+    async with tp(handler) as client:
+        assert await client.assets.delete("a-1") is None
+    assert len(handler.seen) == 2  # type: ignore[attr-defined]
+
+
+async def test_404_on_a_delete_whose_earlier_attempts_never_arrived_stands(sleeps: list[float]) -> None:
+    rec = Recorder(httpx2.Response(503), httpx2.Response(404, json={"detail": "Not found."}))
+    async with tp(rec) as client:
+        with pytest.raises(onstage.NotFoundError):
+            await client.assets.delete("a-1")
+
+
+async def test_404_on_a_retried_delete_that_returns_an_object_stands(sleeps: list[float]) -> None:
+    # RealtimeKit's webhook delete answers the deleted webhook: there is nothing to give back.
+    handler = _reset_then(rtk_error(404, "webhook not found"))
+    async with rtk(handler) as client:
+        with pytest.raises(onstage.NotFoundError):
+            await client.webhooks.delete("w-1")
