@@ -13,10 +13,11 @@ _NOT_FOUND = b'{"success": false, "errors": [{"code": 404, "message": "not found
 _MARK = "@@ID@@"
 
 
-def _meeting(meeting_id: str) -> dict[str, Any]:
+def meeting(meeting_id: str, title: str = "Standup") -> dict[str, Any]:
+    """One RealtimeKit meeting object (also the payload of ``bench_overhead.py``)."""
     return {
         "id": meeting_id,
-        "title": "Standup",
+        "title": title,
         "status": "ACTIVE",
         "created_at": "2026-11-01T10:00:00.000Z",
         "updated_at": "2026-11-01T10:05:00.000Z",
@@ -29,7 +30,7 @@ def _meeting(meeting_id: str) -> dict[str, Any]:
 
 
 # The envelope is serialized once; each response splices the requested id in.
-_HEAD, _TAIL = json.dumps({"success": True, "data": _meeting(_MARK)}).encode().split(_MARK.encode())
+_HEAD, _TAIL = json.dumps({"success": True, "data": meeting(_MARK)}).encode().split(_MARK.encode())
 
 
 def _body(path: str) -> bytes | None:

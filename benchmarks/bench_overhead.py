@@ -27,6 +27,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx2
+from _throughput_server import meeting as meeting_object  # the same payload as bench_throughput
 
 from onstage import RealtimeKit
 
@@ -41,18 +42,7 @@ BASE = "https://api.cloudflare.com/client/v4/accounts/acc/realtime/kit/app"
 
 
 def meeting(i: int) -> dict[str, Any]:
-    return {
-        "id": f"8f0c6b2e-1f3a-4c5d-9e7f-{i:012d}",
-        "title": f"Standup {i}",
-        "status": "ACTIVE",
-        "created_at": "2026-11-01T10:00:00.000Z",
-        "updated_at": "2026-11-01T10:05:00.000Z",
-        "record_on_start": False,
-        "live_stream_on_start": False,
-        "persist_chat": False,
-        "summarize_on_end": False,
-        "session_keep_alive_time_in_secs": 60,
-    }
+    return meeting_object(f"8f0c6b2e-1f3a-4c5d-9e7f-{i:012d}", f"Standup {i}")
 
 
 ONE = json.dumps({"success": True, "data": meeting(1)}).encode()

@@ -135,32 +135,27 @@ def server_cpu(pid: int) -> float | None:
 
 
 # -- the clients ------------------------------------------------------------------------------------
-def old_httpx(base: str) -> tuple[Call, Close]:
-    client = httpx.AsyncClient(
-        limits=httpx.Limits(max_connections=POOL, max_keepalive_connections=POOL),
-        headers={"Authorization": f"Bearer {TOKEN}"},
-    )
-    url = f"{base}/accounts/acc/realtime/kit/app/meetings/{MEETING_ID}"
+def raw_httpx_like(lib: Any) -> Callable[[str], tuple[Call, Close]]:
+    """Raw ``AsyncClient().get`` + ``json.loads`` on ``lib`` (the old httpx or httpx2: same API)."""
 
-    async def call() -> Any:
-        r = await client.get(url)
-        return json.loads(r.content)["data"]
+    def make(base: str) -> tuple[Call, Close]:
+        client = lib.AsyncClient(
+            limits=lib.Limits(max_connections=POOL, max_keepalive_connections=POOL),
+            headers={"Authorization": f"Bearer {TOKEN}"},
+        )
+        url = f"{base}/accounts/acc/realtime/kit/app/meetings/{MEETING_ID}"
 
-    return call, client.aclose
+        async def call() -> Any:
+            r = await client.get(url)
+            return json.loads(r.content)["data"]
+
+        return call, client.aclose
+
+    return make
 
 
-def raw_httpx2(base: str) -> tuple[Call, Close]:
-    client = httpx2.AsyncClient(
-        limits=httpx2.Limits(max_connections=POOL, max_keepalive_connections=POOL),
-        headers={"Authorization": f"Bearer {TOKEN}"},
-    )
-    url = f"{base}/accounts/acc/realtime/kit/app/meetings/{MEETING_ID}"
-
-    async def call() -> Any:
-        r = await client.get(url)
-        return json.loads(r.content)["data"]
-
-    return call, client.aclose
+old_httpx = raw_httpx_like(httpx)
+raw_httpx2 = raw_httpx_like(httpx2)
 
 
 def raw_aiohttp(base: str) -> tuple[Call, Close]:

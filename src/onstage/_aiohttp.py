@@ -92,6 +92,7 @@ from typing import Any, Final, Self
 import httpx2
 
 from ._errors import ConfigurationError
+from ._transport import DEFAULT_LIMITS
 
 try:
     import aiohttp
@@ -111,7 +112,6 @@ else:
 
 __all__ = ["AiohttpTransport", "check_backend_supported"]
 
-DEFAULT_LIMITS: Final = httpx2.Limits(max_connections=100, max_keepalive_connections=20)
 
 _NEEDS_ASYNCIO = (
     "http_backend='aiohttp' needs asyncio (aiohttp is built on the asyncio event loop), but this code "

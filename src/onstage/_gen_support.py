@@ -15,7 +15,6 @@ from typing import IO, Any, Final, Literal, TypeAlias
 from urllib.parse import quote, unquote
 
 from ._errors import InvalidArgumentError
-from ._redact import redacted_repr
 from ._types import NOT_GIVEN, NotGiven
 
 __all__ = [
@@ -32,7 +31,6 @@ __all__ = [
     "parse_union",
     "path_param",
     "query_value",
-    "redacted_repr",
 ]
 
 EMPTY: Final[dict[str, Any]] = {}

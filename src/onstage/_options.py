@@ -15,7 +15,7 @@ from ._hooks import Hook
 from ._settings import check_headers, check_max_retries, check_query, check_seconds, check_timeout
 from ._types import NOT_GIVEN, NotGiven
 
-__all__ = ["Backend", "ClientOptions", "RequestOptions", "make_options", "to_timeout", "with_query"]
+__all__ = ["Backend", "ClientOptions", "RequestOptions", "make_options", "with_query"]
 
 Backend: TypeAlias = Literal["httpx2", "aiohttp"]
 
@@ -98,12 +98,6 @@ def make_options(
         if isinstance(total_timeout, NotGiven)
         else check_seconds(total_timeout, "total_timeout", error),
     )
-
-
-def to_timeout(value: float | httpx2.Timeout | None) -> httpx2.Timeout:
-    if isinstance(value, httpx2.Timeout):
-        return value
-    return httpx2.Timeout(value)
 
 
 def with_query(options: RequestOptions | None, query: Mapping[str, Any]) -> RequestOptions | None:

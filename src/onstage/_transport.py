@@ -13,7 +13,6 @@ import datetime
 import ssl
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
 
 import httpx2
 
@@ -206,7 +205,3 @@ async def read_body(response: httpx2.Response, limit: int) -> bytes:
 
 def set_elapsed(response: httpx2.Response, started: float) -> None:
     response.elapsed = datetime.timedelta(seconds=time.perf_counter() - started)
-
-
-def timeout_ext(timeout: httpx2.Timeout) -> dict[str, Any]:
-    return {"timeout": timeout.as_dict()}

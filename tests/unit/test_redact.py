@@ -127,7 +127,7 @@ def test_models_redact_exactly_the_generated_list() -> None:
 
 
 def test_redacted_repr_has_one_definition() -> None:
-    assert onstage._gen_support.redacted_repr is redacted_repr
+    assert not hasattr(onstage._gen_support, "redacted_repr")
     assert redacted_repr(None) == "None" and redacted_repr("x") == repr(REDACTED)
 
 
