@@ -92,7 +92,7 @@ from typing import Any, Final, Self
 import httpx2
 
 from ._errors import ConfigurationError
-from ._transport import DEFAULT_LIMITS
+from ._options import DEFAULT_LIMITS
 
 try:
     import aiohttp

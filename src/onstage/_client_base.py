@@ -20,7 +20,9 @@ from typing import Any, Self, TypeVar
 import anyio
 import httpx2
 
-from ._envelope import Unwrap
+from ._apis import Api
+from ._env import env_first
+from ._envelope import Unwrap, unwrapper
 from ._errors import (
     MAX_ERROR_BODY,
     APIConnectionError,
@@ -51,11 +53,13 @@ from ._retry import (
 )
 from ._settings import (
     check_base_url,
+    check_bound_id,
     check_headers,
     check_max_response_bytes,
     check_max_retries,
     check_query,
     check_seconds,
+    check_secret,
     check_timeout,
 )
 from ._transport import DEFAULT_MAX_RESPONSE_BYTES, BodyTooLarge, Pool, build_pool, read_body, set_elapsed
@@ -131,16 +135,60 @@ def _text(response: httpx2.Response, content: bytes) -> str:
         return content.decode("utf-8", "replace")
 
 
-class BaseClient:
-    """Shared machinery of ``RealtimeKit``, ``TPStreams`` and ``Webinar``. Not used directly."""
+def _auth_headers(api: Api, given: Mapping[str, str | None]) -> dict[str, str]:
+    """The auth header of the one credential passed, or else of the first found in the environment."""
+    passed = [c for c in api.credentials if given.get(c.arg)]
+    if len(passed) > 1:
+        raise ConfigurationError(f"pass {' or '.join(c.arg for c in passed)}, not both")
+    if passed:
+        cred, secret = passed[0], given[passed[0].arg]
+    else:
+        found = [(c, env_first(*c.env)) for c in api.credentials]
+        cred, secret = next(((c, v) for c, v in found if v), (api.credentials[0], None))
+    if not secret:
+        what = " or ".join(c.arg for c in api.credentials)
+        names = " or ".join(e for c in api.credentials for e in c.env)
+        raise ConfigurationError(f"{what} is required: pass it to the client or set {names}")
+    return {cred.header: cred.header_value(check_secret(secret, cred.arg))}
 
+
+class BaseClient:
+    """Shared machinery of ``RealtimeKit``, ``TPStreams`` and ``Webinar``. Not used directly.
+
+    A client class names its API (``_api``, from ``onstage._apis``): credentials, bound ids, the base
+    URL, their environment variables and the envelope all come from that description.
+    """
+
+    _api: Api
     _unwrap: Unwrap
     _bound: dict[str, str | None] = {}  # noqa: RUF012 - replaced per instance by clients that bind ids
 
-    def __init__(self, *, base_url: str, auth_headers: Mapping[str, str], options: ClientOptions) -> None:
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        api = cls.__dict__.get("_api")
+        if api is not None:
+            cls._unwrap = staticmethod(unwrapper(api.envelope))
+
+    def __init__(
+        self,
+        *,
+        credentials: Mapping[str, str | None],
+        bound: Mapping[str, str | None],
+        base_url: str | None,
+        options: ClientOptions,
+    ) -> None:
         config = ConfigurationError
-        self._base_url = check_base_url(base_url)
-        self._auth_headers = dict(auth_headers)
+        api = self._api
+        self._auth_headers = _auth_headers(api, credentials)
+        if api.bound:
+            given = {b.name: bound.get(b.name) for b in api.bound}
+            self._bound = {
+                b.name: check_bound_id(b.name, env_first(*b.env) if given[b.name] is None else given[b.name])
+                for b in api.bound
+            }
+        self._base_url = check_base_url(
+            (env_first(*api.base_url_env) or api.default_base_url) if base_url is None else base_url
+        )
         self._set_headers(check_headers(options.get("default_headers") or {}, "default_headers", config))
         self._default_query = check_query(options.get("default_query") or {}, "default_query", config)
         timeout = options.get("timeout", NOT_GIVEN)
@@ -175,11 +223,17 @@ class BaseClient:
         # never closes, so its is_closed cannot tell); closing a copy closes only that copy.
         self._closed: tuple[_Closed, ...] = (_Closed(),)
 
+    def _rebind(self, name: str, value: str | None) -> None:
+        """``with_options(app_id=…)`` on a copy: another value of one bound id."""
+        if value is not None:
+            self._bound = {**self._bound, name: check_bound_id(name, value)}
+
     def _bound_id(self, name: str) -> str:
         """An id bound on the client (``account_id``, ``app_id``, ``organization_id``)."""
         value = self._bound.get(name)
         if not value:
-            raise ConfigurationError(f"this call needs {name}: pass {name}= when creating the client")
+            env = next((" or set " + " or ".join(b.env) for b in self._api.bound if b.name == name), "")
+            raise ConfigurationError(f"this call needs {name}: pass {name}= when creating the client{env}")
         return value
 
     # -- lifecycle -----------------------------------------------------------------------------

@@ -15,9 +15,12 @@ from ._hooks import Hook
 from ._settings import check_headers, check_max_retries, check_query, check_seconds, check_timeout
 from ._types import NOT_GIVEN, NotGiven
 
-__all__ = ["Backend", "ClientOptions", "RequestOptions", "make_options", "with_query"]
+__all__ = ["DEFAULT_LIMITS", "Backend", "ClientOptions", "RequestOptions", "make_options", "with_query"]
 
 Backend: TypeAlias = Literal["httpx2", "aiohttp"]
+
+#: The connection pool of either backend when ``limits`` is not given.
+DEFAULT_LIMITS = httpx2.Limits(max_connections=100, max_keepalive_connections=20)
 
 
 class ClientOptions(TypedDict, total=False):

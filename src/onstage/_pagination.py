@@ -102,6 +102,10 @@ class AsyncPaginator(Generic[T]):
     async def first_page(self) -> Page[T]:
         return await self.pages().__anext__()
 
+    async def first_response(self) -> APIResponse[Any]:
+        """The first request's response as sent (the raw list methods' result): no page checks."""
+        return await self._fetch(dict(self._params))
+
     def __aiter__(self) -> AsyncIterator[T]:
         return _ItemIterator(self.pages())
 

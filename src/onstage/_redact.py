@@ -117,7 +117,9 @@ def _variants(name: str) -> list[str]:
     ]
 
 
-def _build_scanners() -> tuple[tuple[re.Pattern[str], tuple[int, ...]], ...]:
+@functools.cache
+def _scanners() -> tuple[tuple[re.Pattern[str], tuple[int, ...]], ...]:
+    """Built on first use (compiling them costs ~10 ms, which ``import onstage`` should not pay)."""
     by_last: dict[str, set[str]] = {}
     for name in _ALL_NAMES:
         for variant in _variants(name):
@@ -141,7 +143,6 @@ def _build_scanners() -> tuple[tuple[re.Pattern[str], tuple[int, ...]], ...]:
     return tuple(scanners)
 
 
-_SCANNERS: Final = _build_scanners()
 # ``Bearer <credential>`` anywhere (``Token <credential>`` is found by the ``token`` scan).
 _BEARER: Final = re.compile(rf"bearer{_AUTH_SPACE}")
 _AUTH_CREDENTIAL: Final = re.compile(r"[A-Za-z0-9._~+/=\-]+")
@@ -164,7 +165,7 @@ def _secret_spans(text: str) -> list[tuple[int, int, bool]]:
     (False) in ``text``, sorted by start; spans may overlap (the caller skips those)."""
     low = _lower(text)
     found: list[tuple[int, int, bool]] = []
-    for scan, head_lengths in _SCANNERS:
+    for scan, head_lengths in _scanners():
         for m in scan.finditer(low):
             which = m.lastindex  # None: the ``Token <credential>`` branch
             found.append((m.start() - head_lengths[which or 0], m.end(), which is not None))

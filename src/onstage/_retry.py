@@ -21,9 +21,11 @@ import httpx2
 
 __all__ = [
     "DEFAULT_MAX_RETRIES",
+    "IDEMPOTENT_METHODS",
     "INITIAL_RETRY_DELAY",
     "MAX_RETRY_AFTER",
     "MAX_RETRY_DELAY",
+    "is_idempotent",
     "may_have_reached_server",
     "retry_after_seconds",
     "retry_delay",
@@ -36,6 +38,15 @@ DEFAULT_MAX_RETRIES = 2
 INITIAL_RETRY_DELAY = 0.5
 MAX_RETRY_DELAY = 8.0
 MAX_RETRY_AFTER = 60.0
+
+#: Methods whose repetition has the effect of one call (RFC 9110 §9.2.2). The generator stamps each
+#: operation's ``idempotent`` from this (``x-onstage.idempotent`` in the spec may override it).
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+
+
+def is_idempotent(method: str) -> bool:
+    return method.upper() in IDEMPOTENT_METHODS
+
 
 # Raised before any byte of the request reached the server.
 _NOT_SENT = (httpx2.ConnectError, httpx2.ConnectTimeout, httpx2.PoolTimeout)

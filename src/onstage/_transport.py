@@ -17,10 +17,9 @@ from collections.abc import Awaitable, Callable
 import httpx2
 
 from ._errors import ConfigurationError
-from ._options import Backend
+from ._options import DEFAULT_LIMITS, Backend
 
 __all__ = [
-    "DEFAULT_LIMITS",
     "DEFAULT_MAX_RESPONSE_BYTES",
     "BodyTooLarge",
     "Pool",
@@ -29,7 +28,6 @@ __all__ = [
     "read_body",
 ]
 
-DEFAULT_LIMITS = httpx2.Limits(max_connections=100, max_keepalive_connections=20)
 DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024
 
 Send = Callable[[httpx2.Request], Awaitable[httpx2.Response]]

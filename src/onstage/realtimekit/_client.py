@@ -7,17 +7,15 @@ from typing import Any, Self, Unpack
 
 import httpx2
 
+from .._apis import APIS
 from .._client_base import BaseClient
-from .._env import env_first, require
-from .._envelope import unwrap_data
 from .._generated.realtimekit.resources import Resources
 from .._options import ClientOptions
-from .._settings import check_bound_id, check_secret
 from .._types import NOT_GIVEN, NotGiven
 
 __all__ = ["DEFAULT_BASE_URL", "RealtimeKit"]
 
-DEFAULT_BASE_URL = "https://api.cloudflare.com/client/v4"
+DEFAULT_BASE_URL = APIS["realtimekit"].default_base_url
 
 
 class RealtimeKit(Resources, BaseClient):
@@ -29,7 +27,7 @@ class RealtimeKit(Resources, BaseClient):
     ``REALTIMEKIT_BASE_URL``.
     """
 
-    _unwrap = staticmethod(unwrap_data)
+    _api = APIS["realtimekit"]
 
     def __init__(
         self,
@@ -40,20 +38,10 @@ class RealtimeKit(Resources, BaseClient):
         base_url: str | None = None,
         **options: Unpack[ClientOptions],
     ) -> None:
-        token = check_secret(
-            require(api_token, "api_token", "CLOUDFLARE_API_TOKEN", "REALTIMEKIT_API_TOKEN"), "api_token"
-        )
-        self._bound = {
-            "account_id": check_bound_id(
-                "account_id", env_first("CLOUDFLARE_ACCOUNT_ID") if account_id is None else account_id
-            ),
-            "app_id": check_bound_id("app_id", env_first("REALTIMEKIT_APP_ID") if app_id is None else app_id),
-        }
         super().__init__(
-            base_url=(env_first("REALTIMEKIT_BASE_URL") or DEFAULT_BASE_URL)
-            if base_url is None
-            else base_url,
-            auth_headers={"Authorization": f"Bearer {token}"},
+            credentials={"api_token": api_token},
+            bound={"account_id": account_id, "app_id": app_id},
+            base_url=base_url,
             options=options,
         )
 
@@ -78,8 +66,7 @@ class RealtimeKit(Resources, BaseClient):
     ) -> Self:
         """A configured copy sharing this client's connection pool (e.g. another ``app_id``)."""
         clone = self._clone()
-        if app_id is not None:
-            clone._bound = {**self._bound, "app_id": check_bound_id("app_id", app_id)}
+        clone._rebind("app_id", app_id)
         return self._with_common_options(
             clone,
             timeout=timeout,

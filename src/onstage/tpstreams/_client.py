@@ -8,18 +8,16 @@ from typing import Any, Self, Unpack
 
 import httpx2
 
+from .._apis import APIS
 from .._client_base import BaseClient
-from .._env import env_first, require
-from .._envelope import unwrap_none
 from .._generated.tpstreams.resources import Resources
 from .._options import ClientOptions
-from .._settings import check_bound_id, check_secret
 from .._types import NOT_GIVEN, NotGiven
 from ._live_streams import LiveStreams
 
 __all__ = ["DEFAULT_BASE_URL", "TPStreams"]
 
-DEFAULT_BASE_URL = "https://app.tpstreams.com"
+DEFAULT_BASE_URL = APIS["tpstreams"].default_base_url
 
 
 class TPStreams(Resources, BaseClient):
@@ -29,7 +27,7 @@ class TPStreams(Resources, BaseClient):
     Environment: ``TPSTREAMS_TOKEN``, ``TPSTREAMS_ORGANIZATION_ID``, ``TPSTREAMS_BASE_URL``.
     """
 
-    _unwrap = staticmethod(unwrap_none)
+    _api = APIS["tpstreams"]
 
     def __init__(
         self,
@@ -39,16 +37,10 @@ class TPStreams(Resources, BaseClient):
         base_url: str | None = None,
         **options: Unpack[ClientOptions],
     ) -> None:
-        tok = check_secret(require(token, "token", "TPSTREAMS_TOKEN"), "token")
-        self._bound = {
-            "organization_id": check_bound_id(
-                "organization_id",
-                env_first("TPSTREAMS_ORGANIZATION_ID") if organization_id is None else organization_id,
-            )
-        }
         super().__init__(
-            base_url=(env_first("TPSTREAMS_BASE_URL") or DEFAULT_BASE_URL) if base_url is None else base_url,
-            auth_headers={"Authorization": f"Token {tok}"},
+            credentials={"token": token},
+            bound={"organization_id": organization_id},
+            base_url=base_url,
             options=options,
         )
 
@@ -74,8 +66,7 @@ class TPStreams(Resources, BaseClient):
     ) -> Self:
         """A configured copy sharing this client's connection pool."""
         clone = self._clone()
-        if organization_id is not None:
-            clone._bound = {"organization_id": check_bound_id("organization_id", organization_id)}
+        clone._rebind("organization_id", organization_id)
         return self._with_common_options(
             clone,
             timeout=timeout,

@@ -7,18 +7,15 @@ from typing import Any, Self, Unpack
 
 import httpx2
 
+from .._apis import APIS
 from .._client_base import BaseClient
-from .._env import env_first
-from .._envelope import unwrap_data
-from .._errors import ConfigurationError
 from .._generated.webinar.resources import Resources
 from .._options import ClientOptions
-from .._settings import check_secret
 from .._types import NOT_GIVEN, NotGiven
 
 __all__ = ["DEFAULT_BASE_URL", "Webinar"]
 
-DEFAULT_BASE_URL = "https://api.tenbyte.io/v1/webinar"
+DEFAULT_BASE_URL = APIS["webinar"].default_base_url
 
 
 class Webinar(Resources, BaseClient):
@@ -30,7 +27,7 @@ class Webinar(Resources, BaseClient):
     ``{success, data, timestamp}``.
     """
 
-    _unwrap = staticmethod(unwrap_data)
+    _api = APIS["webinar"]
 
     def __init__(
         self,
@@ -40,22 +37,10 @@ class Webinar(Resources, BaseClient):
         base_url: str | None = None,
         **options: Unpack[ClientOptions],
     ) -> None:
-        if api_key and bearer_token:
-            raise ConfigurationError("pass api_key or bearer_token, not both")
-        if not api_key and not bearer_token:
-            api_key = env_first("TENBYTE_API_KEY", "WEBINAR_API_KEY")
-            bearer_token = None if api_key else env_first("WEBINAR_BEARER_TOKEN")
-        if api_key:
-            auth = {"X-API-Key": check_secret(api_key, "api_key")}
-        elif bearer_token:
-            auth = {"Authorization": f"Bearer {check_secret(bearer_token, 'bearer_token')}"}
-        else:
-            raise ConfigurationError(
-                "api_key or bearer_token is required: pass one or set TENBYTE_API_KEY / WEBINAR_BEARER_TOKEN"
-            )
         super().__init__(
-            base_url=(env_first("WEBINAR_BASE_URL") or DEFAULT_BASE_URL) if base_url is None else base_url,
-            auth_headers=auth,
+            credentials={"api_key": api_key, "bearer_token": bearer_token},
+            bound={},
+            base_url=base_url,
             options=options,
         )
 
