@@ -24,8 +24,9 @@ import pytest
 
 import onstage
 from onstage._pagination import AsyncPaginator, Page
-from onstage.testing._examples import Faker
-from onstage.testing._spec import Operation, Spec, load_spec
+from onstage.testing._engine.faker import Faker
+from onstage.testing._engine.spec import Operation, Spec
+from onstage.testing._spec import load_spec
 
 from .helpers import TOKEN, TP_TOKEN, WB_KEY, rtk, tp, wb
 

@@ -20,7 +20,7 @@ from urllib.parse import unquote
 import httpx2
 
 from onstage import RealtimeKit, TPStreams, Webinar
-from onstage.testing._spec import Operation
+from onstage.testing._engine.spec import Operation
 from tests.facade.helpers import TOKEN, TP_TOKEN, WB_KEY
 from tests.facade.test_every_operation import (
     BOUND,

@@ -28,7 +28,7 @@ import pytest
 
 import onstage
 from onstage.testing import Sandbox, backoff_scale
-from onstage.testing._faults import KINDS
+from onstage.testing._engine.faults import KINDS
 from tests.reliability._figures import FIGURES, format_counts
 
 if TYPE_CHECKING:

@@ -39,8 +39,8 @@ from anyio.abc import SocketStream
 import onstage
 from onstage import RealtimeKit, TPStreams, Webinar
 from onstage.testing import backoff_scale
-from onstage.testing._examples import Faker
-from onstage.testing._spec import Operation
+from onstage.testing._engine.faker import Faker
+from onstage.testing._engine.spec import Operation
 from tests.facade.test_every_operation import CALLS, SPEC, _arguments, _ident, _invoke, _method
 from tests.reliability._figures import FIGURES
 from tests.reliability.conftest import Flavour

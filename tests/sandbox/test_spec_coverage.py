@@ -7,9 +7,9 @@ import json
 import httpx2
 import pytest
 
+from onstage._apis import APIS
 from onstage.testing import Sandbox
-from onstage.testing._app import HANDLERS
-from onstage.testing._spec import API_PREFIXES
+from onstage.testing._services import SERVICES
 
 pytestmark = pytest.mark.anyio
 
@@ -23,7 +23,7 @@ AUTH = {
 async def test_every_operation_has_a_handler(sb: Sandbox) -> None:
     assert len(sb.spec.operations) >= 127
     assert set(sb.core.handlers) == set(sb.spec.operations)
-    stateful = set(HANDLERS) & set(sb.spec.operations)
+    stateful = {op_id for s in SERVICES for op_id in s.handlers} & set(sb.spec.operations)
     assert len(stateful) >= 110  # nearly every operation has real state behind it
 
 
@@ -50,7 +50,7 @@ async def test_every_operation_answers_per_spec(sb: Sandbox) -> None:
                 kwargs["headers"] = {**AUTH[op.api], "content-type": "application/json"}
             elif op.body_type and op.body_type.startswith("multipart/"):
                 kwargs["files"] = {"subtitle": ("a.vtt", b"WEBVTT\n"), "thumbnail": ("t.png", b"png")}
-            response = await http.request(op.method, API_PREFIXES[op.api] + path, **kwargs)  # type: ignore[arg-type]
+            response = await http.request(op.method, APIS[op.api].path_prefix + path, **kwargs)  # type: ignore[arg-type]
             answered[op.id] = response.status_code
             assert response.status_code < 500, (op.id, response.text)
             assert response.status_code in (op.success_status, 400, 403, 404, 409, 422), (

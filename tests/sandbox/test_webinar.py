@@ -7,7 +7,7 @@ import pytest
 
 import onstage
 from onstage.testing import Sandbox
-from onstage.testing._webinar import EXPIRE_AFTER
+from onstage.testing.webinar.state import EXPIRE_AFTER
 
 pytestmark = pytest.mark.anyio
 

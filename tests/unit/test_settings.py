@@ -30,8 +30,9 @@ from hypothesis import strategies as st
 import onstage
 from onstage import RealtimeKit, TPStreams, Webinar
 from onstage._pagination import AsyncPaginator
-from onstage.testing._examples import Faker
-from onstage.testing._spec import Operation, Spec, load_spec
+from onstage.testing._engine.faker import Faker
+from onstage.testing._engine.spec import Operation, Spec
+from onstage.testing._spec import load_spec
 
 pytestmark = pytest.mark.anyio
 

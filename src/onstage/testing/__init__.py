@@ -7,15 +7,18 @@
         meeting = await rtk.meetings.create(title="Standup")
 
 Routes and request validation come from ``openapi/onstage.yaml``. Needs the ``sandbox`` extra
-(starlette, h11, jsonschema, pyyaml, cryptography). ``python -m onstage.testing serve`` runs it
-standalone, under asyncio or trio.
+(h11, jsonschema, pyyaml, cryptography). ``python -m onstage.testing serve`` runs it standalone,
+under asyncio or trio.
+
+Layout: ``_engine/`` serves any API (spec routing and validation, the ASGI pipeline, state, faker,
+faults, webhooks, control, the HTTP server); ``realtimekit/``, ``tpstreams/`` and ``webinar/`` are
+one fake API each (a ``Service``), listed in ``_services``; ``sandbox`` puts them together.
 """
 
-from ._backoff import backoff_scale
-from ._control import Control
-from ._faults import FaultRule, Faults
-from ._receiver import WebhookReceiver
-from ._server import Sandbox
-from ._webhooks import Delivery
+from ._engine.backoff import backoff_scale
+from ._engine.faults import FaultRule, Faults
+from ._engine.receiver import WebhookReceiver
+from ._engine.webhooks import Delivery
+from .sandbox import Control, Sandbox
 
 __all__ = ["Control", "Delivery", "FaultRule", "Faults", "Sandbox", "WebhookReceiver", "backoff_scale"]

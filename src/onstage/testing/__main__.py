@@ -8,7 +8,10 @@ import sys
 
 import anyio
 
-from ._server import Sandbox
+from . import realtimekit, tpstreams, webinar
+from ._engine.service import Service
+from ._services import SERVICES
+from .sandbox import Sandbox
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -17,15 +20,15 @@ def _parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="serve RealtimeKit, TP Streams and Webinar fakes over HTTP")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8787)
-    serve.add_argument("--realtimekit-token", default="rtk-sandbox-token")
-    serve.add_argument("--tpstreams-token", default="tp-sandbox-token")
+    serve.add_argument("--realtimekit-token", help="default: the Sandbox's well-known token")
+    serve.add_argument("--tpstreams-token", help="default: the Sandbox's well-known token")
     serve.add_argument(
         "--tpstreams-organization-id",
         default=None,
         help="scope the TP Streams token to this organization like the real service (others answer "
         "a plain-text 404); by default any organization id works and gets its own state",
     )
-    serve.add_argument("--webinar-api-key", default="wb-sandbox-key")
+    serve.add_argument("--webinar-api-key", help="default: the Sandbox's well-known key")
     serve.add_argument(
         "--server-start-delay",
         type=float,
@@ -37,11 +40,14 @@ def _parser() -> argparse.ArgumentParser:
 
 
 async def _serve(args: argparse.Namespace) -> None:
+    credentials = {
+        name: getattr(args, name)
+        for name in ("realtimekit_token", "tpstreams_token", "webinar_api_key")
+        if getattr(args, name) is not None
+    }
     sandbox = Sandbox(
-        realtimekit_token=args.realtimekit_token,
-        tpstreams_token=args.tpstreams_token,
+        **credentials,
         tpstreams_organization_id=args.tpstreams_organization_id,
-        webinar_api_key=args.webinar_api_key,
         server_start_delay=args.server_start_delay,
         seed=args.seed,
         host=args.host,
@@ -49,12 +55,17 @@ async def _serve(args: argparse.Namespace) -> None:
     )
     async with sandbox as sb:
         print(f"onstage sandbox on {sb.url}", flush=True)
-        print(f"  RealtimeKit  base_url={sb.url}/client/v4   token={args.realtimekit_token}")
+        width = len(sb.url) + max(len(s.api.path_prefix) for s in SERVICES)
+
+        def base_url(service: Service) -> str:
+            return (sb.url + service.api.path_prefix).ljust(width)
+
+        print(f"  RealtimeKit  base_url={base_url(realtimekit.SERVICE)}  token={sb.realtimekit_token}")
         print(
-            f"  TP Streams   base_url={sb.url}             token={args.tpstreams_token}"
+            f"  TP Streams   base_url={base_url(tpstreams.SERVICE)}  token={sb.tpstreams_token}"
             f"  organization_id={args.tpstreams_organization_id or 'any'}"
         )
-        print(f"  Webinar      base_url={sb.url}/v1/webinar  api_key={args.webinar_api_key}")
+        print(f"  Webinar      base_url={base_url(webinar.SERVICE)}  api_key={sb.webinar_api_key}")
         print(f"  control      {sb.url}/_sandbox/  (Ctrl-C to stop)", flush=True)
         async with anyio.create_task_group() as tg:
             tg.start_soon(_stop_on_sigterm, tg.cancel_scope)

@@ -1,0 +1,86 @@
+"""ASGI for the sandbox, written once: the type aliases and the small request object the pipeline and
+the control API read (method, paths, query, headers, body), straight from the scope."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterator, Mapping, MutableMapping
+from typing import Any, TypeAlias
+from urllib.parse import parse_qs, quote
+
+__all__ = ["App", "Headers", "Message", "Receive", "Request", "Scope", "Send", "read_body"]
+
+Scope: TypeAlias = MutableMapping[str, Any]
+Message: TypeAlias = MutableMapping[str, Any]
+Receive: TypeAlias = Callable[[], Awaitable[Message]]
+Send: TypeAlias = Callable[[Message], Awaitable[None]]
+App: TypeAlias = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+async def read_body(receive: Receive) -> bytes:
+    """Every ``http.request`` body chunk up to the last one."""
+    body = b""
+    more = True
+    while more:
+        message = await receive()
+        body += message.get("body", b"")
+        more = message.get("more_body", False)
+    return body
+
+
+class Headers(Mapping[str, str]):
+    """Request headers by lower-cased name (latin-1); the first of repeated headers wins."""
+
+    def __init__(self, raw: Any) -> None:
+        self._items: dict[str, str] = {}
+        for key, value in raw:
+            self._items.setdefault(bytes(key).decode("latin-1").lower(), bytes(value).decode("latin-1"))
+
+    def __getitem__(self, key: str) -> str:
+        return self._items[key.lower()]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+class Request:
+    """One HTTP request: the scope's facts plus its body, read once by the pipeline."""
+
+    def __init__(self, scope: Scope, receive: Receive, body: bytes) -> None:
+        self.scope = scope
+        #: The receive channel: after the body it reports ``http.disconnect`` (the ``timeout`` fault).
+        self.receive = receive
+        self.body = body
+        self.method: str = str(scope["method"]).upper()
+        self.path: str = scope["path"]
+        self.query_string: str = scope.get("query_string", b"").decode("latin-1")
+        self.headers = Headers(scope.get("headers", []))
+
+    @property
+    def query(self) -> dict[str, list[str]]:
+        return parse_qs(self.query_string, keep_blank_values=True)
+
+    @property
+    def raw_path(self) -> str:
+        """The path as sent (percent-encoded), without the query string."""
+        raw = self.scope.get("raw_path")
+        if isinstance(raw, bytes) and raw:
+            return raw.split(b"?", 1)[0].decode("latin-1")
+        return quote(self.path)
+
+    @property
+    def base_url(self) -> str:
+        """``scheme://host[:port]`` the client addressed (its ``Host`` header, else the server)."""
+        scheme = self.scope.get("scheme", "http")
+        host = self.headers.get("host")
+        if host is None:
+            server = self.scope.get("server")
+            if not server:
+                return ""
+            name, port = server
+            host = name if _DEFAULT_PORTS.get(scheme) == port else f"{name}:{port}"
+        return f"{scheme}://{host}"

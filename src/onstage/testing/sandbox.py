@@ -1,0 +1,330 @@
+"""``Sandbox``: the fake APIs on a loopback port (``_engine.raw_http_server``) or in process
+(``httpx2.ASGITransport``), the client factories, and ``Control``: the typed control actions."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Mapping
+from types import TracebackType
+from typing import Any, Literal, Self
+
+import anyio
+import anyio.abc
+import httpx2
+
+from .._client_base import BaseClient
+from ..realtimekit import RealtimeKit
+from ..tpstreams import TPStreams
+from ..webinar import Webinar
+from . import _spec, realtimekit, tpstreams, webinar
+from ._engine.app import SandboxApp
+from ._engine.control import ControlBase
+from ._engine.core import Core, RecordedRequest
+from ._engine.faults import Faults
+from ._engine.raw_http_server import HttpServer
+from ._engine.webhooks import Delivery, Dispatcher
+from ._engine.world import World
+from ._services import SERVICES
+from .realtimekit import livestreams as rtk_livestreams
+from .realtimekit import recordings as rtk_recordings
+from .realtimekit import sessions as rtk_sessions
+from .tpstreams import live_streams as tp_live_streams
+from .webinar import live as wb_live
+from .webinar import sessions as wb_sessions
+
+__all__ = ["Control", "Sandbox"]
+
+_TICK = 0.02
+_ASGI_URL = "http://sandbox.local"
+
+
+class Control(ControlBase):
+    """What the sandbox's users, encoders and time would do, plus request inspection.
+
+    Python: ``sb.control.join(...)`` (also ``sb.join(...)``). HTTP: ``POST /_sandbox/<action>`` with
+    the keyword arguments as a JSON object; see ``onstage.testing._engine.control`` for the rest.
+    """
+
+    # -- RealtimeKit -------------------------------------------------------------------------------
+    def join(
+        self,
+        account_id: str,
+        app_id: str,
+        meeting_id: str,
+        *,
+        custom_participant_id: str,
+        name: str | None = None,
+        preset_name: str | None = None,
+    ) -> dict[str, Any]:
+        """A participant joins the meeting (starts the session on the first join). Returns the peer."""
+        return rtk_sessions.join(
+            self._core.world,
+            account_id,
+            app_id,
+            meeting_id,
+            custom_participant_id=custom_participant_id,
+            name=name,
+            preset_name=preset_name,
+        )
+
+    def leave(
+        self,
+        account_id: str,
+        app_id: str,
+        meeting_id: str,
+        *,
+        custom_participant_id: str | None = None,
+        peer_id: str | None = None,
+    ) -> dict[str, Any]:
+        """A participant leaves; the last one out ends the session."""
+        return rtk_sessions.leave(
+            self._core.world,
+            account_id,
+            app_id,
+            meeting_id,
+            custom_participant_id=custom_participant_id,
+            peer_id=peer_id,
+        )
+
+    def finish_recording(self, account_id: str, app_id: str, recording_id: str) -> dict[str, Any]:
+        """The recording stops on its own and is uploaded (``UPLOADED`` with a download URL)."""
+        return rtk_recordings.finish_recording(self._core.world, account_id, app_id, recording_id)
+
+    def finish_livestream(
+        self, account_id: str, app_id: str, *, livestream_id: str | None = None, meeting_id: str | None = None
+    ) -> dict[str, Any]:
+        """A livestream ends on its own (``IDLE``; webhook status ``OFFLINE``)."""
+        return rtk_livestreams.finish_livestream(
+            self._core.world, account_id, app_id, livestream_id=livestream_id, meeting_id=meeting_id
+        )
+
+    def livestream_encoder_connect(self, account_id: str, app_id: str, livestream_id: str) -> dict[str, Any]:
+        """An RTMP encoder starts pushing to an independent RealtimeKit livestream (``LIVE``)."""
+        return rtk_livestreams.connect_encoder(self._core.world, account_id, app_id, livestream_id)
+
+    # -- TP Streams --------------------------------------------------------------------------------
+    def encoder_connect(self, organization_id: str, asset_id: str) -> dict[str, Any]:
+        """An encoder publishes to a TP Streams live stream whose server is up: ``Streaming``."""
+        return tp_live_streams.encoder_connect(self._core.world, organization_id, asset_id)
+
+    def encoder_disconnect(self, organization_id: str, asset_id: str) -> dict[str, Any]:
+        """The encoder stops publishing: ``Disconnected``."""
+        return tp_live_streams.encoder_disconnect(self._core.world, organization_id, asset_id)
+
+    # -- Webinar -----------------------------------------------------------------------------------
+    def host_publish(self, session_id: str, publishing: bool = True) -> dict[str, Any]:
+        """The webinar host starts (or stops) publishing media into the session."""
+        return wb_live.host_publish(self._core.world, session_id, publishing)
+
+    def expire_session(self, session_id: str) -> dict[str, Any]:
+        """A scheduled webinar session's time passes without it starting: ``expired``. Start, go-live,
+        join and end then answer 400. (It also happens on its own ``EXPIRE_AFTER`` past the schedule.)"""
+        return wb_sessions.expire_session(self._core.world, session_id)
+
+
+class Sandbox:
+    """A stateful local fake of RealtimeKit, TP Streams and the Webinar API::
+
+        async with Sandbox() as sb:
+            rtk = sb.realtimekit()
+            meeting = await rtk.meetings.create(title="Standup")
+            sb.join("acc-1", "app-1", meeting.id, custom_participant_id="u1")
+
+    ``transport="http"`` (default) serves on ``127.0.0.1`` (a small anyio + h11 server);
+    ``transport="asgi"`` runs in-process through ``httpx2.ASGITransport``. Both work under asyncio and trio.
+    ``client_options`` are defaults for every client it makes, e.g. ``{"http_backend": "aiohttp"}``
+    to run your tests over the aiohttp transport (``transport="http"`` only).
+    """
+
+    def __init__(
+        self,
+        *,
+        realtimekit_token: str = "rtk-sandbox-token",  # noqa: S107 - a fake service's well-known token
+        tpstreams_token: str = "tp-sandbox-token",  # noqa: S107
+        tpstreams_organization_id: str | None = None,
+        webinar_api_key: str = "wb-sandbox-key",
+        server_start_delay: float = 0.0,
+        seed: int = 0,
+        transport: Literal["http", "asgi"] = "http",
+        host: str = "127.0.0.1",
+        port: int = 0,
+        client_options: Mapping[str, Any] | None = None,
+    ) -> None:
+        if transport not in ("http", "asgi"):
+            raise ValueError("transport must be 'http' or 'asgi'")
+        # Defaults for every client this sandbox makes (e.g. {"http_backend": "aiohttp"}).
+        self.client_options: dict[str, Any] = dict(client_options or {})
+        self.realtimekit_token = realtimekit_token
+        self.tpstreams_token = tpstreams_token
+        self.tpstreams_organization_id = tpstreams_organization_id
+        self.webinar_api_key = webinar_api_key
+        self.transport = transport
+        self.spec = _spec.load()
+        self.dispatcher = Dispatcher()
+        settings = {
+            realtimekit.SERVICE.name: realtimekit.Settings(token=realtimekit_token),
+            tpstreams.SERVICE.name: tpstreams.Settings(
+                token=tpstreams_token,
+                organization_id=tpstreams_organization_id,
+                server_start_delay=server_start_delay,
+            ),
+            webinar.SERVICE.name: webinar.Settings(api_key=webinar_api_key),
+        }
+        self.world = World(self.spec, seed=seed, dispatcher=self.dispatcher, settings=settings)
+        self.faults = Faults(seed)
+        self.core = Core(self.spec, self.world, self.faults, SERVICES)
+        self.control = Control(self.core)
+        self.core.control = self.control.http
+        self.app = SandboxApp(self.core)
+        self._host = host
+        self._port = port
+        self._url: str | None = None
+        self._stack: contextlib.AsyncExitStack | None = None
+        self._server_done: anyio.Event | None = None
+        self._clients: list[BaseClient] = []
+        self._http_clients: list[httpx2.AsyncClient] = []
+
+    # -- lifecycle ---------------------------------------------------------------------------------
+    @property
+    def url(self) -> str:
+        if self._url is None:
+            raise RuntimeError("the sandbox is not running: use `async with Sandbox() as sb`")
+        return self._url
+
+    async def __aenter__(self) -> Self:
+        stack = contextlib.AsyncExitStack()
+        await stack.__aenter__()
+        try:
+            tg = await stack.enter_async_context(anyio.create_task_group())
+            stack.callback(tg.cancel_scope.cancel)
+            tg.start_soon(self.dispatcher.run)
+            tg.start_soon(self._ticker)
+            if self.transport == "http":
+                await self._start_http(tg)
+            else:
+                self._url = _ASGI_URL
+        except BaseException:
+            await stack.__aexit__(None, None, None)
+            raise
+        self._stack = stack
+        return self
+
+    async def _start_http(self, tg: anyio.abc.TaskGroup) -> None:
+        server = HttpServer(self.app, host=self._host, port=self._port)
+        done = anyio.Event()
+        self._server_done = done
+
+        async def serve(*, task_status: anyio.abc.TaskStatus[int] = anyio.TASK_STATUS_IGNORED) -> None:
+            try:
+                await server.serve(task_status=task_status)
+            finally:
+                done.set()
+
+        with anyio.fail_after(10):
+            port = await tg.start(serve)
+        self._url = f"http://{self._host}:{port}"
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        for client in self._clients:
+            await client.aclose()
+        for http in self._http_clients:
+            await http.aclose()
+        self._clients.clear()
+        self._http_clients.clear()
+        stack, self._stack = self._stack, None
+        if stack is not None:
+            await stack.__aexit__(None, None, None)
+        self._url = None
+
+    async def serve_forever(self) -> None:
+        """Wait until the server stops (Ctrl-C)."""
+        if self._server_done is None:
+            await anyio.sleep_forever()
+        else:
+            await self._server_done.wait()
+
+    async def _ticker(self) -> None:
+        ticks = [s.tick for s in self.core.services if s.tick is not None]
+        while True:
+            for tick in ticks:
+                tick(self.world)
+            await anyio.sleep(_TICK)
+
+    # -- clients -----------------------------------------------------------------------------------
+    def _http_client(self, kw: dict[str, Any]) -> None:
+        for key, value in self.client_options.items():
+            kw.setdefault(key, value)
+        if self.transport == "asgi" and "http_client" not in kw and "http_backend" not in kw:
+            http = httpx2.AsyncClient(transport=httpx2.ASGITransport(app=self.app))
+            self._http_clients.append(http)
+            kw["http_client"] = http
+
+    def realtimekit(self, account_id: str = "acc-1", app_id: str = "app-1", **kw: Any) -> RealtimeKit:
+        """A ``RealtimeKit`` client for this sandbox (closed with the sandbox)."""
+        kw.setdefault("api_token", self.realtimekit_token)
+        kw.setdefault("base_url", self.url + realtimekit.SERVICE.api.path_prefix)
+        self._http_client(kw)
+        client = RealtimeKit(account_id=account_id, app_id=app_id, **kw)
+        self._clients.append(client)
+        return client
+
+    def tpstreams(self, organization_id: str | None = None, **kw: Any) -> TPStreams:
+        """A ``TPStreams`` client for this sandbox (closed with the sandbox), for ``organization_id``
+        (default: ``tpstreams_organization_id``, else ``"org1"``). Any organization works with the
+        sandbox token unless the sandbox was given ``tpstreams_organization_id``: then, like the real
+        service, other organizations answer the plain-text 404 (tokens from ``auth.login`` are always
+        scoped to the organization they logged into)."""
+        organization_id = organization_id or self.tpstreams_organization_id or tpstreams.DEFAULT_ORGANIZATION
+        kw.setdefault("token", self.tpstreams_token)
+        kw.setdefault("base_url", self.url + tpstreams.SERVICE.api.path_prefix)
+        self._http_client(kw)
+        client = TPStreams(organization_id=organization_id, **kw)
+        self._clients.append(client)
+        return client
+
+    def webinar(self, **kw: Any) -> Webinar:
+        """A ``Webinar`` client for this sandbox (closed with the sandbox)."""
+        if "bearer_token" not in kw:
+            kw.setdefault("api_key", self.webinar_api_key)
+        kw.setdefault("base_url", self.url + webinar.SERVICE.api.path_prefix)
+        self._http_client(kw)
+        client = Webinar(**kw)
+        self._clients.append(client)
+        return client
+
+    # -- webhooks ----------------------------------------------------------------------------------
+    @property
+    def webhook_private_key(self) -> Any:
+        """The RSA private key signing RealtimeKit deliveries (``cryptography`` object)."""
+        return self.dispatcher.private_key
+
+    @property
+    def webhook_public_key_pem(self) -> str:
+        return self.dispatcher.public_key_pem
+
+    @property
+    def deliveries(self) -> list[Delivery]:
+        return self.dispatcher.deliveries
+
+    async def flush_webhooks(self, timeout: float = 10.0) -> None:
+        """Wait until every queued webhook delivery is done."""
+        await self.dispatcher.flush(timeout)
+
+    # -- control shortcuts -------------------------------------------------------------------------
+    @property
+    def requests(self) -> list[RecordedRequest]:
+        return self.core.requests
+
+    def count(self, key: str) -> int:
+        return self.control.count(key)
+
+    def reset(self) -> None:
+        self.control.reset()
+
+    def __getattr__(self, name: str) -> Any:
+        control = self.__dict__.get("control")
+        if isinstance(control, Control) and name in control.actions:
+            return getattr(control, name)
+        raise AttributeError(name)
