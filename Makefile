@@ -18,10 +18,10 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 generate: setup
-	@$(PY) scripts/generate.py
+	@$(PY) -m scripts.codegen generate
 
 check-generated: setup
-	@$(PY) scripts/check_generated.py
+	@$(PY) -m scripts.codegen check
 
 lint: setup
 	@$(PY) -m ruff check .
@@ -29,7 +29,7 @@ lint: setup
 	@$(PY) -m mypy
 
 test: setup
-	@$(PY) scripts/check_generated.py
+	@$(PY) -m scripts.codegen check
 	@$(MAKE) --no-print-directory lint
 	@$(PY) -m pytest -q -p no:randomly
 
@@ -56,17 +56,17 @@ bench-throughput: setup $(BENCH_STAMP)
 
 # Spec changes between a git ref and the working tree: make spec-diff BASE=origin/main
 spec-diff: setup
-	@$(PY) scripts/spec_diff.py --base-ref $(or $(BASE),HEAD) openapi/onstage.yaml
+	@$(PY) -m scripts.spec_diff --base-ref $(or $(BASE),HEAD) openapi/onstage.yaml
 
 # Public Python API changes: make api-diff BASE=v0.1.0
 api-diff: setup
-	@$(PY) scripts/api_diff.py --base $(or $(BASE),HEAD)
+	@$(PY) -m scripts.api_diff --base $(or $(BASE),HEAD)
 
-# Copy onstage into another project as its own package (see scripts/vendor.py):
+# Copy onstage into another project as its own package (see scripts/vendor.py, run as python -m scripts.vendor):
 # make vendor INTO=../app/src PACKAGE=acme_video [TESTING=1] [LOGGER=acme_video] [FORCE=1]
 vendor: setup
 	@test -n "$(INTO)" -a -n "$(PACKAGE)" || { echo "usage: make vendor INTO=<dir> PACKAGE=<name> [TESTING=1] [LOGGER=<name>] [FORCE=1]" >&2; exit 2; }
-	@$(PY) scripts/vendor.py --into "$(INTO)" --package "$(PACKAGE)" $(if $(TESTING),--with-testing) $(if $(LOGGER),--logger-name "$(LOGGER)") $(if $(FORCE),--force)
+	@$(PY) -m scripts.vendor --into "$(INTO)" --package "$(PACKAGE)" $(if $(TESTING),--with-testing) $(if $(LOGGER),--logger-name "$(LOGGER)") $(if $(FORCE),--force)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache build dist

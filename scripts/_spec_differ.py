@@ -1,19 +1,17 @@
 """Schema and operation comparison for ``scripts/spec_diff.py``: the ``Change`` records and the
 ``_Differ`` that walks two specs side by side (through ``$ref``s, recursion-guarded) and classifies
-each change as breaking or not for SDK users; and ``load_spec``, which ``_codegen`` uses too."""
+each change as breaking or not for SDK users. Specs are loaded and walked with the generator's
+``scripts.codegen.spec`` (one loader, one list of HTTP methods)."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-import yaml
+from scripts.codegen.spec import Json
 
-Json = Mapping[str, Any]
-METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 MAX_DEPTH = 48
 COMPONENTS = "components.schemas"
 # Schema changes that break when the SDK sends the value (params, bodies) / reads it (responses);
@@ -21,19 +19,6 @@ COMPONENTS = "components.schemas"
 _BOTH = {"property-removed", "type-changed"}
 BREAKS_SENT = _BOTH | {"became-required", "became-non-nullable", "enum-value-removed", "variant-removed"}
 BREAKS_READ = _BOTH | {"became-optional", "became-nullable", "type-widened", "variant-added"}
-
-
-class SpecError(Exception):
-    """A spec could not be loaded."""
-
-
-def load_spec(path: Path, text: str | None = None) -> Json:
-    """The OpenAPI document at ``path``, or in ``text`` (read from ``path``)."""
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: 10x faster
-    data = yaml.load(path.read_text(encoding="utf-8") if text is None else text, Loader=loader)  # noqa: S506 - a SafeLoader
-    if not isinstance(data, Mapping):
-        raise SpecError(f"{path}: not an OpenAPI document (top level is not a mapping)")
-    return data
 
 
 @dataclass(frozen=True)

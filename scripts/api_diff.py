@@ -1,8 +1,7 @@
-#!/usr/bin/env python3
 """Print the breaking changes of the public Python API between two git refs, using griffe.
 
-    api_diff.py --base REF [--head REF|WORKTREE] [--package onstage] [--search src] [--repo .]
-                [--fail-on-breaking]
+    python -m scripts.api_diff --base REF [--head REF|WORKTREE] [--package onstage] [--search src]
+                               [--repo .] [--fail-on-breaking]
 
 One line per breakage (`public.path(param): what broke (file:line)`), then a count. Only the public
 surface is compared: private modules (`onstage._generated`, `_client`, ...) and `_names` are skipped,

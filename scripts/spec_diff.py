@@ -1,8 +1,8 @@
-#!/usr/bin/env python3
 """Compare two OpenAPI 3.x documents; classify every change as BREAKING or non-breaking for SDK users.
 
-    spec_diff.py OLD.yaml NEW.yaml [--format text|json] [--fail-on-breaking]
-    spec_diff.py --base-ref REF [openapi/onstage.yaml] [--format text|json] [--fail-on-breaking]
+    python -m scripts.spec_diff OLD.yaml NEW.yaml [--format text|json] [--fail-on-breaking]
+    python -m scripts.spec_diff --base-ref REF [openapi/onstage.yaml] [--format text|json]
+                                [--fail-on-breaking]
 
 Operations match by operationId, then by METHOD + path template. Schemas are compared through `$ref`s
 (recursion-guarded); `type: [x, 'null']`, `nullable: true` and null `anyOf/oneOf` branches mean
@@ -23,7 +23,9 @@ from dataclasses import asdict
 from pathlib import Path
 
 import yaml
-from _spec_differ import COMPONENTS, METHODS, Change, Json, Op, SpecError, _Differ, load_spec
+
+from scripts._spec_differ import COMPONENTS, Change, Op, _Differ
+from scripts.codegen.spec import METHODS, Json, SpecError, load_spec
 
 
 def _operations(doc: Json) -> list[Op]:

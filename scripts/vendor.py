@@ -1,7 +1,6 @@
-#!/usr/bin/env python3
 """Copy onstage into another project under a new package name: ``make vendor INTO=… PACKAGE=…``.
 
-    vendor.py --into DIR --package NAME [--with-testing] [--logger-name NAME] [--force]
+    python -m scripts.vendor --into DIR --package NAME [--with-testing] [--logger-name NAME] [--force]
 
 writes ``DIR/NAME/``: the runtime, the facade clients, ``webhooks/`` and ``_generated/`` (plus the
 ``testing/`` sandbox and a copy of ``openapi/onstage.yaml`` with ``--with-testing``), without
@@ -46,7 +45,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from _vendor_rewrite import (
+from scripts._vendor_rewrite import (
     EXIT_LOCAL_EDITS,
     EXIT_NOT_OURS,
     EXIT_OK,
@@ -164,7 +163,7 @@ below (it prints a diff and exits 1); `--force` discards such local edits.
 
 From the onstage checkout this was made from:
 
-    python scripts/vendor.py --into {rel_into} --package {package}{flags}
+    python -m scripts.vendor --into {rel_into} --package {package}{flags}
     make vendor INTO={rel_into} PACKAGE={package}{make_flags}
 
 ## Manifest

@@ -1,20 +1,28 @@
-"""Shared by the golden test and, run as ``python tests/generator/_tiny.py``, the golden/ refresh:
+"""Shared by the golden test and, run as ``python -m tests.generator._tiny``, the golden/ refresh:
 generate the tiny spec with our templates."""
 
 from __future__ import annotations
 
-import sys
+from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "scripts"))
+from scripts.codegen.pipeline import generate, tree
 
-from _codegen import generate  # noqa: E402
-from check_generated import tree  # noqa: E402, F401 - for test_golden
+__all__ = ["GOLDEN", "TINY", "generate_tiny", "tree"]
 
 TINY = Path(__file__).with_name("tiny.yaml")
 GOLDEN = Path(__file__).with_name("golden")
-APIS = {"tiny": {"bound": ["org_id"], "envelope": "data"}}
+
+
+@dataclass(frozen=True)
+class TinyApi:
+    """The facts the generator reads of an API (``scripts.codegen.pipeline.ApiFacts``)."""
+
+    envelope: str | None
+    bound_names: tuple[str, ...]
+
+
+APIS = {"tiny": TinyApi(envelope="data", bound_names=("org_id",))}
 
 
 def generate_tiny(out: Path) -> None:

@@ -12,11 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from scripts._vendor_rewrite import absolute_references
+
 ROOT = Path(__file__).resolve().parents[2]
 GEN = ROOT / "src" / "onstage" / "_generated"
-sys.path.insert(0, str(ROOT / "scripts"))
-
-from _vendor_rewrite import absolute_references  # noqa: E402
 
 MODULES = sorted(
     ".".join(("onstage", "_generated", *p.relative_to(GEN).with_suffix("").parts)).removesuffix(".__init__")

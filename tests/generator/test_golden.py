@@ -21,7 +21,7 @@ def test_golden_output_matches(tmp_path: Path) -> None:
     assert sorted(fresh) == sorted(golden)
     changed = [name for name in fresh if fresh[name] != golden[name]]
     assert not changed, (
-        f"templates changed the golden output of {changed}; run python tests/generator/_tiny.py"
+        f"templates changed the golden output of {changed}; run python -m tests.generator._tiny"
     )
 
 

@@ -15,10 +15,9 @@ from typing import Any
 import pytest
 import yaml
 
-SCRIPTS = Path(__file__).resolve().parents[2] / "scripts"
-sys.path.insert(0, str(SCRIPTS))
+from scripts.spec_diff import Change, diff_specs, render_text, summary_line
 
-from spec_diff import Change, diff_specs, render_text, summary_line  # noqa: E402
+ROOT = Path(__file__).resolve().parents[2]
 
 JSON = "application/json"
 GIT_ENV = {
@@ -174,14 +173,16 @@ def op(spec: dict[str, Any], path: str = "/things/{thing_id}", method: str = "ge
     return spec["paths"][path][method]
 
 
-def run(script: str, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def run(module: str, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """``python -m <module> …`` in ``cwd``; PYTHONPATH finds ``scripts`` from any directory."""
+    env = {**GIT_ENV, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
     return subprocess.run(
-        [sys.executable, str(SCRIPTS / script), *args],
+        [sys.executable, "-m", module, *args],
         check=False,
         capture_output=True,
         text=True,
         cwd=cwd,
-        env=GIT_ENV,
+        env=env,
     )
 
 
@@ -787,25 +788,25 @@ def test_text_report_is_grouped_by_operation() -> None:
 
 def test_cli_exit_codes_and_summary(tmp_path: Path) -> None:
     old, new = write_pair(tmp_path, mixed)
-    plain = run("spec_diff.py", old, new)
+    plain = run("scripts.spec_diff", old, new)
     assert plain.returncode == 0, plain.stderr
     assert plain.stdout.strip().splitlines()[-1] == "1 breaking, 3 non-breaking changes"
-    assert run("spec_diff.py", old, new, "--fail-on-breaking").returncode == 1
-    same = run("spec_diff.py", old, old, "--fail-on-breaking")
+    assert run("scripts.spec_diff", old, new, "--fail-on-breaking").returncode == 1
+    same = run("scripts.spec_diff", old, old, "--fail-on-breaking")
     assert same.returncode == 0
     assert same.stdout.strip().splitlines()[-1] == "0 breaking, 0 non-breaking changes"
 
 
 def test_cli_non_breaking_only_passes_fail_on_breaking(tmp_path: Path) -> None:
     old, new = write_pair(tmp_path, lambda s: thing(s)["properties"].update(color={"type": "string"}))
-    result = run("spec_diff.py", old, new, "--fail-on-breaking")
+    result = run("scripts.spec_diff", old, new, "--fail-on-breaking")
     assert result.returncode == 0
     assert result.stdout.strip().endswith("0 breaking, 3 non-breaking changes")
 
 
 def test_cli_json_format(tmp_path: Path) -> None:
     old, new = write_pair(tmp_path, mixed)
-    result = run("spec_diff.py", old, new, "--format", "json")
+    result = run("scripts.spec_diff", old, new, "--format", "json")
     assert result.returncode == 0
     report = json.loads(result.stdout)
     assert (report["breaking"], report["non_breaking"]) == (1, 3)
@@ -820,10 +821,13 @@ def test_cli_json_format(tmp_path: Path) -> None:
 
 
 def test_cli_usage_errors(tmp_path: Path) -> None:
-    assert run("spec_diff.py", "only-one.yaml").returncode == 2
-    assert run("spec_diff.py", str(tmp_path / "missing.yaml"), str(tmp_path / "missing.yaml")).returncode == 2
+    assert run("scripts.spec_diff", "only-one.yaml").returncode == 2
+    assert (
+        run("scripts.spec_diff", str(tmp_path / "missing.yaml"), str(tmp_path / "missing.yaml")).returncode
+        == 2
+    )
     (tmp_path / "list.yaml").write_text("- not a mapping\n")
-    bad = run("spec_diff.py", str(tmp_path / "list.yaml"), str(tmp_path / "list.yaml"))
+    bad = run("scripts.spec_diff", str(tmp_path / "list.yaml"), str(tmp_path / "list.yaml"))
     assert bad.returncode == 2
     assert "not an OpenAPI document" in bad.stderr
 
@@ -840,21 +844,25 @@ def test_base_ref_mode_against_a_git_repo(tmp_path: Path) -> None:
     mixed(new)
     spec.write_text(yaml.safe_dump(new))
 
-    result = run("spec_diff.py", "--base-ref", "HEAD", "openapi/onstage.yaml", "--fail-on-breaking", cwd=repo)
+    result = run(
+        "scripts.spec_diff", "--base-ref", "HEAD", "openapi/onstage.yaml", "--fail-on-breaking", cwd=repo
+    )
     assert result.returncode == 1, result.stderr
     assert result.stdout.startswith("OpenAPI diff: HEAD:openapi/onstage.yaml -> openapi/onstage.yaml")
     assert "operation-removed" in result.stdout
     assert result.stdout.strip().endswith("1 breaking, 3 non-breaking changes")
     # the spec path defaults to openapi/onstage.yaml, and works from another directory too
-    assert run("spec_diff.py", "--base-ref", "HEAD", cwd=repo).returncode == 0
-    assert run("spec_diff.py", "--base-ref", "HEAD", str(spec), cwd=tmp_path).returncode == 0
+    assert run("scripts.spec_diff", "--base-ref", "HEAD", cwd=repo).returncode == 0
+    assert run("scripts.spec_diff", "--base-ref", "HEAD", str(spec), cwd=tmp_path).returncode == 0
     # after committing, the working tree matches HEAD
     git(repo, "commit", "-q", "-am", "spec v2")
-    clean = run("spec_diff.py", "--base-ref", "HEAD", "openapi/onstage.yaml", "--fail-on-breaking", cwd=repo)
+    clean = run(
+        "scripts.spec_diff", "--base-ref", "HEAD", "openapi/onstage.yaml", "--fail-on-breaking", cwd=repo
+    )
     assert clean.returncode == 0
     assert clean.stdout.strip().endswith("0 breaking, 0 non-breaking changes")
-    assert "1 breaking" in run("spec_diff.py", "--base-ref", "HEAD~1", cwd=repo).stdout
-    missing = run("spec_diff.py", "--base-ref", "no-such-ref", cwd=repo)
+    assert "1 breaking" in run("scripts.spec_diff", "--base-ref", "HEAD~1", cwd=repo).stdout
+    missing = run("scripts.spec_diff", "--base-ref", "no-such-ref", cwd=repo)
     assert missing.returncode == 2
     assert "git show no-such-ref" in missing.stderr
 
@@ -958,7 +966,7 @@ def test_api_diff_reports_removed_function_and_changed_signatures(tmp_path: Path
     write_pkg(repo, PKG_V2)
     git(repo, "commit", "-q", "-am", "v2")
 
-    result = run("api_diff.py", "--base", "HEAD~1", "--head", "HEAD", "--package", "demo", cwd=repo)
+    result = run("scripts.api_diff", "--base", "HEAD~1", "--head", "HEAD", "--package", "demo", cwd=repo)
     assert result.returncode == 0, result.stderr
     assert breakages(result.stdout) == {
         "demo.farewell: Public object was removed",
@@ -977,19 +985,19 @@ def test_api_diff_reports_removed_function_and_changed_signatures(tmp_path: Path
     assert any(line.endswith("(src/demo/__init__.py:0)") for line in result.stdout.splitlines())
 
     args = ["--base", "HEAD~1", "--head", "HEAD", "--package", "demo", "--fail-on-breaking"]
-    assert run("api_diff.py", *args, cwd=repo).returncode == 1
+    assert run("scripts.api_diff", *args, cwd=repo).returncode == 1
     # the default head is the working tree: equal to HEAD here, then with an uncommitted break
     clean = run(
-        "api_diff.py", "--base", "HEAD", "--package", "demo", "--repo", str(repo), "--fail-on-breaking"
+        "scripts.api_diff", "--base", "HEAD", "--package", "demo", "--repo", str(repo), "--fail-on-breaking"
     )
     assert clean.returncode == 0, clean.stderr
     assert clean.stdout.strip() == "0 breaking changes in the public API of demo (HEAD -> WORKTREE)"
     (repo / "src" / "demo" / "__init__.py").write_text(
         "from demo._impl import Client\n\n__all__ = ['Client']\n"
     )
-    dirty = run("api_diff.py", "--base", "HEAD", "--package", "demo", "--fail-on-breaking", cwd=repo)
+    dirty = run("scripts.api_diff", "--base", "HEAD", "--package", "demo", "--fail-on-breaking", cwd=repo)
     assert dirty.returncode == 1
     assert breakages(dirty.stdout) == {"demo.greet: Public object was removed"}
     # an unknown ref or package is a load error
-    assert run("api_diff.py", "--base", "no-such-ref", "--package", "demo", cwd=repo).returncode == 2
-    assert run("api_diff.py", "--base", "HEAD", "--package", "nope", cwd=repo).returncode == 2
+    assert run("scripts.api_diff", "--base", "no-such-ref", "--package", "demo", cwd=repo).returncode == 2
+    assert run("scripts.api_diff", "--base", "HEAD", "--package", "nope", cwd=repo).returncode == 2

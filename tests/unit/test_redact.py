@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import logging
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -35,12 +34,10 @@ from onstage._redact import (
     redacted_repr,
     url_secrets,
 )
+from scripts.codegen.spec import load_spec
 from tests.facade.helpers import TP_TOKEN, Recorder, tp
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "scripts"))
-
-from _spec_differ import load_spec  # noqa: E402
 
 SPEC = dict(load_spec(ROOT / "openapi" / "onstage.yaml"))
 

@@ -13,11 +13,9 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-SCRIPT = ROOT / "scripts" / "vendor.py"
-sys.path.insert(0, str(SCRIPT.parent))
+from scripts.vendor import VendorError, absolute_references, main, read_manifest, rewrite_source
 
-from vendor import VendorError, absolute_references, main, read_manifest, rewrite_source  # noqa: E402
+ROOT = Path(__file__).resolve().parents[2]
 
 PACKAGE = "acme_video"
 
@@ -91,7 +89,8 @@ def child(code: str, project: Path, timeout: float = 30) -> subprocess.Completed
 
 def vendor_cli(into: Path, *flags: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, str(SCRIPT), "--into", str(into), "--package", PACKAGE, *flags],
+        [sys.executable, "-m", "scripts.vendor", "--into", str(into), "--package", PACKAGE, *flags],
+        cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=60,
@@ -237,7 +236,7 @@ def test_vendor_rewrites_a_package_with_absolute_imports(tmp_path: Path) -> None
     (src / "__init__.py").write_text("from onstage.core import VALUE\nimport onstage.core as core\n")
     (src / "core.py").write_text("import importlib\nVALUE = importlib.import_module('onstage._version')\n")
     into = tmp_path / "vendor"
-    from vendor import vendor
+    from scripts.vendor import vendor
 
     vendor(into, "renamed", root=root)
     assert (into / "renamed" / "__init__.py").read_text() == (

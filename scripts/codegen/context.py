@@ -1,27 +1,31 @@
-"""Build the template context for endpoint modules and facade resources of one API.
+"""The template context of one API's endpoint modules and facade resources.
 
-Joins the parser's typed endpoints (openapi-python-client GeneratorData) with the spec's
-``x-onstage`` metadata, which its templates cannot see.
+Joins the parser's typed endpoints (``GeneratorData``) with what only the unpatched spec holds: the
+``x-onstage`` marks (resource, method name, pagination, variants…), ``format: uuid`` of path
+parameters and the secret marks. Whether a call may be retried follows ``onstage._retry``'s rule
+unless the operation's ``x-onstage: {idempotent: …}`` says otherwise.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
-from _codegen import METHODS, _resolve, construct, is_secret_param, operations, pytype, s
 from openapi_python_client import strings
+from openapi_python_client.parser import GeneratorData
 from openapi_python_client.parser.bodies import BodyType
-from openapi_python_client.parser.properties import (
-    DateProperty,
-    DateTimeProperty,
-    EnumProperty,
-    ListProperty,
-    ModelProperty,
-    NoneProperty,
-    UnionProperty,
-)
+from openapi_python_client.parser.properties import ListProperty, ModelProperty, NoneProperty, UnionProperty
 
+from onstage._retry import is_idempotent
+from scripts.codegen.parse import s
+from scripts.codegen.secret_marks import is_secret_param
+from scripts.codegen.spec import Json, operations, resolve
+from scripts.codegen.typemap import argtype, construct, pytype
+
+__all__ = ["PATH_TYPES", "RESERVED", "facade_context"]
+
+#: Facade keyword arguments of every method: a spec parameter with one of these names gets a ``_``.
 RESERVED = {
     "timeout",
     "max_retries",
@@ -33,79 +37,19 @@ RESERVED = {
     "self",
 }
 
-
-def argtype(prop: Any) -> str:
-    """The type a facade argument accepts (looser than what responses carry)."""
-    if isinstance(prop, UnionProperty):
-        parts: list[str] = []
-        for inner in prop.inner_properties:
-            part = argtype(inner)
-            if part not in parts:
-                parts.append(part)
-        if "None" in parts:
-            parts.remove("None")
-            parts.append("None")
-        return " | ".join(parts)
-    if isinstance(prop, ListProperty):
-        return f"Sequence[{argtype(prop.inner_property)}]"
-    if isinstance(prop, ModelProperty):
-        return f"{prop.class_info.name} | Mapping[str, Any]"
-    if isinstance(prop, EnumProperty):
-        values = ", ".join(repr(v) for v in sorted(str(x) for x in prop.values.values()))
-        return f"{prop.class_info.name} | Literal[{values}]"
-    if isinstance(prop, DateTimeProperty):
-        return "datetime.datetime | str"
-    if isinstance(prop, DateProperty):
-        return "datetime.date | str"
-    if isinstance(prop, NoneProperty):
-        return "None"
-    return pytype(prop)
+#: What a path parameter accepts, by its kind in the spec (see ``path_param``): a str always.
+PATH_TYPES = {"string": "str", "integer": "int | str", "uuid": "str | uuid.UUID"}
 
 
-def _norm(text: str) -> str:
-    return re.sub(r"[-_]", "", text)
-
-
-def _pyname(name: str) -> str:
-    ident = strings.PythonIdentifier(name, "field")
-    return f"{ident}_" if ident in RESERVED else str(ident)
-
-
-def _items_type(prop: Any, items: str | None) -> str:
-    if prop is None:
-        return "Any"
-    if items is not None and isinstance(prop, ModelProperty):
-        for inner in (prop.required_properties or []) + (prop.optional_properties or []):
-            if s(inner.name) == items:
-                prop = inner
-                break
-        else:
-            return "Any"
-    while isinstance(prop, UnionProperty):
-        branches = [p for p in prop.inner_properties if not isinstance(p, NoneProperty)]
-        if len(branches) != 1:
-            return "Any"
-        prop = branches[0]
-    if isinstance(prop, ListProperty):
-        return pytype(prop.inner_property)
-    return pytype(prop)
-
-
-def _success(endpoint: Any) -> Any:
-    for response in endpoint.responses.patterns:
-        lo, hi = response.status_code.range
-        if lo >= 200 and hi <= 299 and s(response.source["attribute"]) != "None":
-            return response.prop
-    return None
-
-
-def facade_context(spec: dict[str, Any], api: str, data: Any, cfg: dict[str, Any]) -> dict[str, Any]:
+def facade_context(spec: Json, api: str, data: GeneratorData, bound: Sequence[str]) -> dict[str, Any]:
+    """``tags`` and ``ops_by_tag`` for the endpoint modules, ``resources`` (parents first) for
+    resources.py, and the API's client-bound path parameters."""
     endpoints = {
         (_norm(s(e.path)), e.method.lower()): e
         for c in data.endpoint_collections_by_tag.values()
         for e in c.endpoints
     }
-    bound = cfg["bound"]
+    bound = list(bound)
     ops_by_tag: dict[str, list[dict[str, Any]]] = {}
     resources: dict[str, list[dict[str, Any]]] = {}
     for path, method, op, item_params in operations(spec, api):
@@ -166,7 +110,7 @@ def facade_context(spec: dict[str, Any], api: str, data: Any, cfg: dict[str, Any
             "parse": construct(resp, "data", lookups=False) if resp is not None else "None",
             "resource": xo["resource"],
             "name": xo["method"],
-            "idempotent": bool(xo.get("idempotent", method.upper() in ("GET", "PUT", "DELETE", "HEAD"))),
+            "idempotent": bool(xo.get("idempotent", is_idempotent(method))),
             "unwrap_key": xo.get("unwrap"),
             "paginate": pag,
             "items_type": _items_type(resp, (pag or {}).get("items")) if pag else None,
@@ -183,23 +127,57 @@ def facade_context(spec: dict[str, Any], api: str, data: Any, cfg: dict[str, Any
     return {"tags": sorted(ops_by_tag), "ops_by_tag": ops_by_tag, "resources": tree, "bound": bound}
 
 
-# What a path parameter accepts, by its kind in the spec (see ``path_param``): a str always.
-PATH_TYPES = {"string": "str", "integer": "int | str", "uuid": "str | uuid.UUID"}
+def _norm(text: str) -> str:
+    return re.sub(r"[-_]", "", text)
 
 
-def _raw_params(spec: dict[str, Any], *groups: list[Any]) -> dict[tuple[str, str], dict[str, Any]]:
+def _pyname(name: str) -> str:
+    ident = strings.PythonIdentifier(name, "field")
+    return f"{ident}_" if ident in RESERVED else str(ident)
+
+
+def _items_type(prop: Any, items: str | None) -> str:
+    """The element type a paginated list yields (the ``items`` property of its page, or the list)."""
+    if prop is None:
+        return "Any"
+    if items is not None and isinstance(prop, ModelProperty):
+        for inner in (prop.required_properties or []) + (prop.optional_properties or []):
+            if s(inner.name) == items:
+                prop = inner
+                break
+        else:
+            return "Any"
+    while isinstance(prop, UnionProperty):
+        branches = [p for p in prop.inner_properties if not isinstance(p, NoneProperty)]
+        if len(branches) != 1:
+            return "Any"
+        prop = branches[0]
+    if isinstance(prop, ListProperty):
+        return pytype(prop.inner_property)
+    return pytype(prop)
+
+
+def _success(endpoint: Any) -> Any:
+    for response in endpoint.responses.patterns:
+        lo, hi = response.status_code.range
+        if lo >= 200 and hi <= 299 and s(response.source["attribute"]) != "None":
+            return response.prop
+    return None
+
+
+def _raw_params(spec: Json, *groups: list[Any]) -> dict[tuple[str, str], dict[str, Any]]:
     """The operation's parameters as written in the spec (with ``x-*`` marks and ``format: uuid``,
     which the parser does not see), by ``(in, name)``; operation-level ones override path-level."""
     out: dict[tuple[str, str], dict[str, Any]] = {}
     for group in groups:
         for param in group:
-            param = _resolve(spec, param)
+            param = resolve(spec, param)
             out[(str(param["in"]), str(param["name"]))] = param
     return out
 
 
-def _path_kind(spec: dict[str, Any], param: dict[str, Any]) -> str:
-    schema = _resolve(spec, param.get("schema")) or {}
+def _path_kind(spec: Json, param: dict[str, Any]) -> str:
+    schema = resolve(spec, param.get("schema")) or {}
     types = schema.get("type")
     types = types if isinstance(types, list) else [types]
     if "integer" in types:
@@ -253,18 +231,13 @@ def _tree(resources: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
             {
                 "name": name,
                 "attr": name.rsplit(".", 1)[-1],
-                "cls": "".join(strings.pascal_case(p) for p in name.split(".")) + "Resource",
-                "children": [
-                    {
-                        "attr": c.rsplit(".", 1)[-1],
-                        "cls": "".join(strings.pascal_case(p) for p in c.split(".")) + "Resource",
-                    }
-                    for c in children
-                ],
+                "cls": _resource_class(name),
+                "children": [{"attr": c.rsplit(".", 1)[-1], "cls": _resource_class(c)} for c in children],
                 "methods": sorted(resources.get(name, []), key=lambda m: m["method"]),
             }
         )
     return out
 
 
-__all__ = ["METHODS", "facade_context"]
+def _resource_class(name: str) -> str:
+    return "".join(strings.pascal_case(p) for p in name.split(".")) + "Resource"
