@@ -7,8 +7,10 @@ One line per breakage (`public.path(param): what broke (file:line)`), then a cou
 surface is compared: private modules (`onstage._generated`, `_client`, ...) and `_names` are skipped,
 except what a public module re-exports (reported under its shortest public name) and the classes users
 reach through typed public properties (`rtk.meetings` -> the generated `MeetingsResource`, reported as
-`onstage.RealtimeKit.meetings.<member>`). Exit 0; 1 with --fail-on-breaking when something broke;
-2 when a version could not be loaded.
+`onstage.RealtimeKit.meetings.<member>`); the `…WithRawResponse` classes are derived from the resource
+classes (same parameters by ParamSpec) and are compared through them; names re-exported under
+`if TYPE_CHECKING:` (the lazy models modules) count as exported. Exit 0; 1 with --fail-on-breaking
+when something broke; 2 when a version could not be loaded.
 """
 
 from __future__ import annotations
@@ -24,17 +26,34 @@ from typing import Any
 import griffe
 
 WORKTREE = "WORKTREE"
+#: Classes whose members are typed wrappers (``ParamSpec``) of another public class's methods: the
+#: ``…WithRawResponse`` classes behind ``resource.with_raw_response``. Their names are not public API;
+#: their methods' parameters are the wrapped methods', which the diff checks.
+DERIVED = "WithRawResponse"
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 Obj = griffe.Object | griffe.Alias
 
 
+class TypeCheckingExports(griffe.Extension):
+    """Imports under ``if TYPE_CHECKING:`` are part of the surface a type checker sees: the lazy
+    models modules re-export every model that way (``from ._meetings import Meeting as Meeting``,
+    then ``from … import *`` in the public module). Griffe leaves non-runtime names out of wildcard
+    imports, so they would look removed; count them as exported."""
+
+    def on_alias_instance(self, *, alias: griffe.Alias, **kwargs: Any) -> None:
+        alias.runtime = True
+
+
 def load(package: str, ref: str, repo: Path, search: str) -> Obj:
     """The package as committed at `ref`, or as in the working tree for WORKTREE."""
+    extensions = griffe.load_extensions(TypeCheckingExports)
     if ref == WORKTREE:
-        return griffe.load(package, search_paths=[repo / search], try_relative_path=False)
+        return griffe.load(
+            package, search_paths=[repo / search], try_relative_path=False, extensions=extensions
+        )
     if ref.startswith("-"):
         raise griffe.GitError(f"invalid git ref {ref!r}")
-    return griffe.load_git(package, ref=ref, repo=repo, search_paths=[search])
+    return griffe.load_git(package, ref=ref, repo=repo, search_paths=[search], extensions=extensions)
 
 
 def _resolve(obj: Any) -> Any:
@@ -83,6 +102,8 @@ def reached(root: Obj, classes: dict[str, Any]) -> dict[str, Any]:
                 found = _resolve(root.modules_collection.get_member(annotation))
             except (KeyError, ValueError, AttributeError):
                 continue
+            if found is not None and found.is_class and found.name.endswith(DERIVED):
+                continue  # derived from the class it wraps: checked through that class's methods
             if found is not None and found.is_class and found.path not in seen:
                 seen.add(found.path)
                 out[f"{path}.{name}"] = found

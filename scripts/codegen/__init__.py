@@ -4,8 +4,10 @@
 openapi/onstage.yaml ──load (spec)──▶ split per API + named patches (patches)
     ──▶ openapi-python-client's parser, pinned (parse)
     ──▶ template context (typemap, context, secret_marks)
-    ──▶ our templates in generator-templates/ + ruff format + banner (render)
-    ──▶ <out>/<api>/{models.py, api/<tag>.py, resources.py}, _secrets.py, _lock.json (pipeline)
+    ──▶ our templates in generator-templates/, the models split into lazily loaded groups (split),
+        ruff format + banner (render)
+    ──▶ <out>/<api>/{models/<group>.py, api/<tag>.py, resources/<top>.py, their indexes},
+        _secrets.py, _lock.json (pipeline)
 
 We use the pinned generator's parser (GeneratorData: models, enums, endpoints with typed properties)
 and render with our own templates, because its stock templates would emit a sync-and-async client of

@@ -42,8 +42,10 @@ PATH_TYPES = {"string": "str", "integer": "int | str", "uuid": "str | uuid.UUID"
 
 
 def facade_context(spec: Json, api: str, data: GeneratorData, bound: Sequence[str]) -> dict[str, Any]:
-    """``tags`` and ``ops_by_tag`` for the endpoint modules, ``resources`` (parents first) for
-    resources.py, and the API's client-bound path parameters."""
+    """``tags`` and ``ops_by_tag`` for the endpoint modules; ``resources`` (children first) and
+    ``tops`` (one module per top-level resource) for the facade; the API's client-bound path
+    parameters; ``facade_types``, per tag, the type expressions its facade methods write (for the
+    models split)."""
     endpoints = {
         (_norm(s(e.path)), e.method.lower()): e
         for c in data.endpoint_collections_by_tag.values()
@@ -91,7 +93,7 @@ def facade_context(spec: Json, api: str, data: GeneratorData, bound: Sequence[st
             }
             for q in ep.query_parameters
         ]
-        body = _body(ep, xo)
+        body = _body(ep, xo, _raw_body_props(spec, op))
         resp = _success(ep)
         pag = xo.get("paginate")
         ctx = {
@@ -124,7 +126,36 @@ def facade_context(spec: Json, api: str, data: GeneratorData, bound: Sequence[st
         for resource, name, fixed in entries:
             resources.setdefault(resource, []).append({"op": ctx, "method": name, "fixed": fixed or {}})
     tree = _tree(resources)
-    return {"tags": sorted(ops_by_tag), "ops_by_tag": ops_by_tag, "resources": tree, "bound": bound}
+    return {
+        "tags": sorted(ops_by_tag),
+        "ops_by_tag": ops_by_tag,
+        "resources": tree,
+        "tops": _tops(tree),
+        "bound": bound,
+        "facade_types": {tag: _facade_types(ops) for tag, ops in ops_by_tag.items()},
+    }
+
+
+def _facade_types(ops: list[dict[str, Any]]) -> list[str]:
+    """The type expressions the facade methods of these operations write (arguments and returns)."""
+    out: list[str] = []
+    for op in ops:
+        out += [op["returns"], op["items_type"] or ""]
+        out += [q["type"] for q in op["query"]]
+        if op["body"]:
+            out += [b["type"] for b in op["body"]["props"]] + [op["body"].get("type", "")]
+    return sorted(set(filter(None, out)))
+
+
+def _tops(tree: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One entry per top-level resource (one module each): its module name, class, the resource
+    classes it holds (children first) and the endpoint modules (tags) its methods call."""
+    out = []
+    for top in (r for r in tree if "." not in r["name"]):
+        members = [r for r in tree if r["name"] == top["name"] or r["name"].startswith(top["name"] + ".")]
+        tags = sorted({m["op"]["tag"] for r in members for m in r["methods"]})
+        out.append({**top, "module": top["attr"], "members": members, "tags": tags})
+    return sorted(out, key=lambda t: t["name"])
 
 
 def _norm(text: str) -> str:
@@ -187,24 +218,59 @@ def _path_kind(spec: Json, param: dict[str, Any]) -> str:
     return "string"
 
 
-def _body(ep: Any, xo: dict[str, Any]) -> dict[str, Any] | None:
+#: ``x-onstage-datetime`` on a string body field: the facade also takes a ``datetime`` and converts it
+#: (the value is the ``_gen_support`` function that does).
+DATETIME_MARKS = {"naive": "naive_datetime"}
+
+
+def _raw_body_props(spec: Json, op: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The top-level properties of the operation's request body as written in the spec (with their
+    ``x-*`` marks, which the parser does not see), by name."""
+    body = resolve(spec, op.get("requestBody")) or {}
+    for media in (body.get("content") or {}).values():
+        schema = resolve(spec, (media or {}).get("schema")) or {}
+        return {str(k): resolve(spec, v) or {} for k, v in (schema.get("properties") or {}).items()}
+    return {}
+
+
+def _body_prop(p: Any, kind: str, raw: dict[str, Any]) -> dict[str, Any]:
+    """One body field as a keyword argument: its type, and the expression that puts it in the body."""
+    name, py = s(p.name), _pyname(s(p.name))
+    mark = raw.get("x-onstage-datetime")
+    if mark is not None:
+        if mark not in DATETIME_MARKS:
+            raise ValueError(
+                f"x-onstage-datetime of {name!r}: {mark!r} is not one of {sorted(DATETIME_MARKS)}"
+            )
+        return {
+            "name": name,
+            "py": py,
+            "type": "datetime.datetime | str",
+            "value": f"{DATETIME_MARKS[mark]}({py}, {name!r})",
+            "required": p.required,
+            "doc": s(p.description or "").replace("\n", " "),
+        }
+    return {
+        "name": name,
+        "py": py,
+        "type": "FileInput" if kind == "files" and "File" in pytype(p) else argtype(p),
+        "value": py,
+        "required": p.required,
+        "doc": s(p.description or "").replace("\n", " "),
+    }
+
+
+def _body(ep: Any, xo: dict[str, Any], raw: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
     if not ep.bodies:
         return None
     body = ep.bodies[0]
     prop = body.prop
     kind = {BodyType.JSON: "json", BodyType.FILES: "files", BodyType.DATA: "data"}.get(body.body_type, "json")
     if isinstance(prop, ModelProperty) and not xo.get("body_param"):
-        props = []
-        for p in (prop.required_properties or []) + (prop.optional_properties or []):
-            props.append(
-                {
-                    "name": s(p.name),
-                    "py": _pyname(s(p.name)),
-                    "type": "FileInput" if kind == "files" and "File" in pytype(p) else argtype(p),
-                    "required": p.required,
-                    "doc": s(p.description or "").replace("\n", " "),
-                }
-            )
+        props = [
+            _body_prop(p, kind, raw.get(s(p.name)) or {})
+            for p in (prop.required_properties or []) + (prop.optional_properties or [])
+        ]
         return {"kind": kind, "props": props, "param": None, "required": prop.required}
     return {
         "kind": kind,

@@ -6,6 +6,7 @@ Deterministic: no dates, no absolute paths, sorted iteration; two runs give iden
 
 from __future__ import annotations
 
+import ast
 import re
 import subprocess
 import sys
@@ -27,6 +28,7 @@ from openapi_python_client.parser.properties import (
 from scripts.codegen.parse import s
 from scripts.codegen.paths import RUFF_CONFIG, TEMPLATES
 from scripts.codegen.spec import Json
+from scripts.codegen.split import Split, index_module, names_used, resolve_model_imports, split_models, words
 from scripts.codegen.typemap import construct, is_identity, pytype
 
 __all__ = ["BANNER", "environment", "finish", "write_api", "write_secrets"]
@@ -77,10 +79,13 @@ def write_api(
     data: GeneratorData,
     ctx: dict[str, Any],
     secret_fields: Collection[str],
-) -> None:
-    """``<out>/<api>/``: models.py, api/<tag>.py per tag, resources.py."""
+) -> Split:
+    """``<out>/<api>/``: ``models/`` (groups that load on first use, and an index), ``api/<tag>.py``
+    per tag, ``resources/<top>.py`` per top-level resource and ``resources/__init__.py`` (the lazy
+    ``Resources`` mixin). Returns the models split."""
     pkg = out / api
-    (pkg / "api").mkdir(parents=True)
+    for sub in ("api", "models", "resources"):
+        (pkg / sub).mkdir(parents=True)
     models = sorted(data.models, key=lambda m: str(m.class_info.name))
     enums = sorted(data.enums, key=lambda e: str(e.class_info.name))
     delegates = {
@@ -88,19 +93,33 @@ def write_api(
         for name, schema in spec.get("components", {}).get("schemas", {}).items()
         if name.startswith(f"{api}_") and isinstance(schema, dict) and schema.get("x-onstage-delegate")
     }
-    (pkg / "models.py").write_text(
-        env.get_template("models.py.jinja").render(
-            models=models, enums=enums, api=api, secret_fields=secret_fields, delegates=delegates
-        )
+    all_models = env.get_template("models.py.jinja").render(
+        models=models, enums=enums, api=api, secret_fields=secret_fields, delegates=delegates
     )
-    for tag in ctx["tags"]:
-        text = env.get_template("endpoint_module.py.jinja").render(
-            tag=tag, api=api, ops=ctx["ops_by_tag"][tag]
-        )
-        (pkg / "api" / f"{tag}.py").write_text(text)
+    endpoints = {
+        tag: env.get_template("endpoint_module.py.jinja").render(tag=tag, api=api, ops=ctx["ops_by_tag"][tag])
+        for tag in ctx["tags"]
+    }
+    tag_names = {
+        tag: names_used(ast.parse(text)) | {w for t in ctx["facade_types"][tag] for w in words(t)}
+        for tag, text in endpoints.items()
+    }
+    split = split_models(all_models, tag_names)
+    for group, text in split.modules.items():
+        (pkg / "models" / f"{group}.py").write_text(text)
+    (pkg / "models" / "__init__.py").write_text(index_module(api, split))
+    for tag, text in endpoints.items():
+        (pkg / "api" / f"{tag}.py").write_text(resolve_model_imports(text, split))
     (pkg / "api" / "__init__.py").write_text('"""Endpoint modules, one per tag."""\n')
-    (pkg / "resources.py").write_text(env.get_template("resources.py.jinja").render(api=api, **ctx))
+    resource = env.get_template("resources.py.jinja")
+    for top in ctx["tops"]:
+        text = resource.render(api=api, top=top["name"], resources=top["members"], tags=top["tags"])
+        (pkg / "resources" / f"{top['module']}.py").write_text(resolve_model_imports(text, split))
+    (pkg / "resources" / "__init__.py").write_text(
+        env.get_template("resources_index.py.jinja").render(api=api, tops=ctx["tops"])
+    )
     (pkg / "__init__.py").write_text(f'"""Generated layer of the {api} API."""\n')
+    return split
 
 
 def write_secrets(env: Environment, out: Path, fields: Iterable[str], params: Iterable[str]) -> None:

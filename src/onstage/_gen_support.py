@@ -26,6 +26,7 @@ __all__ = [
     "PathParamKind",
     "jsonable",
     "multipart",
+    "naive_datetime",
     "parse_date",
     "parse_datetime",
     "parse_union",
@@ -113,6 +114,27 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, _PRIMITIVES):  # str/int subclasses
         return value
     raise InvalidArgumentError(f"cannot send a {type(value).__name__} as JSON")
+
+
+def naive_datetime(value: datetime.datetime | str, name: str) -> str:
+    """A field marked ``x-onstage-datetime: naive`` (TP Streams' ``start``): ``"YYYY-MM-DD HH:MM:SS"``
+    with no time zone, because the API states none.
+
+    A naive datetime is sent as written; an aware one is refused rather than silently converted (pass
+    a naive datetime in the organization's local time); a string is sent as given.
+    """
+    if isinstance(value, str):
+        return value
+    if isinstance(value, datetime.datetime):
+        if value.tzinfo is not None and value.utcoffset() is not None:
+            raise InvalidArgumentError(
+                f"{name} must be a naive datetime (the API does not document a time zone); "
+                "convert it to the organization's local time and drop tzinfo"
+            )
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    raise InvalidArgumentError(
+        f"{name} must be a datetime or 'YYYY-MM-DD HH:MM:SS', got {type(value).__name__}"
+    )
 
 
 def query_value(value: Any) -> Any:

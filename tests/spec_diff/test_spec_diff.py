@@ -956,13 +956,19 @@ def breakages(stdout: str) -> set[str]:
     return {line.rsplit(" (", 1)[0] for line in stdout.strip().splitlines()[:-1]}
 
 
-def test_api_diff_reports_removed_function_and_changed_signatures(tmp_path: Path) -> None:
+def committed_pkg(tmp_path: Path, files: dict[str, str]) -> Path:
+    """A git repository with ``files`` as package ``demo`` committed as v1."""
     repo = tmp_path / "repo"
     repo.mkdir()
     git(repo, "init", "-q")
-    write_pkg(repo, PKG_V1)
+    write_pkg(repo, files)
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "v1")
+    return repo
+
+
+def test_api_diff_reports_removed_function_and_changed_signatures(tmp_path: Path) -> None:
+    repo = committed_pkg(tmp_path, PKG_V1)
     write_pkg(repo, PKG_V2)
     git(repo, "commit", "-q", "-am", "v2")
 
@@ -1001,3 +1007,63 @@ def test_api_diff_reports_removed_function_and_changed_signatures(tmp_path: Path
     # an unknown ref or package is a load error
     assert run("scripts.api_diff", "--base", "no-such-ref", "--package", "demo", cwd=repo).returncode == 2
     assert run("scripts.api_diff", "--base", "HEAD", "--package", "nope", cwd=repo).returncode == 2
+
+
+LAZY_V1 = {
+    "__init__.py": "",
+    "_models/__init__.py": """
+        from typing import TYPE_CHECKING
+
+        if TYPE_CHECKING:
+            from ._group import Kept as Kept
+            from ._group import Dropped as Dropped
+
+        __all__ = ["Dropped", "Kept"]
+    """,
+    "_models/_group.py": """
+        class Kept:
+            def size(self) -> int:
+                return 1
+
+
+        class Dropped:
+            pass
+    """,
+    "models.py": """
+        from typing import TYPE_CHECKING
+
+        from demo._models import __all__ as __all__
+
+        if TYPE_CHECKING:
+            from demo._models import *
+    """,
+}
+LAZY_V2 = {
+    **LAZY_V1,
+    "_models/__init__.py": """
+        from typing import TYPE_CHECKING
+
+        if TYPE_CHECKING:
+            from ._group import Kept as Kept
+
+        __all__ = ["Kept"]
+    """,
+    "_models/_group.py": """
+        class Kept:
+            def size(self, unit: str) -> int:
+                return 1
+    """,
+}
+
+
+def test_api_diff_sees_names_reexported_for_type_checkers(tmp_path: Path) -> None:
+    """The lazy models modules re-export under ``if TYPE_CHECKING:``: a removed or changed model is
+    a breaking change like any other."""
+    repo = committed_pkg(tmp_path, LAZY_V1)
+    write_pkg(repo, LAZY_V2)
+    result = run("scripts.api_diff", "--base", "HEAD", "--package", "demo", "--repo", str(repo), cwd=repo)
+    assert result.returncode == 0, result.stderr
+    assert breakages(result.stdout) == {
+        "demo.models.Dropped: Public object was removed",
+        "demo.models.Kept.size(unit): Parameter was added as required",
+    }

@@ -1,4 +1,16 @@
-"""Cloudflare RealtimeKit models (generated from openapi/onstage.yaml)."""
+"""Cloudflare RealtimeKit models (generated from openapi/onstage.yaml).
 
-from .._generated.realtimekit.models import *  # noqa: F403
+Each model loads on first use (``from onstage.realtimekit.models import X`` imports only X's group), so
+``import onstage`` pays for no model; type checkers see every name through the import below.
+"""
+
+from typing import TYPE_CHECKING
+
+from .._generated.realtimekit import models as _models
 from .._generated.realtimekit.models import __all__ as __all__
+from .._lazy import forward
+
+if TYPE_CHECKING:
+    from .._generated.realtimekit.models import *  # noqa: F403
+else:
+    __getattr__, __dir__ = forward(globals(), _models)

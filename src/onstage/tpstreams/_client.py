@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cached_property
-from typing import Any, Self, Unpack
+from typing import TYPE_CHECKING, Any, Self, Unpack
 
 import httpx2
 
@@ -13,7 +13,9 @@ from .._client_base import BaseClient
 from .._generated.tpstreams.resources import Resources
 from .._options import ClientOptions
 from .._types import NOT_GIVEN, NotGiven
-from ._live_streams import LiveStreams
+
+if TYPE_CHECKING:
+    from ._live_streams import LiveStreams
 
 __all__ = ["DEFAULT_BASE_URL", "TPStreams"]
 
@@ -50,7 +52,10 @@ class TPStreams(Resources, BaseClient):
 
     @cached_property
     def live_streams(self) -> LiveStreams:
-        """Live streams, with ``wait_until_ready`` and datetime ``start`` on top of the generated verbs."""
+        """``live_streams``: the generated verbs (``create`` takes a naive ``datetime`` ``start``) and
+        ``wait_until_ready``; loaded on first use."""
+        from ._live_streams import LiveStreams  # noqa: PLC0415
+
         return LiveStreams(self)
 
     def with_options(

@@ -1,40 +1,15 @@
-"""Hand-written additions to the generated ``live_streams`` resource."""
+"""Hand-written additions to the generated ``live_streams`` resource (``wait_until_ready``); the
+generated methods themselves (``create`` with its datetime ``start`` included) are not restated."""
 
 from __future__ import annotations
 
-import datetime
-from collections.abc import Mapping
-from typing import Any, Literal
-
 import anyio
-import httpx2
 
 from .._errors import InvalidArgumentError, WaitTimeoutError
-from .._generated.tpstreams.models import Asset, LiveStreamLatency
-from .._generated.tpstreams.resources import LiveStreamsResource
-from .._types import NOT_GIVEN, NotGiven
+from .._generated.tpstreams.models import Asset
+from .._generated.tpstreams.resources.live_streams import LiveStreamsResource
 
-__all__ = ["LiveStreams", "format_start"]
-
-
-def format_start(start: datetime.datetime | str) -> str:
-    """TP Streams wants ``"YYYY-MM-DD HH:MM:SS"`` with no time zone (its zone is unspecified).
-
-    A naive datetime is sent as written. An aware one is rejected rather than silently converted:
-    pass a naive datetime in the organization's local time.
-    """
-    if isinstance(start, str):
-        return start
-    if isinstance(start, datetime.datetime):
-        if start.tzinfo is not None and start.utcoffset() is not None:
-            raise InvalidArgumentError(
-                "start must be a naive datetime (TP Streams does not document a time zone); "
-                "convert it to the organization's local time and drop tzinfo"
-            )
-        return start.strftime("%Y-%m-%d %H:%M:%S")
-    raise InvalidArgumentError(
-        f"start must be a datetime or 'YYYY-MM-DD HH:MM:SS', got {type(start).__name__}"
-    )
+__all__ = ["LiveStreams", "is_ready"]
 
 
 def is_ready(asset: Asset) -> bool:
@@ -43,34 +18,7 @@ def is_ready(asset: Asset) -> bool:
 
 
 class LiveStreams(LiveStreamsResource):
-    """``tp.live_streams``: the generated verbs plus ``wait_until_ready`` and datetime ``start``."""
-
-    async def create(
-        self,
-        *,
-        title: str,
-        start: datetime.datetime | str | NotGiven = NOT_GIVEN,
-        enable_drm_for_recording: bool | NotGiven = NOT_GIVEN,
-        latency: LiveStreamLatency | Literal["Low Latency", "Normal Latency"] | NotGiven = NOT_GIVEN,
-        timeout: float | httpx2.Timeout | None | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, Any] | None = None,
-        total_timeout: float | None | NotGiven = NOT_GIVEN,
-    ) -> Asset:
-        """Create a live stream: instant without ``start``, scheduled with it (a naive datetime or
-        ``"YYYY-MM-DD HH:MM:SS"``). A scheduled stream needs ``start_server``."""
-        return await super().create(
-            title=title,
-            start=NOT_GIVEN if isinstance(start, NotGiven) else format_start(start),
-            enable_drm_for_recording=enable_drm_for_recording,
-            latency=latency,
-            timeout=timeout,
-            max_retries=max_retries,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            total_timeout=total_timeout,
-        )
+    """``tp.live_streams``: the generated verbs plus ``wait_until_ready``."""
 
     async def wait_until_ready(
         self,

@@ -17,7 +17,8 @@ from ...._gen_support import (
 from ...._operation import Operation
 from ...._options import RequestOptions
 from ...._response import APIResponse
-from ..models import *  # noqa: F403
+from ..models._active_session import KickAllResult, MuteAllResult, ParticipantsActionResult, PollResult
+from ..models._active_session__sessions import Session
 
 if TYPE_CHECKING:
     from ...._client_base import BaseClient

@@ -20,7 +20,19 @@ from ...._gen_support import (
 from ...._operation import Operation, Pagination
 from ...._options import RequestOptions
 from ...._response import APIResponse
-from ..models import *  # noqa: F403
+from ..models._livestreams import (
+    Livestream,
+    LivestreamAnalytics,
+    LivestreamDaywiseStats,
+    LivestreamListPayload,
+    LivestreamSession,
+    LivestreamSortOrder,
+    LivestreamStatus,
+    LivestreamWithSession,
+    MeetingLivestreamHistory,
+    SessionLivestreamSessions,
+    StopLivestreamResult,
+)
 
 if TYPE_CHECKING:
     from ...._client_base import BaseClient

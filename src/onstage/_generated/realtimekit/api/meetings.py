@@ -19,7 +19,15 @@ from ...._gen_support import (
 from ...._operation import Operation, Pagination
 from ...._options import RequestOptions
 from ...._response import APIResponse
-from ..models import *  # noqa: F403
+from ..models._meetings import (
+    DeletedParticipant,
+    Meeting,
+    Participant,
+    ParticipantToken,
+    ParticipantWithToken,
+    UpdatedParticipant,
+)
+from ..models._meetings__recordings import MeetingListItem, MeetingStatus
 
 if TYPE_CHECKING:
     from ...._client_base import BaseClient

@@ -19,7 +19,8 @@ from ...._gen_support import (
 from ...._operation import Operation, Pagination
 from ...._options import RequestOptions
 from ...._response import APIResponse
-from ..models import *  # noqa: F403
+from ..models._apps__recordings__sessions import SortOrder
+from ..models._recordings import GetAllRecordingsSortBy, Recording, RecordingStatus, TrackRecordingResult
 
 if TYPE_CHECKING:
     from ...._client_base import BaseClient

@@ -16,7 +16,22 @@ from ...._gen_support import (
 from ...._operation import Operation, Pagination
 from ...._options import RequestOptions
 from ...._response import APIResponse
-from ..models import *  # noqa: F403
+from ..models._active_session__sessions import Session, SessionStatus
+from ..models._apps__recordings__sessions import SortOrder
+from ..models._sessions import (
+    GenerateSummaryResult,
+    GetSessionParticipantsSortBy,
+    GetSessionParticipantsView,
+    GetSessionsSortBy,
+    GetSessionTranscriptFormat,
+    PeerReportData,
+    SessionChat,
+    SessionList,
+    SessionParticipantDetail,
+    SessionParticipantList,
+    SessionSummary,
+    SessionTranscript,
+)
 
 if TYPE_CHECKING:
     from ...._client_base import BaseClient

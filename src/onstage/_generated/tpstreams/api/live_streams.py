@@ -16,7 +16,9 @@ from ...._gen_support import (
 from ...._operation import Operation, Pagination
 from ...._options import RequestOptions
 from ...._response import APIResponse
-from ..models import *  # noqa: F403
+from ..models._assets__live_streams import PaginatedAssetList
+from ..models._assets__live_streams__subtitles import Asset
+from ..models._live_streams import StopLiveStreamResponse
 
 if TYPE_CHECKING:
     from ...._client_base import BaseClient

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from ...._operation import Operation, Pagination
 from ...._options import RequestOptions
 from ...._response import APIResponse
-from ..models import *  # noqa: F403
+from ..models._organizations import PaginatedOrganizationList
 
 if TYPE_CHECKING:
     from ...._client_base import BaseClient

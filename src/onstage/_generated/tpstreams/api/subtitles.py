@@ -14,7 +14,9 @@ from ...._gen_support import (
 from ...._operation import Operation, Pagination
 from ...._options import RequestOptions
 from ...._response import APIResponse
-from ..models import *  # noqa: F403
+from ..models._assets__live_streams__subtitles import Asset
+from ..models._assets__subtitles import DetailResponse
+from ..models._subtitles import Subtitle
 
 if TYPE_CHECKING:
     from ...._client_base import BaseClient

@@ -16,7 +16,7 @@ from ...._gen_support import (
 from ...._operation import Operation, Pagination
 from ...._options import RequestOptions
 from ...._response import APIResponse
-from ..models import *  # noqa: F403
+from ..models._usage import PaginatedUsageRowList, TpListUsageOrdering, TpListUsageTimeFrame
 
 if TYPE_CHECKING:
     from ...._client_base import BaseClient

@@ -18,7 +18,8 @@ from ...._gen_support import (
 from ...._operation import Operation, Pagination
 from ...._options import RequestOptions
 from ...._response import APIResponse
-from ..models import *  # noqa: F403
+from ..models._rooms import RoomList
+from ..models._rooms__sessions import AnyDataType0, Room
 
 if TYPE_CHECKING:
     from ...._client_base import BaseClient

@@ -1,0 +1,215 @@
+"""Split one API's rendered models module into groups that load separately (lazy loading).
+
+Creating an attrs class costs about a millisecond, and RealtimeKit has 168 models and enums: loading
+them all is most of onstage's start-up. Each model goes to the group of the operation tags that
+reach it (a tag reaches the models its endpoints name, and everything those models name in turn), so
+the first ``meetings.get`` loads the meetings group and the groups it shares with other tags, not the
+sessions models. Imports between groups cannot form a circle: when model M names N, every tag that
+reaches M reaches N, so N's tag set contains M's, and a group only imports from groups whose tag set
+is a strict superset of its own.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+__all__ = [
+    "PLACEHOLDER",
+    "Split",
+    "index_module",
+    "names_used",
+    "resolve_model_imports",
+    "split_models",
+    "words",
+]
+
+_WORD = re.compile(r"[A-Za-z_]\w*")
+#: Group of the models no operation reaches (webhook payloads, shared error bodies…).
+OTHER = "_other"
+#: The line a template writes where a module's model imports go (filled in by ``resolve_model_imports``).
+PLACEHOLDER = "# onstage: model imports"
+
+
+@dataclass(frozen=True)
+class Split:
+    #: module name (``_meetings``) -> its source
+    modules: dict[str, str]
+    #: public name -> module name
+    where: dict[str, str]
+    #: module name -> the tags it serves (docstring of the group)
+    tags: dict[str, tuple[str, ...]]
+
+
+def names_used(tree: ast.AST) -> set[str]:
+    """Every identifier a module's code or annotations name (annotations are strings under
+    ``from __future__ import annotations``, as is ``cast``'s type); docstrings do not count."""
+    found: set[str] = set()
+    strings: list[ast.expr] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            found.add(node.id)
+        elif isinstance(node, ast.AnnAssign | ast.arg):
+            strings += [node.annotation] if node.annotation is not None else []
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            strings += [node.returns] if node.returns is not None else []
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "cast":
+            strings.append(node.args[0])
+    for expr in strings:
+        for node in ast.walk(expr):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                found.update(_WORD.findall(node.value))
+    return found
+
+
+def words(text: str) -> set[str]:
+    """The identifiers in a type expression written as text (``Meeting | NotGiven``)."""
+    return set(_WORD.findall(text))
+
+
+def _defined(stmt: ast.stmt) -> str | None:
+    """The name a top-level statement of a models module defines (a class or ``_X_get``)."""
+    if isinstance(stmt, ast.ClassDef):
+        return stmt.name
+    if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+        return stmt.targets[0].id
+    if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+        return stmt.target.id
+    return None
+
+
+def _owner(name: str, public: set[str]) -> str:
+    """``_Status_get`` belongs with ``Status``."""
+    if name in public:
+        return name
+    inner = name.removeprefix("_").removesuffix("_get")
+    return inner if inner in public else name
+
+
+def _module_name(tags: tuple[str, ...]) -> str:
+    """``_meetings``, ``_meetings__recordings`` (the tags that reach the group, up to three), a stable
+    ``_shared_<hash>`` for more, ``_other`` for none."""
+    if not tags:
+        return OTHER
+    if len(tags) <= 3:
+        return "_" + "__".join(tags)
+    return "_shared_" + hashlib.sha256(",".join(tags).encode()).hexdigest()[:8]
+
+
+def split_models(source: str, tag_names: Mapping[str, set[str]]) -> Split:
+    """Split ``source`` (a rendered models module) by the tags that reach each model: ``tag_names``
+    holds, per tag, the names its endpoint module and its facade methods use (``names_used`` of the
+    rendered ``api/<tag>.py``, plus the words of its facade methods' argument and return types)."""
+    tree = ast.parse(source)
+    public: set[str] = set()
+    for stmt in tree.body:
+        if isinstance(stmt, ast.ClassDef):
+            public.add(stmt.name)
+    head: list[str] = []
+    lines = source.splitlines(keepends=True)
+    chunks: dict[str, list[str]] = {}
+    deps: dict[str, set[str]] = {}
+    order: list[str] = []
+    first = True
+    for stmt in tree.body:
+        name = _defined(stmt)
+        decorators = stmt.decorator_list if isinstance(stmt, ast.ClassDef) else []
+        start = (decorators[0].lineno if decorators else stmt.lineno) - 1
+        text = "".join(lines[start : stmt.end_lineno])
+        if name == "__all__":
+            continue
+        if name is None or (name not in public and _owner(name, public) == name):
+            if first:  # imports and module-level helpers before the first model: every group's header
+                head.append(text)
+                continue
+            raise ValueError(f"unexpected top-level statement after the models: {text[:80]!r}")
+        first = False
+        owner = _owner(name, public)
+        if owner not in chunks:
+            order.append(owner)
+            chunks[owner] = []
+            deps[owner] = set()
+        chunks[owner].append(text)
+        deps[owner] |= {_owner(n, public) for n in names_used(stmt)} & public - {owner}
+    # Which tags reach each model.
+    reach: dict[str, set[str]] = {m: set() for m in public}
+    for tag, names in tag_names.items():
+        stack = [n for n in names if n in public]
+        while stack:
+            m = stack.pop()
+            if tag in reach[m]:
+                continue
+            reach[m].add(tag)
+            stack.extend(deps.get(m, ()))
+    where = {m: _module_name(tuple(sorted(reach[m]))) for m in public}
+    group_tags = {where[m]: tuple(sorted(reach[m])) for m in public}
+    header = "".join(h for h in head if not h.lstrip().startswith('"""'))  # each group has its own
+    modules: dict[str, str] = {}
+    for module in sorted(set(where.values())):
+        members = [m for m in order if where[m] == module]
+        needed: dict[str, set[str]] = {}
+        for m in members:
+            for d in deps[m]:
+                if where[d] != module:
+                    needed.setdefault(where[d], set()).add(d)
+        # the helpers (``_X_get``) an enum's users call live beside the enum
+        imports = []
+        for other, names in sorted(needed.items()):
+            extra = {f"_{n}_get" for n in names if f"_{n}_get" in source}
+            imports.append(f"from .{other} import {', '.join(sorted(names | extra))}\n")
+        tags = group_tags[module]
+        what = ", ".join(tags) if tags else "no operation (webhook payloads and other shared shapes)"
+        doc = f'"""Models reached by: {what}."""\n\n'
+        exported = sorted(members)
+        body = "".join("\n\n" + "".join(chunks[m]) for m in members)
+        all_ = "__all__ = [" + "".join(f"{n!r}, " for n in exported) + "]\n"
+        modules[module] = doc + header + "".join(imports) + "\n" + all_ + body
+    return Split(modules, where, group_tags)
+
+
+def resolve_model_imports(source: str, split: Split, models: str = "..models") -> str:
+    """Replace ``PLACEHOLDER`` in a rendered module with imports of the models it names, each from
+    its group (``from ..models._meetings import Meeting``), so loading the module loads only those."""
+    if PLACEHOLDER not in source:
+        raise ValueError("no model-imports placeholder in the rendered module")
+    used = sorted(names_used(ast.parse(source.replace(PLACEHOLDER, ""))) & set(split.where))
+    by_group: dict[str, list[str]] = {}
+    for name in used:
+        by_group.setdefault(split.where[name], []).append(name)
+    lines = "".join(f"from {models}.{g} import {', '.join(names)}\n" for g, names in sorted(by_group.items()))
+    return source.replace(PLACEHOLDER + "\n", lines)
+
+
+def index_module(api: str, split: Split) -> str:
+    """``models/__init__.py``: every name in ``__all__``, the group of each in ``WHERE``, a module
+    ``__getattr__`` that imports a name's group on first use; type checkers read the re-exports."""
+    names = sorted(split.where)
+    lines = [
+        f'"""Models of the {api} API, in groups that load on first use (``WHERE``: name -> group).\n\n'
+        "A group holds the models of the operation tags that reach them (its docstring says which), so\n"
+        'a call loads its own models and not the whole API\'s."""\n\n',
+        "from __future__ import annotations\n\n",
+        "import importlib\n",
+        "from typing import TYPE_CHECKING, Any\n\n",
+        "if TYPE_CHECKING:\n",
+    ]
+    lines += [f"    from .{split.where[n]} import {n} as {n}\n" for n in names]
+    lines.append("\n__all__ = [" + "".join(f"{n!r}, " for n in names) + "]\n\n")
+    lines.append("WHERE: dict[str, str] = {" + "".join(f"{n!r}: {split.where[n]!r}, " for n in names) + "}\n")
+    # Type checkers read the re-exports above, not __getattr__ (else a misspelt name would be Any).
+    lines.append(
+        "\n\nif not TYPE_CHECKING:\n\n"
+        "    def __getattr__(name: str) -> Any:\n"
+        "        group = WHERE.get(name)\n"
+        "        if group is None:\n"
+        '            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")\n'
+        '        value = getattr(importlib.import_module(f"{__name__}.{group}"), name)\n'
+        "        globals()[name] = value\n"
+        "        return value\n"
+        "\n    def __dir__() -> list[str]:\n"
+        "        return sorted({*globals(), *__all__})\n"
+    )
+    return "".join(lines)

@@ -1,0 +1,73 @@
+"""The models split (scripts/codegen/split.py): each model goes to the group of the tags that reach
+it, groups import only groups that more tags reach (so never each other), and the modules that use
+models import them by name from their groups."""
+
+from __future__ import annotations
+
+import ast
+import textwrap
+
+import pytest
+
+from scripts.codegen.split import OTHER, PLACEHOLDER, index_module, resolve_model_imports, split_models
+
+MODELS = textwrap.dedent(
+    '''
+    """Models of the demo API."""
+
+    from __future__ import annotations
+
+    from typing import cast
+
+    __all__ = ["A", "B", "C", "Color"]
+
+
+    class Color(str):
+        RED = "red"
+
+
+    _Color_get = cast("dict[str, Color]", {})
+
+
+    class A:
+        b: B
+        color: Color
+
+
+    class B:
+        pass
+
+
+    class C:
+        a: A
+    '''
+)
+
+
+def test_groups_follow_the_tags_that_reach_each_model() -> None:
+    split = split_models(MODELS, {"x": {"A"}, "y": {"B"}})
+    assert split.where == {"A": "_x", "Color": "_x", "B": "_x__y", "C": OTHER}
+    assert split.tags == {"_x": ("x",), "_x__y": ("x", "y"), OTHER: ()}
+    x = split.modules["_x"]
+    assert "from ._x__y import B\n" in x and "_Color_get = cast" in x  # an enum's helper stays beside it
+    assert "from ._x import" not in split.modules["_x__y"]  # no group imports one fewer tags reach
+    assert "from ._x import A\n" in split.modules[OTHER]
+    for text in split.modules.values():
+        ast.parse(text)
+
+
+def test_modules_import_the_models_they_name_from_their_groups() -> None:
+    split = split_models(MODELS, {"x": {"A"}, "y": {"B"}})
+    source = f"{PLACEHOLDER}\n\ndef f(d: object) -> A | None:\n    return B()\n"
+    out = resolve_model_imports(source, split)
+    assert "from ..models._x import A\nfrom ..models._x__y import B\n" in out
+    with pytest.raises(ValueError, match="placeholder"):
+        resolve_model_imports("x = 1\n", split)
+
+
+def test_index_lists_every_name_with_its_group() -> None:
+    split = split_models(MODELS, {"x": {"A"}})
+    namespace: dict[str, object] = {"__name__": "demo.models"}
+    exec(index_module("demo", split), namespace)
+    assert namespace["__all__"] == ["A", "B", "C", "Color"]
+    assert namespace["WHERE"] == split.where
