@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.bench-installed
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup generate check-generated lint test coverage demo bench bench-throughput spec-diff api-diff vendor clean
+.PHONY: setup generate check-generated lint test coverage demo bench bench-import bench-throughput spec-diff api-diff vendor clean
 
 setup: $(STAMP)
 
@@ -49,6 +49,11 @@ $(BENCH_STAMP): $(STAMP) pyproject.toml
 
 bench: setup $(BENCH_STAMP)
 	@$(PY) benchmarks/bench_overhead.py
+	@$(PY) benchmarks/bench_import.py
+
+# Start-up only (import onstage, first call) against import httpx2; BEFORE=<ref> adds that commit's.
+bench-import: setup
+	@$(PY) benchmarks/bench_import.py $(if $(BEFORE),--before $(BEFORE))
 
 # Loopback requests/s of onstage vs raw httpx / httpx2 / aiohttp against a local uvicorn.
 bench-throughput: setup $(BENCH_STAMP)
