@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from openapi_spec_validator import validate
 
+from onstage._openapi import METHODS
 from onstage.testing._spec import load_spec
 
 SPEC_PATH = Path(__file__).resolve().parents[2] / "openapi" / "onstage.yaml"
-METHODS = ("get", "put", "post", "delete", "patch")
 
 
 @pytest.fixture(scope="module")

@@ -8,8 +8,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from .._openapi import load_document
 from ._engine.spec import Spec
 
 __all__ = ["find_spec_file", "load", "load_spec"]
@@ -36,12 +35,7 @@ def find_spec_file() -> Path:
 
 @functools.lru_cache(maxsize=4)
 def _parsed(path: str, mtime: float) -> Spec:
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    with open(path, encoding="utf-8") as fh:
-        data = yaml.load(fh, Loader=loader)  # noqa: S506 - a safe loader
-    if not isinstance(data, dict):
-        raise ValueError(f"{path}: not an OpenAPI document")
-    return Spec(data)
+    return Spec(load_document(Path(path)))
 
 
 def load(path: Path | None = None) -> Spec:

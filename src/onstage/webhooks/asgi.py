@@ -13,9 +13,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable, MutableMapping
-from typing import Any, Protocol, TypeAlias, TypeVar
+from collections.abc import Awaitable, Callable
+from typing import Any, Protocol, TypeVar
 
+from .._asgi import ASGIApp, Receive, Scope, Send
 from .._errors import WebhookVerificationError
 from ._body import PublicKeyUnavailableError
 from ._headers import HeadersLike, normalize_headers
@@ -24,12 +25,6 @@ __all__ = ["ASGIApp", "Verifier", "read_verified", "webhook_app"]
 
 _E_co = TypeVar("_E_co", covariant=True)
 _E = TypeVar("_E")
-
-Scope: TypeAlias = MutableMapping[str, Any]
-Message: TypeAlias = MutableMapping[str, Any]
-Receive: TypeAlias = Callable[[], Awaitable[Message]]
-Send: TypeAlias = Callable[[Message], Awaitable[None]]
-ASGIApp: TypeAlias = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
 class Verifier(Protocol[_E_co]):

@@ -1,19 +1,17 @@
-"""ASGI for the sandbox, written once: the type aliases and the small request object the pipeline and
-the control API read (method, paths, query, headers, body), straight from the scope."""
+"""ASGI for the sandbox: the type aliases (``onstage._asgi``'s) and the small request object the
+pipeline and the control API read (method, paths, query, headers, body), straight from the scope."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterator, Mapping, MutableMapping
-from typing import Any, TypeAlias
+from collections.abc import Iterator, Mapping
+from typing import Any
 from urllib.parse import parse_qs, quote
+
+from ..._asgi import ASGIApp as App
+from ..._asgi import Message, Receive, Scope, Send
 
 __all__ = ["App", "Headers", "Message", "Receive", "Request", "Scope", "Send", "read_body"]
 
-Scope: TypeAlias = MutableMapping[str, Any]
-Message: TypeAlias = MutableMapping[str, Any]
-Receive: TypeAlias = Callable[[], Awaitable[Message]]
-Send: TypeAlias = Callable[[Message], Awaitable[None]]
-App: TypeAlias = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 

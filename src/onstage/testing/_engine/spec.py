@@ -11,12 +11,11 @@ from typing import Any
 from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
 
 from ..._apis import API_NAMES
+from ..._openapi import METHODS, resolve
 from .formats import FORMATS
 
-__all__ = ["METHODS", "FieldError", "Operation", "Router", "Spec"]
+__all__ = ["FieldError", "Operation", "Router", "Spec"]
 
-#: The HTTP methods an OpenAPI path item may hold operations for (lower case, as the spec keys them).
-METHODS = ("get", "post", "put", "patch", "delete")
 _PARAM = re.compile(r"^\{([^}]+)\}$")
 
 
@@ -99,17 +98,7 @@ class Spec:
         self._validators: dict[int, tuple[dict[str, Any], Draft202012Validator]] = {}
 
     def deref(self, node: Any) -> Any:
-        seen = 0
-        while isinstance(node, dict) and "$ref" in node and seen < 32:
-            ref = node["$ref"]
-            if not ref.startswith("#/"):
-                raise ValueError(f"unsupported $ref {ref}")
-            target: Any = self.document
-            for part in ref[2:].split("/"):
-                target = target[part.replace("~1", "/").replace("~0", "~")]
-            node = target
-            seen += 1
-        return node
+        return resolve(self.document, node)
 
     def _operation(self, path: str, method: str, op: dict[str, Any], shared: list[Any]) -> Operation:
         params: dict[tuple[str, str], Param] = {}
