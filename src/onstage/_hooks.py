@@ -1,19 +1,19 @@
 """Event hooks: ``on_request``, ``on_response``, ``on_retry``. Each hook may be sync or async.
 
-Hooks see the real ``httpx2`` objects (secrets included, as they would on an httpx2 event hook);
-anything onstage itself logs or formats is redacted.
+Calling them is the flavour's (``_flavour.call_hooks``: an async client awaits async hooks, a sync
+client refuses them). Hooks see the real ``httpx2`` objects (secrets included, as they would on an
+httpx2 event hook); anything onstage itself logs or formats is redacted.
 """
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 import httpx2
 from attrs import frozen
 
-__all__ = ["Hook", "Hooks", "RetryEvent", "call_hooks"]
+__all__ = ["Hook", "Hooks", "RetryEvent"]
 
 Hook = Callable[[Any], Awaitable[None] | None]
 
@@ -44,10 +44,3 @@ class Hooks:
         on_retry: Sequence[Hook] | None = None,
     ) -> Hooks:
         return cls(tuple(on_request or ()), tuple(on_response or ()), tuple(on_retry or ()))
-
-
-async def call_hooks(hooks: tuple[Hook, ...], arg: object) -> None:
-    for hook in hooks:
-        result = hook(arg)
-        if inspect.isawaitable(result):
-            await result

@@ -23,7 +23,7 @@ def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     async def fake_sleep(delay: float) -> None:
         recorded.append(delay)
 
-    monkeypatch.setattr("onstage._client_base.anyio.sleep", fake_sleep)
+    monkeypatch.setattr("onstage._flavour.anyio.sleep", fake_sleep)
     return recorded
 
 

@@ -271,7 +271,7 @@ async def test_500_retry_decision(
     async def no_sleep(delay: float) -> None:
         return None
 
-    monkeypatch.setattr("onstage._client_base.anyio.sleep", no_sleep)
+    monkeypatch.setattr("onstage._flavour.anyio.sleep", no_sleep)
     op = SPEC.operations[op_id]
     wire = Wire(500, {"success": False, "error": {"code": 500, "message": "upstream failed"}})
     async with _client(op.api, wire) as client:

@@ -37,7 +37,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 import onstage
-from onstage._client_base import _error_body
+from onstage._client_core import _error_body
 from onstage._errors import ResponseTooLargeError, make_status_error
 from onstage._retry import retry_after_seconds
 from onstage.testing import backoff_scale
