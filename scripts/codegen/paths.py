@@ -12,3 +12,5 @@ TEMPLATES = ROOT / "generator-templates"
 #: The pinned ruff's configuration for generated code (kept with the templates it formats).
 RUFF_CONFIG = TEMPLATES / "ruff-generated.toml"
 OUT = ROOT / "src" / "onstage" / "_generated"
+#: The hand-written package: the async sources of the synchronous twins (scripts/codegen/unasync.py).
+PACKAGE = ROOT / "src" / "onstage"

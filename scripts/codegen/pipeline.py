@@ -18,9 +18,10 @@ from onstage._apis import APIS
 from scripts.codegen import patches, render
 from scripts.codegen.context import facade_context
 from scripts.codegen.parse import parse
-from scripts.codegen.paths import OUT, ROOT, SPEC, TEMPLATES
+from scripts.codegen.paths import OUT, PACKAGE, ROOT, SPEC, TEMPLATES
 from scripts.codegen.secret_marks import secret_fields, secret_params
 from scripts.codegen.spec import load_spec
+from scripts.codegen.unasync import write_twins
 
 __all__ = ["ApiFacts", "check", "generate", "tree"]
 
@@ -37,10 +38,18 @@ class ApiFacts(Protocol):
 
 
 def generate(
-    out: Path = OUT, *, spec_path: Path = SPEC, apis: Mapping[str, ApiFacts] = APIS
+    out: Path = OUT,
+    *,
+    spec_path: Path = SPEC,
+    apis: Mapping[str, ApiFacts] = APIS,
+    twins: bool = True,
 ) -> dict[str, Any]:
-    """Wipe ``out`` and generate every API of ``apis`` into it; returns the lock it wrote."""
+    """Wipe ``out`` and generate every API of ``apis`` into it, with the runtime's synchronous twins
+    unless ``twins`` is false (the tiny golden spec tests the templates only); returns the lock."""
     spec = dict(load_spec(spec_path))
+    # Built beside ``out`` and swapped in at the end: a run that fails leaves the old tree whole
+    # (the generator imports onstage, which needs its generated ``_secrets``).
+    final, out = out, out.with_name(out.name + ".new")
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
@@ -55,6 +64,8 @@ def generate(
         ctx = facade_context(spec, name, data, api.bound_names)
         render.write_api(env, out, spec, name, data, ctx, fields)
     render.write_secrets(env, out, fields, secret_params(spec))
+    if twins:
+        write_twins(PACKAGE, out)
     render.finish(out)
     lock = {
         "generator": "openapi-python-client",
@@ -71,6 +82,9 @@ def generate(
         ],
     }
     (out / "_lock.json").write_text(json.dumps(lock, indent=2, sort_keys=True) + "\n")
+    if final.exists():
+        shutil.rmtree(final)
+    out.rename(final)
     return lock
 
 

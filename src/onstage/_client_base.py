@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
@@ -25,11 +25,19 @@ from ._errors import (
     ResponseValidationError,
     bounded,
 )
-from ._flavour import DeadlineExceeded, attempt_within, call_hooks, check_event_loop, now, sleep
+from ._flavour import (
+    DeadlineExceeded,
+    attempt_within,
+    call_hooks,
+    check_event_loop,  # async-only
+    now,
+    sleep,
+)
 from ._hooks import RetryEvent
 from ._log import log_request, log_response, log_retry, logger
 from ._operation import Operation
-from ._options import ClientOptions, RequestOptions
+from ._options import RequestOptions
+from ._pool_settings import BodyTooLarge, Pool, set_elapsed
 from ._response import APIResponse
 from ._retry import (
     may_have_reached_server,
@@ -38,7 +46,7 @@ from ._retry import (
     should_retry_exception,
     should_retry_status,
 )
-from ._transport import BodyTooLarge, Pool, build_pool, read_body, set_elapsed
+from ._transport import build_pool, read_body
 from ._types import NOT_GIVEN, NotGiven
 
 __all__ = ["BaseClient"]
@@ -49,7 +57,7 @@ T = TypeVar("T")
 class BaseClient(ClientCore):
     """The async flavour of ``ClientCore``: ``RealtimeKit``, ``TPStreams`` and ``Webinar`` derive from it."""
 
-    def _make_pool(self, options: ClientOptions) -> Pool:
+    def _make_pool(self, options: Mapping[str, Any]) -> Pool:
         return build_pool(
             http_client=options.get("http_client"),
             backend=options.get("http_backend"),
@@ -94,7 +102,7 @@ class BaseClient(ClientCore):
                 f"{op.id}: this {type(self).__name__} was closed (aclose() or the end of its `async with`); "
                 "create a new client"
             )
-        check_event_loop(self._loop, type(self).__name__)
+        check_event_loop(self._loop, type(self).__name__)  # async-only
         headers = self._request_headers()
         extensions = self._timeout_ext
         max_retries = self._max_retries

@@ -34,7 +34,8 @@ from ._errors import (
 )
 from ._hooks import Hooks
 from ._operation import Operation
-from ._options import ClientOptions
+from ._options import RequestOptions
+from ._pool_settings import DEFAULT_MAX_RESPONSE_BYTES, Pool
 from ._redact import REDACTED, redact_text, url_secrets
 from ._response import APIResponse
 from ._retry import (
@@ -53,7 +54,6 @@ from ._settings import (
     check_secret,
     check_timeout,
 )
-from ._transport import DEFAULT_MAX_RESPONSE_BYTES, Pool
 from ._types import NOT_GIVEN, NotGiven
 from ._version import __version__
 
@@ -163,7 +163,7 @@ class ClientCore:
         credentials: Mapping[str, str | None],
         bound: Mapping[str, str | None],
         base_url: str | None,
-        options: ClientOptions,
+        options: Mapping[str, Any],  # the flavour's ClientOptions / SyncClientOptions
     ) -> None:
         config = ConfigurationError
         api = self._api
@@ -207,8 +207,25 @@ class ClientCore:
         # never closes, so its is_closed cannot tell); closing a copy closes only that copy.
         self._closed: tuple[_Closed, ...] = (_Closed(),)
 
-    def _make_pool(self, options: ClientOptions) -> Pool:
+    def _make_pool(self, options: Mapping[str, Any]) -> Pool:
         raise NotImplementedError  # the flavour's
+
+    def _request(
+        self,
+        op: Operation,
+        path: str,
+        parse: Callable[[Any], Any],
+        *,
+        params: dict[str, Any] | None = None,
+        json: Any = NOT_GIVEN,
+        files: Any = None,
+        data: Any = None,
+        options: RequestOptions | None = None,
+        url: str | None = None,
+    ) -> Any:
+        """The flavour's request loop, the one way a call is sent: ``APIResponse`` (sync), or an
+        awaitable of it (async). The generated endpoint functions return what it returns."""
+        raise NotImplementedError
 
     def _rebind(self, name: str, value: str | None) -> None:
         """``with_options(app_id=…)`` on a copy: another value of one bound id."""

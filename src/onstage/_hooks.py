@@ -13,9 +13,11 @@ from typing import Any
 import httpx2
 from attrs import frozen
 
-__all__ = ["Hook", "Hooks", "RetryEvent"]
+__all__ = ["Hook", "Hooks", "RetryEvent", "SyncHook"]
 
 Hook = Callable[[Any], Awaitable[None] | None]
+#: A hook of a synchronous client: a plain function.
+SyncHook = Callable[[Any], None]
 
 
 @frozen

@@ -11,11 +11,19 @@ import httpx2
 from attrs import frozen
 
 from ._errors import InvalidArgumentError
-from ._hooks import Hook
+from ._hooks import Hook, SyncHook
 from ._settings import check_headers, check_max_retries, check_query, check_seconds, check_timeout
 from ._types import NOT_GIVEN, NotGiven
 
-__all__ = ["DEFAULT_LIMITS", "Backend", "ClientOptions", "RequestOptions", "make_options", "with_query"]
+__all__ = [
+    "DEFAULT_LIMITS",
+    "Backend",
+    "ClientOptions",
+    "RequestOptions",
+    "SyncClientOptions",
+    "make_options",
+    "with_query",
+]
 
 Backend: TypeAlias = Literal["httpx2", "aiohttp"]
 
@@ -23,9 +31,22 @@ Backend: TypeAlias = Literal["httpx2", "aiohttp"]
 DEFAULT_LIMITS = httpx2.Limits(max_connections=100, max_keepalive_connections=20)
 
 
-class ClientOptions(TypedDict, total=False):
-    """What every client (``RealtimeKit``, ``TPStreams``, ``Webinar``) takes besides credentials,
-    ids and ``base_url``.
+class _CommonOptions(TypedDict, total=False):
+    timeout: float | httpx2.Timeout | None
+    total_timeout: float | None
+    max_retries: int
+    max_response_bytes: int
+    default_headers: Mapping[str, str] | None
+    default_query: Mapping[str, Any] | None
+    limits: httpx2.Limits
+    verify: bool | str | ssl.SSLContext
+    proxy: str | httpx2.URL | None
+    trust_env: bool
+
+
+class ClientOptions(_CommonOptions, total=False):
+    """What every async client (``RealtimeKit``, ``TPStreams``, ``Webinar``) takes besides
+    credentials, ids and ``base_url``.
 
     - ``timeout``: per attempt (seconds or ``httpx2.Timeout``; default 60 s, connect 10 s).
     - ``total_timeout``: seconds for a whole call, retries and their waits included (default none).
@@ -46,21 +67,23 @@ class ClientOptions(TypedDict, total=False):
       ``ConfigurationError``). onstage never closes a client it did not create.
     """
 
-    timeout: float | httpx2.Timeout | None
-    total_timeout: float | None
-    max_retries: int
-    max_response_bytes: int
-    default_headers: Mapping[str, str] | None
-    default_query: Mapping[str, Any] | None
     on_request: Sequence[Hook] | None
     on_response: Sequence[Hook] | None
     on_retry: Sequence[Hook] | None
     http_backend: Backend
-    limits: httpx2.Limits
-    verify: bool | str | ssl.SSLContext
-    proxy: str | httpx2.URL | None
-    trust_env: bool
     http_client: httpx2.AsyncClient | None
+
+
+class SyncClientOptions(_CommonOptions, total=False):
+    """What every synchronous client (``onstage.sync``) takes: ``ClientOptions``, with hooks that are
+    plain functions (an async hook is a ``ConfigurationError``), ``http_client`` an ``httpx2.Client``,
+    and httpx2 as the only backend."""
+
+    on_request: Sequence[SyncHook] | None
+    on_response: Sequence[SyncHook] | None
+    on_retry: Sequence[SyncHook] | None
+    http_backend: Literal["httpx2"]
+    http_client: httpx2.Client | None
 
 
 @frozen

@@ -26,7 +26,7 @@ APIS = {"tiny": TinyApi(envelope="data", bound_names=("org_id",))}
 
 
 def generate_tiny(out: Path) -> None:
-    generate(out, spec_path=TINY, apis=APIS)
+    generate(out, spec_path=TINY, apis=APIS, twins=False)
 
 
 if __name__ == "__main__":

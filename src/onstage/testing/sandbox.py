@@ -4,14 +4,18 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Mapping
+import functools
+from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
 from types import TracebackType
-from typing import Any, Literal, Self
+from typing import Any, Generic, Literal, Self, TypeVar
 
 import anyio
 import anyio.abc
 import httpx2
+from anyio.from_thread import BlockingPortal, start_blocking_portal
 
+from .. import sync
 from .._client_base import BaseClient
 from ..realtimekit import RealtimeKit
 from ..tpstreams import TPStreams
@@ -32,7 +36,9 @@ from .tpstreams import live_streams as tp_live_streams
 from .webinar import live as wb_live
 from .webinar import sessions as wb_sessions
 
-__all__ = ["Control", "Sandbox"]
+__all__ = ["Control", "Marshalled", "Sandbox", "ThreadedSandbox"]
+
+T = TypeVar("T")
 
 _TICK = 0.02
 _ASGI_URL = "http://sandbox.local"
@@ -252,7 +258,31 @@ class Sandbox:
                 tick(self.world)
             await anyio.sleep(_TICK)
 
+    @classmethod
+    def start_in_thread(cls, **kwargs: Any) -> ThreadedSandbox:
+        """For synchronous tests (a Django view, a Celery task): ``with Sandbox.start_in_thread() as
+        sb:`` serves on loopback from a background thread; ``sb.realtimekit()`` and the others give
+        ``onstage.sync`` clients, and every control call and inspection runs in the sandbox's
+        thread. Takes the same arguments as ``Sandbox()`` (``transport`` must stay ``"http"``)."""
+        return ThreadedSandbox(cls(**kwargs))
+
     # -- clients -----------------------------------------------------------------------------------
+    @property
+    def realtimekit_base_url(self) -> str:
+        return self.url + realtimekit.SERVICE.api.path_prefix
+
+    @property
+    def tpstreams_base_url(self) -> str:
+        return self.url + tpstreams.SERVICE.api.path_prefix
+
+    @property
+    def webinar_base_url(self) -> str:
+        return self.url + webinar.SERVICE.api.path_prefix
+
+    def organization_for(self, organization_id: str | None) -> str:
+        """The TP Streams organization a client is for (see ``tpstreams``)."""
+        return organization_id or self.tpstreams_organization_id or tpstreams.DEFAULT_ORGANIZATION
+
     def _http_client(self, kw: dict[str, Any]) -> None:
         for key, value in self.client_options.items():
             kw.setdefault(key, value)
@@ -264,7 +294,7 @@ class Sandbox:
     def realtimekit(self, account_id: str = "acc-1", app_id: str = "app-1", **kw: Any) -> RealtimeKit:
         """A ``RealtimeKit`` client for this sandbox (closed with the sandbox)."""
         kw.setdefault("api_token", self.realtimekit_token)
-        kw.setdefault("base_url", self.url + realtimekit.SERVICE.api.path_prefix)
+        kw.setdefault("base_url", self.realtimekit_base_url)
         self._http_client(kw)
         client = RealtimeKit(account_id=account_id, app_id=app_id, **kw)
         self._clients.append(client)
@@ -276,11 +306,10 @@ class Sandbox:
         sandbox token unless the sandbox was given ``tpstreams_organization_id``: then, like the real
         service, other organizations answer the plain-text 404 (tokens from ``auth.login`` are always
         scoped to the organization they logged into)."""
-        organization_id = organization_id or self.tpstreams_organization_id or tpstreams.DEFAULT_ORGANIZATION
         kw.setdefault("token", self.tpstreams_token)
-        kw.setdefault("base_url", self.url + tpstreams.SERVICE.api.path_prefix)
+        kw.setdefault("base_url", self.tpstreams_base_url)
         self._http_client(kw)
-        client = TPStreams(organization_id=organization_id, **kw)
+        client = TPStreams(organization_id=self.organization_for(organization_id), **kw)
         self._clients.append(client)
         return client
 
@@ -288,7 +317,7 @@ class Sandbox:
         """A ``Webinar`` client for this sandbox (closed with the sandbox)."""
         if "bearer_token" not in kw:
             kw.setdefault("api_key", self.webinar_api_key)
-        kw.setdefault("base_url", self.url + webinar.SERVICE.api.path_prefix)
+        kw.setdefault("base_url", self.webinar_base_url)
         self._http_client(kw)
         client = Webinar(**kw)
         self._clients.append(client)
@@ -327,4 +356,175 @@ class Sandbox:
         control = self.__dict__.get("control")
         if isinstance(control, Control) and name in control.actions:
             return getattr(control, name)
+        raise AttributeError(name)
+
+
+# -- the sandbox for synchronous tests ---------------------------------------------------------------
+class Marshalled(Generic[T]):
+    """``target``'s methods and attributes, each call or read made in the portal's thread.
+
+    Typed as the object it wraps (``ThreadedSandbox.control`` is a ``Control`` to a type checker);
+    lists and dicts read through it are copies taken in that thread."""
+
+    def __init__(self, portal: BlockingPortal, target: T) -> None:
+        self._portal = portal
+        self._target = target
+
+    def __getattr__(self, name: str) -> Any:
+        portal, target = self._portal, self._target
+        value = portal.call(getattr, target, name)
+        if callable(value):
+
+            @functools.wraps(value)
+            def call(*args: Any, **kwargs: Any) -> Any:
+                return _copied(portal.call(functools.partial(value, *args, **kwargs)))
+
+            return call
+        return _copied(value) if not isinstance(value, list | dict) else portal.call(_copied, value)
+
+    def __repr__(self) -> str:
+        return f"Marshalled({self._target!r})"
+
+
+def _copied(value: Any) -> Any:
+    return list(value) if isinstance(value, list) else dict(value) if isinstance(value, dict) else value
+
+
+class ThreadedSandbox:
+    """A running ``Sandbox`` in a background thread (see ``Sandbox.start_in_thread``)."""
+
+    def __init__(self, sandbox: Sandbox) -> None:
+        if sandbox.transport != "http":
+            raise ValueError("start_in_thread serves over loopback HTTP: use transport='http'")
+        self._sandbox = sandbox
+        self._portal_cm: AbstractContextManager[BlockingPortal] | None = None
+        self._portal: BlockingPortal | None = None
+        self._running: AbstractContextManager[Sandbox] | None = None
+        self._clients: list[sync.RealtimeKit | sync.TPStreams | sync.Webinar] = []
+
+    # -- lifecycle ---------------------------------------------------------------------------------
+    def __enter__(self) -> Self:
+        cm = start_blocking_portal()
+        portal = cm.__enter__()
+        try:
+            # one task of the portal holds the sandbox open (its task group lives in that task)
+            running = portal.wrap_async_context_manager(self._sandbox)
+            running.__enter__()
+        except BaseException:
+            cm.__exit__(None, None, None)
+            raise
+        self._portal_cm, self._portal, self._running = cm, portal, running
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        for client in self._clients:
+            client.close()
+        self._clients.clear()
+        cm, running = self._portal_cm, self._running
+        self._portal_cm = self._portal = self._running = None
+        if cm is None or running is None:
+            return
+        try:
+            running.__exit__(None, None, None)
+        finally:
+            cm.__exit__(None, None, None)
+
+    @property
+    def portal(self) -> BlockingPortal:
+        if self._portal is None:
+            raise RuntimeError("the sandbox is not running: use `with Sandbox.start_in_thread() as sb`")
+        return self._portal
+
+    def call(self, fn: Callable[..., T], *args: Any) -> T:
+        """``fn(*args)`` in the sandbox's thread (a coroutine function is awaited there)."""
+        return self.portal.call(fn, *args)
+
+    # -- what it serves ----------------------------------------------------------------------------
+    @property
+    def url(self) -> str:
+        return self._sandbox.url
+
+    @property
+    def webhook_public_key_pem(self) -> str:
+        return self._sandbox.webhook_public_key_pem
+
+    @property
+    def sandbox(self) -> Sandbox:
+        """The ``Sandbox`` itself (touch its state only through ``call``)."""
+        return self._sandbox
+
+    # -- clients -----------------------------------------------------------------------------------
+    def _options(self, kw: dict[str, Any]) -> dict[str, Any]:
+        for key, value in self._sandbox.client_options.items():
+            if key != "http_backend":
+                kw.setdefault(key, value)
+        return kw
+
+    def realtimekit(self, account_id: str = "acc-1", app_id: str = "app-1", **kw: Any) -> sync.RealtimeKit:
+        """An ``onstage.sync.RealtimeKit`` for this sandbox (closed with it)."""
+        sb = self._sandbox
+        kw.setdefault("api_token", sb.realtimekit_token)
+        kw.setdefault("base_url", sb.realtimekit_base_url)
+        client = sync.RealtimeKit(account_id=account_id, app_id=app_id, **self._options(kw))
+        self._clients.append(client)
+        return client
+
+    def tpstreams(self, organization_id: str | None = None, **kw: Any) -> sync.TPStreams:
+        """An ``onstage.sync.TPStreams`` for this sandbox (closed with it); ``organization_id`` as
+        ``Sandbox.tpstreams``."""
+        sb = self._sandbox
+        kw.setdefault("token", sb.tpstreams_token)
+        kw.setdefault("base_url", sb.tpstreams_base_url)
+        client = sync.TPStreams(organization_id=sb.organization_for(organization_id), **self._options(kw))
+        self._clients.append(client)
+        return client
+
+    def webinar(self, **kw: Any) -> sync.Webinar:
+        """An ``onstage.sync.Webinar`` for this sandbox (closed with it)."""
+        sb = self._sandbox
+        if "bearer_token" not in kw:
+            kw.setdefault("api_key", sb.webinar_api_key)
+        kw.setdefault("base_url", sb.webinar_base_url)
+        client = sync.Webinar(**self._options(kw))
+        self._clients.append(client)
+        return client
+
+    # -- control and inspection, in the sandbox's thread -------------------------------------------
+    @property
+    def control(self) -> Control:
+        """The typed control actions (``sb.control.join(...)``), each run in the sandbox's thread."""
+        return Marshalled(self.portal, self._sandbox.control)  # type: ignore[return-value]
+
+    @property
+    def faults(self) -> Faults:
+        """Fault injection (``sb.faults.add(...)``, ``.clear()``), in the sandbox's thread."""
+        return Marshalled(self.portal, self._sandbox.faults)  # type: ignore[return-value]
+
+    @property
+    def requests(self) -> list[RecordedRequest]:
+        """A copy of the requests received so far."""
+        return self.call(lambda: list(self._sandbox.requests))
+
+    @property
+    def deliveries(self) -> list[Delivery]:
+        """A copy of the webhook deliveries so far."""
+        return self.call(lambda: list(self._sandbox.deliveries))
+
+    def count(self, key: str) -> int:
+        return self.call(self._sandbox.count, key)
+
+    def reset(self) -> None:
+        self.call(self._sandbox.reset)
+
+    def flush_webhooks(self, timeout: float = 10.0) -> None:
+        """Wait until every queued webhook delivery is done."""
+        self.portal.call(self._sandbox.flush_webhooks, timeout)
+
+    def __getattr__(self, name: str) -> Any:
+        """The control actions as shortcuts (``sb.join(...)``), like ``Sandbox``'s."""
+        sandbox = self.__dict__.get("_sandbox")
+        if sandbox is not None and name in sandbox.control.actions:
+            return getattr(self.control, name)
         raise AttributeError(name)

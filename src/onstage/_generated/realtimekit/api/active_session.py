@@ -16,12 +16,11 @@ from ...._gen_support import (
 )
 from ...._operation import Operation
 from ...._options import RequestOptions
-from ...._response import APIResponse
 from ..models._active_session import KickAllResult, MuteAllResult, ParticipantsActionResult, PollResult
 from ..models._active_session__sessions import Session
 
 if TYPE_CHECKING:
-    from ...._client_base import BaseClient
+    from ...._client_core import ClientCore
 
 _OP_get_active_session = Operation(
     id="GetActiveSession",
@@ -39,20 +38,21 @@ def _parse_get_active_session(data: Any) -> Session:
     return Session.from_dict(data)
 
 
-async def get_active_session(
-    client: BaseClient,
+def get_active_session(
+    client: ClientCore,
     account_id: str,
     app_id: str,
     meeting_id: str | uuid.UUID,
     *,
     options: RequestOptions | None = None,
-) -> APIResponse[Session]:
+) -> Any:
     """Fetch details of an active session
 
-    ``GET /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/active-session`` (operation ``GetActiveSession``).
+    ``GET /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/active-session`` (operation ``GetActiveSession``): ``APIResponse[Session]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_get_active_session,
         f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/meetings/{path_param('meeting_id', meeting_id, 'uuid')}/active-session",
         _parse_get_active_session,
@@ -77,21 +77,22 @@ def _parse_kick_partcipants(data: Any) -> ParticipantsActionResult:
     return ParticipantsActionResult.from_dict(data)
 
 
-async def kick_partcipants(
-    client: BaseClient,
+def kick_partcipants(
+    client: ClientCore,
     account_id: str,
     app_id: str,
     meeting_id: str | uuid.UUID,
     *,
     body: Mapping[str, Any],
     options: RequestOptions | None = None,
-) -> APIResponse[ParticipantsActionResult]:
+) -> Any:
     """Kick participants from an active session
 
-    ``POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/active-session/kick`` (operation ``KickPartcipants``).
+    ``POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/active-session/kick`` (operation ``KickPartcipants``): ``APIResponse[ParticipantsActionResult]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_kick_partcipants,
         f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/meetings/{path_param('meeting_id', meeting_id, 'uuid')}/active-session/kick",
         _parse_kick_partcipants,
@@ -117,20 +118,21 @@ def _parse_kick_all_participants(data: Any) -> KickAllResult:
     return KickAllResult.from_dict(data)
 
 
-async def kick_all_participants(
-    client: BaseClient,
+def kick_all_participants(
+    client: ClientCore,
     account_id: str,
     app_id: str,
     meeting_id: str | uuid.UUID,
     *,
     options: RequestOptions | None = None,
-) -> APIResponse[KickAllResult]:
+) -> Any:
     """Kick all participants
 
-    ``POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/active-session/kick-all`` (operation ``KickAllParticipants``).
+    ``POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/active-session/kick-all`` (operation ``KickAllParticipants``): ``APIResponse[KickAllResult]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_kick_all_participants,
         f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/meetings/{path_param('meeting_id', meeting_id, 'uuid')}/active-session/kick-all",
         _parse_kick_all_participants,
@@ -155,21 +157,22 @@ def _parse_mute_participants(data: Any) -> ParticipantsActionResult:
     return ParticipantsActionResult.from_dict(data)
 
 
-async def mute_participants(
-    client: BaseClient,
+def mute_participants(
+    client: ClientCore,
     account_id: str,
     app_id: str,
     meeting_id: str | uuid.UUID,
     *,
     body: Mapping[str, Any],
     options: RequestOptions | None = None,
-) -> APIResponse[ParticipantsActionResult]:
+) -> Any:
     """Mute participants
 
-    ``POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/active-session/mute`` (operation ``MuteParticipants``).
+    ``POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/active-session/mute`` (operation ``MuteParticipants``): ``APIResponse[ParticipantsActionResult]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_mute_participants,
         f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/meetings/{path_param('meeting_id', meeting_id, 'uuid')}/active-session/mute",
         _parse_mute_participants,
@@ -195,21 +198,22 @@ def _parse_mute_all_participants(data: Any) -> MuteAllResult:
     return MuteAllResult.from_dict(data)
 
 
-async def mute_all_participants(
-    client: BaseClient,
+def mute_all_participants(
+    client: ClientCore,
     account_id: str,
     app_id: str,
     meeting_id: str | uuid.UUID,
     *,
     body: Mapping[str, Any],
     options: RequestOptions | None = None,
-) -> APIResponse[MuteAllResult]:
+) -> Any:
     """Mute all participants
 
-    ``POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/active-session/mute-all`` (operation ``MuteAllParticipants``).
+    ``POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/active-session/mute-all`` (operation ``MuteAllParticipants``): ``APIResponse[MuteAllResult]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_mute_all_participants,
         f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/meetings/{path_param('meeting_id', meeting_id, 'uuid')}/active-session/mute-all",
         _parse_mute_all_participants,
@@ -235,21 +239,22 @@ def _parse_create_poll(data: Any) -> PollResult:
     return PollResult.from_dict(data)
 
 
-async def create_poll(
-    client: BaseClient,
+def create_poll(
+    client: ClientCore,
     account_id: str,
     app_id: str,
     meeting_id: str | uuid.UUID,
     *,
     body: Mapping[str, Any],
     options: RequestOptions | None = None,
-) -> APIResponse[PollResult]:
+) -> Any:
     """Create a poll
 
-    ``POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/active-session/poll`` (operation ``CreatePoll``).
+    ``POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/active-session/poll`` (operation ``CreatePoll``): ``APIResponse[PollResult]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_create_poll,
         f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/meetings/{path_param('meeting_id', meeting_id, 'uuid')}/active-session/poll",
         _parse_create_poll,

@@ -15,11 +15,10 @@ from ...._gen_support import (
 )
 from ...._operation import Operation
 from ...._options import RequestOptions
-from ...._response import APIResponse
 from ..models._analytics import OrgAnalytics
 
 if TYPE_CHECKING:
-    from ...._client_base import BaseClient
+    from ...._client_core import ClientCore
 
 _OP_get_org_analytics = Operation(
     id="get-org-analytics",
@@ -37,25 +36,26 @@ def _parse_get_org_analytics(data: Any) -> OrgAnalytics:
     return OrgAnalytics.from_dict(data)
 
 
-async def get_org_analytics(
-    client: BaseClient,
+def get_org_analytics(
+    client: ClientCore,
     account_id: str,
     app_id: str,
     *,
     start_date: datetime.date | str | NotGiven = NOT_GIVEN,
     end_date: datetime.date | str | NotGiven = NOT_GIVEN,
     options: RequestOptions | None = None,
-) -> APIResponse[OrgAnalytics]:
+) -> Any:
     """Fetch day-wise session and recording analytics data for an App
 
-    ``GET /accounts/{account_id}/realtime/kit/{app_id}/analytics/daywise`` (operation ``get-org-analytics``).
+    ``GET /accounts/{account_id}/realtime/kit/{app_id}/analytics/daywise`` (operation ``get-org-analytics``): ``APIResponse[OrgAnalytics]``, awaitable
+    on an async client.
     """
     params: dict[str, Any] = {}
     if not isinstance(start_date, NotGiven):
         params["start_date"] = query_value(start_date)
     if not isinstance(end_date, NotGiven):
         params["end_date"] = query_value(end_date)
-    return await client._request(
+    return client._request(
         _OP_get_org_analytics,
         f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/analytics/daywise",
         _parse_get_org_analytics,

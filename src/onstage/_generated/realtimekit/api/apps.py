@@ -16,12 +16,11 @@ from ...._gen_support import (
 )
 from ...._operation import Operation, Pagination
 from ...._options import RequestOptions
-from ...._response import APIResponse
 from ..models._apps import App
 from ..models._apps__recordings__sessions import SortOrder
 
 if TYPE_CHECKING:
-    from ...._client_base import BaseClient
+    from ...._client_core import ClientCore
 
 _OP_get_apps = Operation(
     id="get_apps",
@@ -39,8 +38,8 @@ def _parse_get_apps(data: Any) -> list[App]:
     return [App.from_dict(_i0) for _i0 in data]
 
 
-async def get_apps(
-    client: BaseClient,
+def get_apps(
+    client: ClientCore,
     account_id: str,
     *,
     page_no: int | NotGiven = NOT_GIVEN,
@@ -48,10 +47,11 @@ async def get_apps(
     search: str | NotGiven = NOT_GIVEN,
     sort_order: SortOrder | Literal["ASC", "DESC"] | NotGiven = NOT_GIVEN,
     options: RequestOptions | None = None,
-) -> APIResponse[list[App]]:
+) -> Any:
     """Fetch all apps
 
-    ``GET /accounts/{account_id}/realtime/kit/apps`` (operation ``get_apps``).
+    ``GET /accounts/{account_id}/realtime/kit/apps`` (operation ``get_apps``): ``APIResponse[list[App]]``, awaitable
+    on an async client.
     """
     params: dict[str, Any] = {}
     if not isinstance(page_no, NotGiven):
@@ -62,7 +62,7 @@ async def get_apps(
         params["search"] = query_value(search)
     if not isinstance(sort_order, NotGiven):
         params["sort_order"] = query_value(sort_order)
-    return await client._request(
+    return client._request(
         _OP_get_apps,
         f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/apps",
         _parse_get_apps,
@@ -87,19 +87,20 @@ def _parse_create_app(data: Any) -> App:
     return App.from_dict(data)
 
 
-async def create_app(
-    client: BaseClient,
+def create_app(
+    client: ClientCore,
     account_id: str,
     *,
     body: Mapping[str, Any],
     options: RequestOptions | None = None,
-) -> APIResponse[App]:
+) -> Any:
     """Create App
 
-    ``POST /accounts/{account_id}/realtime/kit/apps`` (operation ``create_app``).
+    ``POST /accounts/{account_id}/realtime/kit/apps`` (operation ``create_app``): ``APIResponse[App]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_create_app,
         f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/apps",
         _parse_create_app,
@@ -125,19 +126,20 @@ def _parse_get_app(data: Any) -> App:
     return App.from_dict(data)
 
 
-async def get_app(
-    client: BaseClient,
+def get_app(
+    client: ClientCore,
     account_id: str,
     app_id: str,
     *,
     options: RequestOptions | None = None,
-) -> APIResponse[App]:
+) -> Any:
     """Fetch app details
 
-    ``GET /accounts/{account_id}/realtime/kit/apps/{app_id}`` (operation ``get_app``).
+    ``GET /accounts/{account_id}/realtime/kit/apps/{app_id}`` (operation ``get_app``): ``APIResponse[App]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_get_app,
         f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/apps/{path_param('app_id', app_id, 'string')}",
         _parse_get_app,

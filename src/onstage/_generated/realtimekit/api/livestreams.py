@@ -19,7 +19,6 @@ from ...._gen_support import (
 )
 from ...._operation import Operation, Pagination
 from ...._options import RequestOptions
-from ...._response import APIResponse
 from ..models._livestreams import (
     Livestream,
     LivestreamAnalytics,
@@ -35,7 +34,7 @@ from ..models._livestreams import (
 )
 
 if TYPE_CHECKING:
-    from ...._client_base import BaseClient
+    from ...._client_core import ClientCore
 
 _OP_get_v_2_livestreamsession_session_meeting_id_active_livestream = Operation(
     id="get-v2-livestreamsession-session-meetingId-active-livestream",
@@ -55,8 +54,8 @@ def _parse_get_v_2_livestreamsession_session_meeting_id_active_livestream(
     return SessionLivestreamSessions.from_dict(data)
 
 
-async def get_v_2_livestreamsession_session_meeting_id_active_livestream(
-    client: BaseClient,
+def get_v_2_livestreamsession_session_meeting_id_active_livestream(
+    client: ClientCore,
     account_id: str,
     app_id: str,
     session_id: str,
@@ -64,17 +63,18 @@ async def get_v_2_livestreamsession_session_meeting_id_active_livestream(
     page_no: int | NotGiven = NOT_GIVEN,
     per_page: int | NotGiven = NOT_GIVEN,
     options: RequestOptions | None = None,
-) -> APIResponse[SessionLivestreamSessions]:
+) -> Any:
     """Fetch livestream session details using a session ID
 
-    ``GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/livestream-sessions`` (operation ``get-v2-livestreamsession-session-meetingId-active-livestream``).
+    ``GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/livestream-sessions`` (operation ``get-v2-livestreamsession-session-meetingId-active-livestream``): ``APIResponse[SessionLivestreamSessions]``, awaitable
+    on an async client.
     """
     params: dict[str, Any] = {}
     if not isinstance(page_no, NotGiven):
         params["page_no"] = query_value(page_no)
     if not isinstance(per_page, NotGiven):
         params["per_page"] = query_value(per_page)
-    return await client._request(
+    return client._request(
         _OP_get_v_2_livestreamsession_session_meeting_id_active_livestream,
         f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/sessions/{path_param('session_id', session_id, 'string')}/livestream-sessions",
         _parse_get_v_2_livestreamsession_session_meeting_id_active_livestream,
@@ -99,21 +99,22 @@ def _parse_start_livestreaming(data: Any) -> Livestream:
     return Livestream.from_dict(data)
 
 
-async def start_livestreaming(
-    client: BaseClient,
+def start_livestreaming(
+    client: ClientCore,
     account_id: str,
     app_id: str,
     meeting_id: str | uuid.UUID,
     *,
     body: Mapping[str, Any],
     options: RequestOptions | None = None,
-) -> APIResponse[Livestream]:
+) -> Any:
     """Start livestreaming a meeting
 
-    ``POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/livestreams`` (operation ``start-livestreaming``).
+    ``POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/livestreams`` (operation ``start-livestreaming``): ``APIResponse[Livestream]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_start_livestreaming,
         f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/meetings/{path_param('meeting_id', meeting_id, 'uuid')}/livestreams",
         _parse_start_livestreaming,
@@ -139,20 +140,21 @@ def _parse_stop_livestreaming(data: Any) -> StopLivestreamResult:
     return StopLivestreamResult.from_dict(data)
 
 
-async def stop_livestreaming(
-    client: BaseClient,
+def stop_livestreaming(
+    client: ClientCore,
     account_id: str,
     app_id: str,
     meeting_id: str | uuid.UUID,
     *,
     options: RequestOptions | None = None,
-) -> APIResponse[StopLivestreamResult]:
+) -> Any:
     """Stop livestreaming a meeting
 
-    ``POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/active-livestream/stop`` (operation ``stop_livestreaming``).
+    ``POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/active-livestream/stop`` (operation ``stop_livestreaming``): ``APIResponse[StopLivestreamResult]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_stop_livestreaming,
         f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/meetings/{path_param('meeting_id', meeting_id, 'uuid')}/active-livestream/stop",
         _parse_stop_livestreaming,
@@ -177,20 +179,21 @@ def _parse_get_v_2_meetings_meeting_id_active_livestream(data: Any) -> Livestrea
     return Livestream.from_dict(data)
 
 
-async def get_v_2_meetings_meeting_id_active_livestream(
-    client: BaseClient,
+def get_v_2_meetings_meeting_id_active_livestream(
+    client: ClientCore,
     account_id: str,
     app_id: str,
     meeting_id: str | uuid.UUID,
     *,
     options: RequestOptions | None = None,
-) -> APIResponse[Livestream]:
+) -> Any:
     """Fetch active livestreams for a meeting
 
-    ``GET /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/active-livestream`` (operation ``get-v2-meetings-meetingId-active-livestream``).
+    ``GET /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/active-livestream`` (operation ``get-v2-meetings-meetingId-active-livestream``): ``APIResponse[Livestream]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_get_v_2_meetings_meeting_id_active_livestream,
         f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/meetings/{path_param('meeting_id', meeting_id, 'uuid')}/active-livestream",
         _parse_get_v_2_meetings_meeting_id_active_livestream,
@@ -215,8 +218,8 @@ def _parse_livestream_session_details(data: Any) -> MeetingLivestreamHistory:
     return MeetingLivestreamHistory.from_dict(data)
 
 
-async def livestream_session_details(
-    client: BaseClient,
+def livestream_session_details(
+    client: ClientCore,
     account_id: str,
     app_id: str,
     meeting_id: str | uuid.UUID,
@@ -224,17 +227,18 @@ async def livestream_session_details(
     page_no: int | NotGiven = NOT_GIVEN,
     per_page: int | NotGiven = NOT_GIVEN,
     options: RequestOptions | None = None,
-) -> APIResponse[MeetingLivestreamHistory]:
+) -> Any:
     """Fetch livestream session details for a meeting
 
-    ``GET /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/livestream`` (operation ``livestream-session-details``).
+    ``GET /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/livestream`` (operation ``livestream-session-details``): ``APIResponse[MeetingLivestreamHistory]``, awaitable
+    on an async client.
     """
     params: dict[str, Any] = {}
     if not isinstance(page_no, NotGiven):
         params["page_no"] = query_value(page_no)
     if not isinstance(per_page, NotGiven):
         params["per_page"] = query_value(per_page)
-    return await client._request(
+    return client._request(
         _OP_livestream_session_details,
         f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/meetings/{path_param('meeting_id', meeting_id, 'uuid')}/livestream",
         _parse_livestream_session_details,
@@ -265,8 +269,8 @@ def _parse_fetch_all_livestreams(data: Any) -> list[Livestream] | LivestreamList
     )
 
 
-async def fetch_all_livestreams(
-    client: BaseClient,
+def fetch_all_livestreams(
+    client: ClientCore,
     account_id: str,
     app_id: str,
     *,
@@ -278,10 +282,11 @@ async def fetch_all_livestreams(
     end_time: datetime.datetime | str | NotGiven = NOT_GIVEN,
     sort_order: LivestreamSortOrder | Literal["ASC", "DSC"] | NotGiven = NOT_GIVEN,
     options: RequestOptions | None = None,
-) -> APIResponse[list[Livestream] | LivestreamListPayload]:
+) -> Any:
     """Fetch all livestreams
 
-    ``GET /accounts/{account_id}/realtime/kit/{app_id}/livestreams`` (operation ``fetch_all_livestreams``).
+    ``GET /accounts/{account_id}/realtime/kit/{app_id}/livestreams`` (operation ``fetch_all_livestreams``): ``APIResponse[list[Livestream] | LivestreamListPayload]``, awaitable
+    on an async client.
     """
     params: dict[str, Any] = {}
     if not isinstance(exclude_meetings, NotGiven):
@@ -298,7 +303,7 @@ async def fetch_all_livestreams(
         params["end_time"] = query_value(end_time)
     if not isinstance(sort_order, NotGiven):
         params["sort_order"] = query_value(sort_order)
-    return await client._request(
+    return client._request(
         _OP_fetch_all_livestreams,
         f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/livestreams",
         _parse_fetch_all_livestreams,
@@ -323,20 +328,21 @@ def _parse_create_livestream(data: Any) -> Livestream:
     return Livestream.from_dict(data)
 
 
-async def create_livestream(
-    client: BaseClient,
+def create_livestream(
+    client: ClientCore,
     account_id: str,
     app_id: str,
     *,
     body: Mapping[str, Any],
     options: RequestOptions | None = None,
-) -> APIResponse[Livestream]:
+) -> Any:
     """Create an independent livestream
 
-    ``POST /accounts/{account_id}/realtime/kit/{app_id}/livestreams`` (operation ``create_livestream``).
+    ``POST /accounts/{account_id}/realtime/kit/{app_id}/livestreams`` (operation ``create_livestream``): ``APIResponse[Livestream]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_create_livestream,
         f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/livestreams",
         _parse_create_livestream,
@@ -362,20 +368,21 @@ def _parse_get_v2_livestreams_livestream_session_id(data: Any) -> LivestreamSess
     return LivestreamSession.from_dict(data)
 
 
-async def get_v2_livestreams_livestream_session_id(
-    client: BaseClient,
+def get_v2_livestreams_livestream_session_id(
+    client: ClientCore,
     account_id: str,
     app_id: str,
     livestream_session_id: str,
     *,
     options: RequestOptions | None = None,
-) -> APIResponse[LivestreamSession]:
+) -> Any:
     """Fetch livestream session details using livestream session ID
 
-    ``GET /accounts/{account_id}/realtime/kit/{app_id}/livestreams/sessions/{livestream-session-id}`` (operation ``get-v2-livestreams-livestream-session-id``).
+    ``GET /accounts/{account_id}/realtime/kit/{app_id}/livestreams/sessions/{livestream-session-id}`` (operation ``get-v2-livestreams-livestream-session-id``): ``APIResponse[LivestreamSession]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_get_v2_livestreams_livestream_session_id,
         f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/livestreams/sessions/{path_param('livestream-session-id', livestream_session_id, 'string')}",
         _parse_get_v2_livestreams_livestream_session_id,
@@ -400,8 +407,8 @@ def _parse_get_v2_livestream_session_livestream_id(data: Any) -> LivestreamWithS
     return LivestreamWithSession.from_dict(data)
 
 
-async def get_v2_livestream_session_livestream_id(
-    client: BaseClient,
+def get_v2_livestream_session_livestream_id(
+    client: ClientCore,
     account_id: str,
     app_id: str,
     livestream_id: str,
@@ -409,17 +416,18 @@ async def get_v2_livestream_session_livestream_id(
     page_no: int | NotGiven = NOT_GIVEN,
     per_page: int | NotGiven = NOT_GIVEN,
     options: RequestOptions | None = None,
-) -> APIResponse[LivestreamWithSession]:
+) -> Any:
     """Fetch livestream details using livestream ID
 
-    ``GET /accounts/{account_id}/realtime/kit/{app_id}/livestreams/{livestream_id}`` (operation ``get-v2-livestream-session-livestream-id``).
+    ``GET /accounts/{account_id}/realtime/kit/{app_id}/livestreams/{livestream_id}`` (operation ``get-v2-livestream-session-livestream-id``): ``APIResponse[LivestreamWithSession]``, awaitable
+    on an async client.
     """
     params: dict[str, Any] = {}
     if not isinstance(page_no, NotGiven):
         params["page_no"] = query_value(page_no)
     if not isinstance(per_page, NotGiven):
         params["per_page"] = query_value(per_page)
-    return await client._request(
+    return client._request(
         _OP_get_v2_livestream_session_livestream_id,
         f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/livestreams/{path_param('livestream_id', livestream_id, 'string')}",
         _parse_get_v2_livestream_session_livestream_id,
@@ -444,20 +452,21 @@ def _parse_get_v2_active_livestream_session_details(data: Any) -> LivestreamWith
     return LivestreamWithSession.from_dict(data)
 
 
-async def get_v2_active_livestream_session_details(
-    client: BaseClient,
+def get_v2_active_livestream_session_details(
+    client: ClientCore,
     account_id: str,
     app_id: str,
     livestream_id: str,
     *,
     options: RequestOptions | None = None,
-) -> APIResponse[LivestreamWithSession]:
+) -> Any:
     """Fetch active livestream session details
 
-    ``GET /accounts/{account_id}/realtime/kit/{app_id}/livestreams/{livestream_id}/active-livestream-session`` (operation ``get-v2-active-livestream-session-details``).
+    ``GET /accounts/{account_id}/realtime/kit/{app_id}/livestreams/{livestream_id}/active-livestream-session`` (operation ``get-v2-active-livestream-session-details``): ``APIResponse[LivestreamWithSession]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_get_v2_active_livestream_session_details,
         f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/livestreams/{path_param('livestream_id', livestream_id, 'string')}/active-livestream-session",
         _parse_get_v2_active_livestream_session_details,
@@ -482,8 +491,8 @@ def _parse_get_livestream_analytics_complete(data: Any) -> LivestreamAnalytics:
     return LivestreamAnalytics.from_dict(data)
 
 
-async def get_livestream_analytics_complete(
-    client: BaseClient,
+def get_livestream_analytics_complete(
+    client: ClientCore,
     account_id: str,
     app_id: str,
     *,
@@ -491,10 +500,11 @@ async def get_livestream_analytics_complete(
     end_time: float | datetime.datetime | str | NotGiven = NOT_GIVEN,
     filters: str | NotGiven = NOT_GIVEN,
     options: RequestOptions | None = None,
-) -> APIResponse[LivestreamAnalytics]:
+) -> Any:
     """Fetch complete analytics data for your livestreams
 
-    ``GET /accounts/{account_id}/realtime/kit/{app_id}/analytics/livestreams/overall`` (operation ``get-livestream-analytics-complete``).
+    ``GET /accounts/{account_id}/realtime/kit/{app_id}/analytics/livestreams/overall`` (operation ``get-livestream-analytics-complete``): ``APIResponse[LivestreamAnalytics]``, awaitable
+    on an async client.
     """
     params: dict[str, Any] = {}
     if not isinstance(start_time, NotGiven):
@@ -503,7 +513,7 @@ async def get_livestream_analytics_complete(
         params["end_time"] = query_value(end_time)
     if not isinstance(filters, NotGiven):
         params["filters"] = query_value(filters)
-    return await client._request(
+    return client._request(
         _OP_get_livestream_analytics_complete,
         f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/analytics/livestreams/overall",
         _parse_get_livestream_analytics_complete,
@@ -528,8 +538,8 @@ def _parse_get_livestream_analytics_daywise(data: Any) -> list[LivestreamDaywise
     return [LivestreamDaywiseStats.from_dict(_i0) for _i0 in data]
 
 
-async def get_livestream_analytics_daywise(
-    client: BaseClient,
+def get_livestream_analytics_daywise(
+    client: ClientCore,
     account_id: str,
     app_id: str,
     *,
@@ -537,10 +547,11 @@ async def get_livestream_analytics_daywise(
     end_time: float | datetime.datetime | str | NotGiven = NOT_GIVEN,
     filters: str | NotGiven = NOT_GIVEN,
     options: RequestOptions | None = None,
-) -> APIResponse[list[LivestreamDaywiseStats]]:
+) -> Any:
     """Fetch day-wise livestream analytics
 
-    ``GET /accounts/{account_id}/realtime/kit/{app_id}/analytics/livestreams/daywise`` (operation ``get-livestream-analytics-daywise``).
+    ``GET /accounts/{account_id}/realtime/kit/{app_id}/analytics/livestreams/daywise`` (operation ``get-livestream-analytics-daywise``): ``APIResponse[list[LivestreamDaywiseStats]]``, awaitable
+    on an async client.
     """
     params: dict[str, Any] = {}
     if not isinstance(start_time, NotGiven):
@@ -549,7 +560,7 @@ async def get_livestream_analytics_daywise(
         params["end_time"] = query_value(end_time)
     if not isinstance(filters, NotGiven):
         params["filters"] = query_value(filters)
-    return await client._request(
+    return client._request(
         _OP_get_livestream_analytics_daywise,
         f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/analytics/livestreams/daywise",
         _parse_get_livestream_analytics_daywise,

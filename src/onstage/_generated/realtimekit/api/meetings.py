@@ -18,7 +18,6 @@ from ...._gen_support import (
 )
 from ...._operation import Operation, Pagination
 from ...._options import RequestOptions
-from ...._response import APIResponse
 from ..models._meetings import (
     DeletedParticipant,
     Meeting,
@@ -30,7 +29,7 @@ from ..models._meetings import (
 from ..models._meetings__recordings import MeetingListItem, MeetingStatus
 
 if TYPE_CHECKING:
-    from ...._client_base import BaseClient
+    from ...._client_core import ClientCore
 
 _OP_get_all_meetings = Operation(
     id="get_all_meetings",
@@ -48,8 +47,8 @@ def _parse_get_all_meetings(data: Any) -> list[MeetingListItem]:
     return [MeetingListItem.from_dict(_i0) for _i0 in data]
 
 
-async def get_all_meetings(
-    client: BaseClient,
+def get_all_meetings(
+    client: ClientCore,
     account_id: str,
     app_id: str,
     *,
@@ -60,10 +59,11 @@ async def get_all_meetings(
     search: str | NotGiven = NOT_GIVEN,
     status: MeetingStatus | Literal["ACTIVE", "INACTIVE"] | NotGiven = NOT_GIVEN,
     options: RequestOptions | None = None,
-) -> APIResponse[list[MeetingListItem]]:
+) -> Any:
     """Fetch all meetings for an App
 
-    ``GET /accounts/{account_id}/realtime/kit/{app_id}/meetings`` (operation ``get_all_meetings``).
+    ``GET /accounts/{account_id}/realtime/kit/{app_id}/meetings`` (operation ``get_all_meetings``): ``APIResponse[list[MeetingListItem]]``, awaitable
+    on an async client.
     """
     params: dict[str, Any] = {}
     if not isinstance(page_no, NotGiven):
@@ -78,7 +78,7 @@ async def get_all_meetings(
         params["search"] = query_value(search)
     if not isinstance(status, NotGiven):
         params["status"] = query_value(status)
-    return await client._request(
+    return client._request(
         _OP_get_all_meetings,
         f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/meetings",
         _parse_get_all_meetings,
@@ -103,20 +103,21 @@ def _parse_create_meeting(data: Any) -> Meeting:
     return Meeting.from_dict(data)
 
 
-async def create_meeting(
-    client: BaseClient,
+def create_meeting(
+    client: ClientCore,
     account_id: str,
     app_id: str,
     *,
     body: Mapping[str, Any],
     options: RequestOptions | None = None,
-) -> APIResponse[Meeting]:
+) -> Any:
     """Create a meeting
 
-    ``POST /accounts/{account_id}/realtime/kit/{app_id}/meetings`` (operation ``create_meeting``).
+    ``POST /accounts/{account_id}/realtime/kit/{app_id}/meetings`` (operation ``create_meeting``): ``APIResponse[Meeting]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_create_meeting,
         f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/meetings",
         _parse_create_meeting,
@@ -142,23 +143,24 @@ def _parse_get_meeting(data: Any) -> Meeting:
     return Meeting.from_dict(data)
 
 
-async def get_meeting(
-    client: BaseClient,
+def get_meeting(
+    client: ClientCore,
     account_id: str,
     app_id: str,
     meeting_id: str | uuid.UUID,
     *,
     name: str | NotGiven = NOT_GIVEN,
     options: RequestOptions | None = None,
-) -> APIResponse[Meeting]:
+) -> Any:
     """Fetch a meeting for an App
 
-    ``GET /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}`` (operation ``get_meeting``).
+    ``GET /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}`` (operation ``get_meeting``): ``APIResponse[Meeting]``, awaitable
+    on an async client.
     """
     params: dict[str, Any] = {}
     if not isinstance(name, NotGiven):
         params["name"] = query_value(name)
-    return await client._request(
+    return client._request(
         _OP_get_meeting,
         f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/meetings/{path_param('meeting_id', meeting_id, 'uuid')}",
         _parse_get_meeting,
@@ -183,21 +185,22 @@ def _parse_replace_meeting(data: Any) -> Meeting:
     return Meeting.from_dict(data)
 
 
-async def replace_meeting(
-    client: BaseClient,
+def replace_meeting(
+    client: ClientCore,
     account_id: str,
     app_id: str,
     meeting_id: str | uuid.UUID,
     *,
     body: Mapping[str, Any],
     options: RequestOptions | None = None,
-) -> APIResponse[Meeting]:
+) -> Any:
     """Replace a meeting
 
-    ``PUT /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}`` (operation ``replace_meeting``).
+    ``PUT /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}`` (operation ``replace_meeting``): ``APIResponse[Meeting]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_replace_meeting,
         f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/meetings/{path_param('meeting_id', meeting_id, 'uuid')}",
         _parse_replace_meeting,
@@ -223,21 +226,22 @@ def _parse_update_meeting(data: Any) -> Meeting:
     return Meeting.from_dict(data)
 
 
-async def update_meeting(
-    client: BaseClient,
+def update_meeting(
+    client: ClientCore,
     account_id: str,
     app_id: str,
     meeting_id: str | uuid.UUID,
     *,
     body: Mapping[str, Any],
     options: RequestOptions | None = None,
-) -> APIResponse[Meeting]:
+) -> Any:
     """Update a meeting
 
-    ``PATCH /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}`` (operation ``update_meeting``).
+    ``PATCH /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}`` (operation ``update_meeting``): ``APIResponse[Meeting]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_update_meeting,
         f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/meetings/{path_param('meeting_id', meeting_id, 'uuid')}",
         _parse_update_meeting,
@@ -263,8 +267,8 @@ def _parse_get_meeting_participants(data: Any) -> list[Participant]:
     return [Participant.from_dict(_i0) for _i0 in data]
 
 
-async def get_meeting_participants(
-    client: BaseClient,
+def get_meeting_participants(
+    client: ClientCore,
     account_id: str,
     app_id: str,
     meeting_id: str | uuid.UUID,
@@ -272,17 +276,18 @@ async def get_meeting_participants(
     page_no: int | NotGiven = NOT_GIVEN,
     per_page: int | NotGiven = NOT_GIVEN,
     options: RequestOptions | None = None,
-) -> APIResponse[list[Participant]]:
+) -> Any:
     """Fetch all participants of a meeting
 
-    ``GET /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants`` (operation ``get_meeting_participants``).
+    ``GET /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants`` (operation ``get_meeting_participants``): ``APIResponse[list[Participant]]``, awaitable
+    on an async client.
     """
     params: dict[str, Any] = {}
     if not isinstance(page_no, NotGiven):
         params["page_no"] = query_value(page_no)
     if not isinstance(per_page, NotGiven):
         params["per_page"] = query_value(per_page)
-    return await client._request(
+    return client._request(
         _OP_get_meeting_participants,
         f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/meetings/{path_param('meeting_id', meeting_id, 'uuid')}/participants",
         _parse_get_meeting_participants,
@@ -307,21 +312,22 @@ def _parse_add_participant(data: Any) -> ParticipantWithToken:
     return ParticipantWithToken.from_dict(data)
 
 
-async def add_participant(
-    client: BaseClient,
+def add_participant(
+    client: ClientCore,
     account_id: str,
     app_id: str,
     meeting_id: str | uuid.UUID,
     *,
     body: Mapping[str, Any],
     options: RequestOptions | None = None,
-) -> APIResponse[ParticipantWithToken]:
+) -> Any:
     """Add a participant
 
-    ``POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants`` (operation ``add_participant``).
+    ``POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants`` (operation ``add_participant``): ``APIResponse[ParticipantWithToken]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_add_participant,
         f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/meetings/{path_param('meeting_id', meeting_id, 'uuid')}/participants",
         _parse_add_participant,
@@ -347,21 +353,22 @@ def _parse_get_meeting_participant(data: Any) -> Participant:
     return Participant.from_dict(data)
 
 
-async def get_meeting_participant(
-    client: BaseClient,
+def get_meeting_participant(
+    client: ClientCore,
     account_id: str,
     app_id: str,
     meeting_id: str | uuid.UUID,
     participant_id: str,
     *,
     options: RequestOptions | None = None,
-) -> APIResponse[Participant]:
+) -> Any:
     """Fetch a participant's detail
 
-    ``GET /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants/{participant_id}`` (operation ``get_meeting_participant``).
+    ``GET /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants/{participant_id}`` (operation ``get_meeting_participant``): ``APIResponse[Participant]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_get_meeting_participant,
         f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/meetings/{path_param('meeting_id', meeting_id, 'uuid')}/participants/{path_param('participant_id', participant_id, 'string')}",
         _parse_get_meeting_participant,
@@ -386,8 +393,8 @@ def _parse_replace_participant(data: Any) -> UpdatedParticipant:
     return UpdatedParticipant.from_dict(data)
 
 
-async def replace_participant(
-    client: BaseClient,
+def replace_participant(
+    client: ClientCore,
     account_id: str,
     app_id: str,
     meeting_id: str | uuid.UUID,
@@ -395,13 +402,14 @@ async def replace_participant(
     *,
     body: Mapping[str, Any],
     options: RequestOptions | None = None,
-) -> APIResponse[UpdatedParticipant]:
+) -> Any:
     """Replace a participant
 
-    ``PUT /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants/{participant_id}`` (operation ``replace_participant``).
+    ``PUT /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants/{participant_id}`` (operation ``replace_participant``): ``APIResponse[UpdatedParticipant]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_replace_participant,
         f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/meetings/{path_param('meeting_id', meeting_id, 'uuid')}/participants/{path_param('participant_id', participant_id, 'string')}",
         _parse_replace_participant,
@@ -427,21 +435,22 @@ def _parse_delete_meeting_participant(data: Any) -> DeletedParticipant:
     return DeletedParticipant.from_dict(data)
 
 
-async def delete_meeting_participant(
-    client: BaseClient,
+def delete_meeting_participant(
+    client: ClientCore,
     account_id: str,
     app_id: str,
     meeting_id: str | uuid.UUID,
     participant_id: str,
     *,
     options: RequestOptions | None = None,
-) -> APIResponse[DeletedParticipant]:
+) -> Any:
     """Delete a participant
 
-    ``DELETE /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants/{participant_id}`` (operation ``delete_meeting_participant``).
+    ``DELETE /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants/{participant_id}`` (operation ``delete_meeting_participant``): ``APIResponse[DeletedParticipant]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_delete_meeting_participant,
         f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/meetings/{path_param('meeting_id', meeting_id, 'uuid')}/participants/{path_param('participant_id', participant_id, 'string')}",
         _parse_delete_meeting_participant,
@@ -466,8 +475,8 @@ def _parse_edit_participant(data: Any) -> UpdatedParticipant:
     return UpdatedParticipant.from_dict(data)
 
 
-async def edit_participant(
-    client: BaseClient,
+def edit_participant(
+    client: ClientCore,
     account_id: str,
     app_id: str,
     meeting_id: str | uuid.UUID,
@@ -475,13 +484,14 @@ async def edit_participant(
     *,
     body: Mapping[str, Any],
     options: RequestOptions | None = None,
-) -> APIResponse[UpdatedParticipant]:
+) -> Any:
     """Edit a participant's detail
 
-    ``PATCH /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants/{participant_id}`` (operation ``edit_participant``).
+    ``PATCH /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants/{participant_id}`` (operation ``edit_participant``): ``APIResponse[UpdatedParticipant]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_edit_participant,
         f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/meetings/{path_param('meeting_id', meeting_id, 'uuid')}/participants/{path_param('participant_id', participant_id, 'string')}",
         _parse_edit_participant,
@@ -507,21 +517,22 @@ def _parse_regenerate_token(data: Any) -> ParticipantToken:
     return ParticipantToken.from_dict(data)
 
 
-async def regenerate_token(
-    client: BaseClient,
+def regenerate_token(
+    client: ClientCore,
     account_id: str,
     app_id: str,
     meeting_id: str | uuid.UUID,
     participant_id: str,
     *,
     options: RequestOptions | None = None,
-) -> APIResponse[ParticipantToken]:
+) -> Any:
     """Refresh participant's authentication token
 
-    ``POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants/{participant_id}/token`` (operation ``regenerate_token``).
+    ``POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants/{participant_id}/token`` (operation ``regenerate_token``): ``APIResponse[ParticipantToken]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_regenerate_token,
         f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/meetings/{path_param('meeting_id', meeting_id, 'uuid')}/participants/{path_param('participant_id', participant_id, 'string')}/token",
         _parse_regenerate_token,

@@ -16,11 +16,10 @@ from ...._gen_support import (
 )
 from ...._operation import Operation, Pagination
 from ...._options import RequestOptions
-from ...._response import APIResponse
 from ..models._presets import Preset, PresetListItem
 
 if TYPE_CHECKING:
-    from ...._client_base import BaseClient
+    from ...._client_core import ClientCore
 
 _OP_get_presets = Operation(
     id="get-presets",
@@ -38,8 +37,8 @@ def _parse_get_presets(data: Any) -> list[PresetListItem]:
     return [PresetListItem.from_dict(_i0) for _i0 in data]
 
 
-async def get_presets(
-    client: BaseClient,
+def get_presets(
+    client: ClientCore,
     account_id: str,
     app_id: str,
     *,
@@ -47,10 +46,11 @@ async def get_presets(
     per_page: int | NotGiven = NOT_GIVEN,
     search: str | NotGiven = NOT_GIVEN,
     options: RequestOptions | None = None,
-) -> APIResponse[list[PresetListItem]]:
+) -> Any:
     """Fetch all presets
 
-    ``GET /accounts/{account_id}/realtime/kit/{app_id}/presets`` (operation ``get-presets``).
+    ``GET /accounts/{account_id}/realtime/kit/{app_id}/presets`` (operation ``get-presets``): ``APIResponse[list[PresetListItem]]``, awaitable
+    on an async client.
     """
     params: dict[str, Any] = {}
     if not isinstance(page_no, NotGiven):
@@ -59,7 +59,7 @@ async def get_presets(
         params["per_page"] = query_value(per_page)
     if not isinstance(search, NotGiven):
         params["search"] = query_value(search)
-    return await client._request(
+    return client._request(
         _OP_get_presets,
         f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/presets",
         _parse_get_presets,
@@ -84,20 +84,21 @@ def _parse_post_presets(data: Any) -> Preset:
     return Preset.from_dict(data)
 
 
-async def post_presets(
-    client: BaseClient,
+def post_presets(
+    client: ClientCore,
     account_id: str,
     app_id: str,
     *,
     body: Mapping[str, Any],
     options: RequestOptions | None = None,
-) -> APIResponse[Preset]:
+) -> Any:
     """Create a preset
 
-    ``POST /accounts/{account_id}/realtime/kit/{app_id}/presets`` (operation ``post-presets``).
+    ``POST /accounts/{account_id}/realtime/kit/{app_id}/presets`` (operation ``post-presets``): ``APIResponse[Preset]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_post_presets,
         f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/presets",
         _parse_post_presets,
@@ -123,20 +124,21 @@ def _parse_get_presets_preset_id(data: Any) -> Preset:
     return Preset.from_dict(data)
 
 
-async def get_presets_preset_id(
-    client: BaseClient,
+def get_presets_preset_id(
+    client: ClientCore,
     account_id: str,
     app_id: str,
     preset_id: str,
     *,
     options: RequestOptions | None = None,
-) -> APIResponse[Preset]:
+) -> Any:
     """Fetch details of a preset
 
-    ``GET /accounts/{account_id}/realtime/kit/{app_id}/presets/{preset_id}`` (operation ``get-presets-preset_id``).
+    ``GET /accounts/{account_id}/realtime/kit/{app_id}/presets/{preset_id}`` (operation ``get-presets-preset_id``): ``APIResponse[Preset]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_get_presets_preset_id,
         f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/presets/{path_param('preset_id', preset_id, 'string')}",
         _parse_get_presets_preset_id,
@@ -161,21 +163,22 @@ def _parse_put_presets_preset_id(data: Any) -> Preset:
     return Preset.from_dict(data)
 
 
-async def put_presets_preset_id(
-    client: BaseClient,
+def put_presets_preset_id(
+    client: ClientCore,
     account_id: str,
     app_id: str,
     preset_id: str,
     *,
     body: Mapping[str, Any],
     options: RequestOptions | None = None,
-) -> APIResponse[Preset]:
+) -> Any:
     """Replace a preset
 
-    ``PUT /accounts/{account_id}/realtime/kit/{app_id}/presets/{preset_id}`` (operation ``put-presets-preset_id``).
+    ``PUT /accounts/{account_id}/realtime/kit/{app_id}/presets/{preset_id}`` (operation ``put-presets-preset_id``): ``APIResponse[Preset]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_put_presets_preset_id,
         f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/presets/{path_param('preset_id', preset_id, 'string')}",
         _parse_put_presets_preset_id,
@@ -201,20 +204,21 @@ def _parse_delete_presets_preset_id(data: Any) -> Preset:
     return Preset.from_dict(data)
 
 
-async def delete_presets_preset_id(
-    client: BaseClient,
+def delete_presets_preset_id(
+    client: ClientCore,
     account_id: str,
     app_id: str,
     preset_id: str,
     *,
     options: RequestOptions | None = None,
-) -> APIResponse[Preset]:
+) -> Any:
     """Delete a preset
 
-    ``DELETE /accounts/{account_id}/realtime/kit/{app_id}/presets/{preset_id}`` (operation ``delete-presets-preset_id``).
+    ``DELETE /accounts/{account_id}/realtime/kit/{app_id}/presets/{preset_id}`` (operation ``delete-presets-preset_id``): ``APIResponse[Preset]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_delete_presets_preset_id,
         f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/presets/{path_param('preset_id', preset_id, 'string')}",
         _parse_delete_presets_preset_id,
@@ -239,21 +243,22 @@ def _parse_patch_presets_preset_id(data: Any) -> Preset:
     return Preset.from_dict(data)
 
 
-async def patch_presets_preset_id(
-    client: BaseClient,
+def patch_presets_preset_id(
+    client: ClientCore,
     account_id: str,
     app_id: str,
     preset_id: str,
     *,
     body: Mapping[str, Any],
     options: RequestOptions | None = None,
-) -> APIResponse[Preset]:
+) -> Any:
     """Update a preset
 
-    ``PATCH /accounts/{account_id}/realtime/kit/{app_id}/presets/{preset_id}`` (operation ``patch-presets-preset_id``).
+    ``PATCH /accounts/{account_id}/realtime/kit/{app_id}/presets/{preset_id}`` (operation ``patch-presets-preset_id``): ``APIResponse[Preset]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_patch_presets_preset_id,
         f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/presets/{path_param('preset_id', preset_id, 'string')}",
         _parse_patch_presets_preset_id,

@@ -18,12 +18,11 @@ from ...._gen_support import (
 )
 from ...._operation import Operation, Pagination
 from ...._options import RequestOptions
-from ...._response import APIResponse
 from ..models._apps__recordings__sessions import SortOrder
 from ..models._recordings import GetAllRecordingsSortBy, Recording, RecordingStatus, TrackRecordingResult
 
 if TYPE_CHECKING:
-    from ...._client_base import BaseClient
+    from ...._client_core import ClientCore
 
 _OP_get_all_recordings = Operation(
     id="get_all_recordings",
@@ -41,8 +40,8 @@ def _parse_get_all_recordings(data: Any) -> list[Recording]:
     return [Recording.from_dict(_i0) for _i0 in data]
 
 
-async def get_all_recordings(
-    client: BaseClient,
+def get_all_recordings(
+    client: ClientCore,
     account_id: str,
     app_id: str,
     *,
@@ -60,10 +59,11 @@ async def get_all_recordings(
     ]
     | NotGiven = NOT_GIVEN,
     options: RequestOptions | None = None,
-) -> APIResponse[list[Recording]]:
+) -> Any:
     """Fetch all recordings for an App
 
-    ``GET /accounts/{account_id}/realtime/kit/{app_id}/recordings`` (operation ``get_all_recordings``).
+    ``GET /accounts/{account_id}/realtime/kit/{app_id}/recordings`` (operation ``get_all_recordings``): ``APIResponse[list[Recording]]``, awaitable
+    on an async client.
     """
     params: dict[str, Any] = {}
     if not isinstance(meeting_id, NotGiven):
@@ -86,7 +86,7 @@ async def get_all_recordings(
         params["end_time"] = query_value(end_time)
     if not isinstance(status, NotGiven):
         params["status"] = query_value(status)
-    return await client._request(
+    return client._request(
         _OP_get_all_recordings,
         f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/recordings",
         _parse_get_all_recordings,
@@ -111,20 +111,21 @@ def _parse_start_recording(data: Any) -> Recording:
     return Recording.from_dict(data)
 
 
-async def start_recording(
-    client: BaseClient,
+def start_recording(
+    client: ClientCore,
     account_id: str,
     app_id: str,
     *,
     body: Mapping[str, Any],
     options: RequestOptions | None = None,
-) -> APIResponse[Recording]:
+) -> Any:
     """Start recording a meeting
 
-    ``POST /accounts/{account_id}/realtime/kit/{app_id}/recordings`` (operation ``start_recording``).
+    ``POST /accounts/{account_id}/realtime/kit/{app_id}/recordings`` (operation ``start_recording``): ``APIResponse[Recording]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_start_recording,
         f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/recordings",
         _parse_start_recording,
@@ -150,20 +151,21 @@ def _parse_get_active_recording(data: Any) -> Recording:
     return Recording.from_dict(data)
 
 
-async def get_active_recording(
-    client: BaseClient,
+def get_active_recording(
+    client: ClientCore,
     account_id: str,
     app_id: str,
     meeting_id: str | uuid.UUID,
     *,
     options: RequestOptions | None = None,
-) -> APIResponse[Recording]:
+) -> Any:
     """Fetch active recording
 
-    ``GET /accounts/{account_id}/realtime/kit/{app_id}/recordings/active-recording/{meeting_id}`` (operation ``get_active_recording``).
+    ``GET /accounts/{account_id}/realtime/kit/{app_id}/recordings/active-recording/{meeting_id}`` (operation ``get_active_recording``): ``APIResponse[Recording]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_get_active_recording,
         f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/recordings/active-recording/{path_param('meeting_id', meeting_id, 'uuid')}",
         _parse_get_active_recording,
@@ -188,20 +190,21 @@ def _parse_start_track_recording_for_a_meeting(data: Any) -> TrackRecordingResul
     return TrackRecordingResult.from_dict(data)
 
 
-async def start_track_recording_for_a_meeting(
-    client: BaseClient,
+def start_track_recording_for_a_meeting(
+    client: ClientCore,
     account_id: str,
     app_id: str,
     *,
     body: Mapping[str, Any],
     options: RequestOptions | None = None,
-) -> APIResponse[TrackRecordingResult]:
+) -> Any:
     """Start recording audio and video tracks
 
-    ``POST /accounts/{account_id}/realtime/kit/{app_id}/recordings/track`` (operation ``startTrackRecordingForAMeeting``).
+    ``POST /accounts/{account_id}/realtime/kit/{app_id}/recordings/track`` (operation ``startTrackRecordingForAMeeting``): ``APIResponse[TrackRecordingResult]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_start_track_recording_for_a_meeting,
         f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/recordings/track",
         _parse_start_track_recording_for_a_meeting,
@@ -227,20 +230,21 @@ def _parse_get_one_recording(data: Any) -> Recording:
     return Recording.from_dict(data)
 
 
-async def get_one_recording(
-    client: BaseClient,
+def get_one_recording(
+    client: ClientCore,
     account_id: str,
     app_id: str,
     recording_id: str,
     *,
     options: RequestOptions | None = None,
-) -> APIResponse[Recording]:
+) -> Any:
     """Fetch details of a recording
 
-    ``GET /accounts/{account_id}/realtime/kit/{app_id}/recordings/{recording_id}`` (operation ``get_one_recording``).
+    ``GET /accounts/{account_id}/realtime/kit/{app_id}/recordings/{recording_id}`` (operation ``get_one_recording``): ``APIResponse[Recording]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_get_one_recording,
         f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/recordings/{path_param('recording_id', recording_id, 'string')}",
         _parse_get_one_recording,
@@ -265,21 +269,22 @@ def _parse_pause_resume_stop_recording(data: Any) -> Recording:
     return Recording.from_dict(data)
 
 
-async def pause_resume_stop_recording(
-    client: BaseClient,
+def pause_resume_stop_recording(
+    client: ClientCore,
     account_id: str,
     app_id: str,
     recording_id: str,
     *,
     body: Mapping[str, Any],
     options: RequestOptions | None = None,
-) -> APIResponse[Recording]:
+) -> Any:
     """Pause/Resume/Stop recording
 
-    ``PUT /accounts/{account_id}/realtime/kit/{app_id}/recordings/{recording_id}`` (operation ``pause_resume_stop_recording``).
+    ``PUT /accounts/{account_id}/realtime/kit/{app_id}/recordings/{recording_id}`` (operation ``pause_resume_stop_recording``): ``APIResponse[Recording]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_pause_resume_stop_recording,
         f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/recordings/{path_param('recording_id', recording_id, 'string')}",
         _parse_pause_resume_stop_recording,

@@ -15,7 +15,6 @@ from ...._gen_support import (
 )
 from ...._operation import Operation, Pagination
 from ...._options import RequestOptions
-from ...._response import APIResponse
 from ..models._active_session__sessions import Session, SessionStatus
 from ..models._apps__recordings__sessions import SortOrder
 from ..models._sessions import (
@@ -34,7 +33,7 @@ from ..models._sessions import (
 )
 
 if TYPE_CHECKING:
-    from ...._client_base import BaseClient
+    from ...._client_core import ClientCore
 
 _OP_get_sessions = Operation(
     id="GetSessions",
@@ -52,8 +51,8 @@ def _parse_get_sessions(data: Any) -> SessionList:
     return SessionList.from_dict(data)
 
 
-async def get_sessions(
-    client: BaseClient,
+def get_sessions(
+    client: ClientCore,
     account_id: str,
     app_id: str,
     *,
@@ -68,10 +67,11 @@ async def get_sessions(
     search: str | NotGiven = NOT_GIVEN,
     associated_id: str | NotGiven = NOT_GIVEN,
     options: RequestOptions | None = None,
-) -> APIResponse[SessionList]:
+) -> Any:
     """Fetch all sessions of an App
 
-    ``GET /accounts/{account_id}/realtime/kit/{app_id}/sessions`` (operation ``GetSessions``).
+    ``GET /accounts/{account_id}/realtime/kit/{app_id}/sessions`` (operation ``GetSessions``): ``APIResponse[SessionList]``, awaitable
+    on an async client.
     """
     params: dict[str, Any] = {}
     if not isinstance(page_no, NotGiven):
@@ -94,7 +94,7 @@ async def get_sessions(
         params["search"] = query_value(search)
     if not isinstance(associated_id, NotGiven):
         params["associated_id"] = query_value(associated_id)
-    return await client._request(
+    return client._request(
         _OP_get_sessions,
         f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/sessions",
         _parse_get_sessions,
@@ -119,23 +119,24 @@ def _parse_get_session_details(data: Any) -> Session:
     return Session.from_dict(data)
 
 
-async def get_session_details(
-    client: BaseClient,
+def get_session_details(
+    client: ClientCore,
     account_id: str,
     app_id: str,
     session_id: str,
     *,
     include_breakout_rooms: bool | NotGiven = NOT_GIVEN,
     options: RequestOptions | None = None,
-) -> APIResponse[Session]:
+) -> Any:
     """Fetch details of a session
 
-    ``GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}`` (operation ``GetSessionDetails``).
+    ``GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}`` (operation ``GetSessionDetails``): ``APIResponse[Session]``, awaitable
+    on an async client.
     """
     params: dict[str, Any] = {}
     if not isinstance(include_breakout_rooms, NotGiven):
         params["include_breakout_rooms"] = query_value(include_breakout_rooms)
-    return await client._request(
+    return client._request(
         _OP_get_session_details,
         f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/sessions/{path_param('session_id', session_id, 'string')}",
         _parse_get_session_details,
@@ -160,8 +161,8 @@ def _parse_get_session_participants(data: Any) -> SessionParticipantList:
     return SessionParticipantList.from_dict(data)
 
 
-async def get_session_participants(
-    client: BaseClient,
+def get_session_participants(
+    client: ClientCore,
     account_id: str,
     app_id: str,
     session_id: str,
@@ -174,10 +175,11 @@ async def get_session_participants(
     include_peer_events: bool | NotGiven = NOT_GIVEN,
     view: GetSessionParticipantsView | Literal["consolidated", "raw"] | NotGiven = NOT_GIVEN,
     options: RequestOptions | None = None,
-) -> APIResponse[SessionParticipantList]:
+) -> Any:
     """Fetch participants list of a session
 
-    ``GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/participants`` (operation ``GetSessionParticipants``).
+    ``GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/participants`` (operation ``GetSessionParticipants``): ``APIResponse[SessionParticipantList]``, awaitable
+    on an async client.
     """
     params: dict[str, Any] = {}
     if not isinstance(search, NotGiven):
@@ -194,7 +196,7 @@ async def get_session_participants(
         params["include_peer_events"] = query_value(include_peer_events)
     if not isinstance(view, NotGiven):
         params["view"] = query_value(view)
-    return await client._request(
+    return client._request(
         _OP_get_session_participants,
         f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/sessions/{path_param('session_id', session_id, 'string')}/participants",
         _parse_get_session_participants,
@@ -219,8 +221,8 @@ def _parse_get_participant_details(data: Any) -> SessionParticipantDetail:
     return SessionParticipantDetail.from_dict(data)
 
 
-async def get_participant_details(
-    client: BaseClient,
+def get_participant_details(
+    client: ClientCore,
     account_id: str,
     app_id: str,
     session_id: str,
@@ -229,17 +231,18 @@ async def get_participant_details(
     include_peer_events: bool | NotGiven = NOT_GIVEN,
     filters: str | NotGiven = NOT_GIVEN,
     options: RequestOptions | None = None,
-) -> APIResponse[SessionParticipantDetail]:
+) -> Any:
     """Fetch details of a participant
 
-    ``GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/participants/{participant_id}`` (operation ``GetParticipantDetails``).
+    ``GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/participants/{participant_id}`` (operation ``GetParticipantDetails``): ``APIResponse[SessionParticipantDetail]``, awaitable
+    on an async client.
     """
     params: dict[str, Any] = {}
     if not isinstance(include_peer_events, NotGiven):
         params["include_peer_events"] = query_value(include_peer_events)
     if not isinstance(filters, NotGiven):
         params["filters"] = query_value(filters)
-    return await client._request(
+    return client._request(
         _OP_get_participant_details,
         f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/sessions/{path_param('session_id', session_id, 'string')}/participants/{path_param('participant_id', participant_id, 'string')}",
         _parse_get_participant_details,
@@ -264,20 +267,21 @@ def _parse_get_session_chat(data: Any) -> SessionChat:
     return SessionChat.from_dict(data)
 
 
-async def get_session_chat(
-    client: BaseClient,
+def get_session_chat(
+    client: ClientCore,
     account_id: str,
     app_id: str,
     session_id: str,
     *,
     options: RequestOptions | None = None,
-) -> APIResponse[SessionChat]:
+) -> Any:
     """Fetch all chat messages of a session
 
-    ``GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/chat`` (operation ``GetSessionChat``).
+    ``GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/chat`` (operation ``GetSessionChat``): ``APIResponse[SessionChat]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_get_session_chat,
         f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/sessions/{path_param('session_id', session_id, 'string')}/chat",
         _parse_get_session_chat,
@@ -302,23 +306,24 @@ def _parse_get_session_transcript(data: Any) -> SessionTranscript:
     return SessionTranscript.from_dict(data)
 
 
-async def get_session_transcript(
-    client: BaseClient,
+def get_session_transcript(
+    client: ClientCore,
     account_id: str,
     app_id: str,
     session_id: str,
     *,
     format_: GetSessionTranscriptFormat | Literal["CSV", "JSON", "SRT", "VTT"] | NotGiven = NOT_GIVEN,
     options: RequestOptions | None = None,
-) -> APIResponse[SessionTranscript]:
+) -> Any:
     """Fetch the complete transcript for a session
 
-    ``GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/transcript`` (operation ``GetSessionTranscript``).
+    ``GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/transcript`` (operation ``GetSessionTranscript``): ``APIResponse[SessionTranscript]``, awaitable
+    on an async client.
     """
     params: dict[str, Any] = {}
     if not isinstance(format_, NotGiven):
         params["format"] = query_value(format_)
-    return await client._request(
+    return client._request(
         _OP_get_session_transcript,
         f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/sessions/{path_param('session_id', session_id, 'string')}/transcript",
         _parse_get_session_transcript,
@@ -343,20 +348,21 @@ def _parse_get_session_summary(data: Any) -> SessionSummary:
     return SessionSummary.from_dict(data)
 
 
-async def get_session_summary(
-    client: BaseClient,
+def get_session_summary(
+    client: ClientCore,
     account_id: str,
     app_id: str,
     session_id: str,
     *,
     options: RequestOptions | None = None,
-) -> APIResponse[SessionSummary]:
+) -> Any:
     """Fetch summary of transcripts for a session
 
-    ``GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/summary`` (operation ``GetSessionSummary``).
+    ``GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/summary`` (operation ``GetSessionSummary``): ``APIResponse[SessionSummary]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_get_session_summary,
         f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/sessions/{path_param('session_id', session_id, 'string')}/summary",
         _parse_get_session_summary,
@@ -381,20 +387,21 @@ def _parse_post_sessions_session_id_summary(data: Any) -> GenerateSummaryResult:
     return GenerateSummaryResult.from_dict(data)
 
 
-async def post_sessions_session_id_summary(
-    client: BaseClient,
+def post_sessions_session_id_summary(
+    client: ClientCore,
     account_id: str,
     app_id: str,
     session_id: str,
     *,
     options: RequestOptions | None = None,
-) -> APIResponse[GenerateSummaryResult]:
+) -> Any:
     """Generate summary of transcripts for the session
 
-    ``POST /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/summary`` (operation ``post-sessions-session_id-summary``).
+    ``POST /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/summary`` (operation ``post-sessions-session_id-summary``): ``APIResponse[GenerateSummaryResult]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_post_sessions_session_id_summary,
         f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/sessions/{path_param('session_id', session_id, 'string')}/summary",
         _parse_post_sessions_session_id_summary,
@@ -419,8 +426,8 @@ def _parse_get_participant_data_from_peer_id(data: Any) -> PeerReportData:
     return PeerReportData.from_dict(data)
 
 
-async def get_participant_data_from_peer_id(
-    client: BaseClient,
+def get_participant_data_from_peer_id(
+    client: ClientCore,
     account_id: str,
     app_id: str,
     peer_id: str,
@@ -428,17 +435,18 @@ async def get_participant_data_from_peer_id(
     filters: str | NotGiven = NOT_GIVEN,
     include_peer_events: bool | NotGiven = NOT_GIVEN,
     options: RequestOptions | None = None,
-) -> APIResponse[PeerReportData]:
+) -> Any:
     """Fetch details of peer
 
-    ``GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/peer-report/{peer_id}`` (operation ``GetParticipantDataFromPeerId``).
+    ``GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/peer-report/{peer_id}`` (operation ``GetParticipantDataFromPeerId``): ``APIResponse[PeerReportData]``, awaitable
+    on an async client.
     """
     params: dict[str, Any] = {}
     if not isinstance(filters, NotGiven):
         params["filters"] = query_value(filters)
     if not isinstance(include_peer_events, NotGiven):
         params["include_peer_events"] = query_value(include_peer_events)
-    return await client._request(
+    return client._request(
         _OP_get_participant_data_from_peer_id,
         f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/sessions/peer-report/{path_param('peer_id', peer_id, 'string')}",
         _parse_get_participant_data_from_peer_id,

@@ -16,11 +16,10 @@ from ...._gen_support import (
 )
 from ...._operation import Operation, Pagination
 from ...._options import RequestOptions
-from ...._response import APIResponse
 from ..models._webhooks import Webhook, WebhookEvent
 
 if TYPE_CHECKING:
-    from ...._client_base import BaseClient
+    from ...._client_core import ClientCore
 
 _OP_get_all_webhooks = Operation(
     id="getAllWebhooks",
@@ -38,19 +37,20 @@ def _parse_get_all_webhooks(data: Any) -> list[Webhook]:
     return [Webhook.from_dict(_i0) for _i0 in data]
 
 
-async def get_all_webhooks(
-    client: BaseClient,
+def get_all_webhooks(
+    client: ClientCore,
     account_id: str,
     app_id: str,
     *,
     options: RequestOptions | None = None,
-) -> APIResponse[list[Webhook]]:
+) -> Any:
     """Fetch all webhooks details
 
-    ``GET /accounts/{account_id}/realtime/kit/{app_id}/webhooks`` (operation ``getAllWebhooks``).
+    ``GET /accounts/{account_id}/realtime/kit/{app_id}/webhooks`` (operation ``getAllWebhooks``): ``APIResponse[list[Webhook]]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_get_all_webhooks,
         f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/webhooks",
         _parse_get_all_webhooks,
@@ -75,20 +75,21 @@ def _parse_add_webhook(data: Any) -> Webhook:
     return Webhook.from_dict(data)
 
 
-async def add_webhook(
-    client: BaseClient,
+def add_webhook(
+    client: ClientCore,
     account_id: str,
     app_id: str,
     *,
     body: Mapping[str, Any],
     options: RequestOptions | None = None,
-) -> APIResponse[Webhook]:
+) -> Any:
     """Add a webhook
 
-    ``POST /accounts/{account_id}/realtime/kit/{app_id}/webhooks`` (operation ``addWebhook``).
+    ``POST /accounts/{account_id}/realtime/kit/{app_id}/webhooks`` (operation ``addWebhook``): ``APIResponse[Webhook]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_add_webhook,
         f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/webhooks",
         _parse_add_webhook,
@@ -114,19 +115,20 @@ def _parse_get_all_webhook_events(data: Any) -> list[WebhookEvent]:
     return [WebhookEvent(_i0) for _i0 in data]
 
 
-async def get_all_webhook_events(
-    client: BaseClient,
+def get_all_webhook_events(
+    client: ClientCore,
     account_id: str,
     app_id: str,
     *,
     options: RequestOptions | None = None,
-) -> APIResponse[list[WebhookEvent]]:
+) -> Any:
     """List supported webhook event names
 
-    ``GET /accounts/{account_id}/realtime/kit/{app_id}/webhooks/all`` (operation ``getAllWebhookEvents``).
+    ``GET /accounts/{account_id}/realtime/kit/{app_id}/webhooks/all`` (operation ``getAllWebhookEvents``): ``APIResponse[list[WebhookEvent]]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_get_all_webhook_events,
         f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/webhooks/all",
         _parse_get_all_webhook_events,
@@ -151,20 +153,21 @@ def _parse_get_webhook(data: Any) -> Webhook:
     return Webhook.from_dict(data)
 
 
-async def get_webhook(
-    client: BaseClient,
+def get_webhook(
+    client: ClientCore,
     account_id: str,
     app_id: str,
     webhook_id: str | uuid.UUID,
     *,
     options: RequestOptions | None = None,
-) -> APIResponse[Webhook]:
+) -> Any:
     """Fetch details of a webhook
 
-    ``GET /accounts/{account_id}/realtime/kit/{app_id}/webhooks/{webhook_id}`` (operation ``getWebhook``).
+    ``GET /accounts/{account_id}/realtime/kit/{app_id}/webhooks/{webhook_id}`` (operation ``getWebhook``): ``APIResponse[Webhook]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_get_webhook,
         f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/webhooks/{path_param('webhook_id', webhook_id, 'uuid')}",
         _parse_get_webhook,
@@ -189,21 +192,22 @@ def _parse_replace_webhook(data: Any) -> Webhook:
     return Webhook.from_dict(data)
 
 
-async def replace_webhook(
-    client: BaseClient,
+def replace_webhook(
+    client: ClientCore,
     account_id: str,
     app_id: str,
     webhook_id: str | uuid.UUID,
     *,
     body: Mapping[str, Any],
     options: RequestOptions | None = None,
-) -> APIResponse[Webhook]:
+) -> Any:
     """Replace a webhook
 
-    ``PUT /accounts/{account_id}/realtime/kit/{app_id}/webhooks/{webhook_id}`` (operation ``replaceWebhook``).
+    ``PUT /accounts/{account_id}/realtime/kit/{app_id}/webhooks/{webhook_id}`` (operation ``replaceWebhook``): ``APIResponse[Webhook]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_replace_webhook,
         f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/webhooks/{path_param('webhook_id', webhook_id, 'uuid')}",
         _parse_replace_webhook,
@@ -229,20 +233,21 @@ def _parse_delete_webhook(data: Any) -> Webhook:
     return Webhook.from_dict(data)
 
 
-async def delete_webhook(
-    client: BaseClient,
+def delete_webhook(
+    client: ClientCore,
     account_id: str,
     app_id: str,
     webhook_id: str | uuid.UUID,
     *,
     options: RequestOptions | None = None,
-) -> APIResponse[Webhook]:
+) -> Any:
     """Delete a webhook
 
-    ``DELETE /accounts/{account_id}/realtime/kit/{app_id}/webhooks/{webhook_id}`` (operation ``deleteWebhook``).
+    ``DELETE /accounts/{account_id}/realtime/kit/{app_id}/webhooks/{webhook_id}`` (operation ``deleteWebhook``): ``APIResponse[Webhook]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_delete_webhook,
         f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/webhooks/{path_param('webhook_id', webhook_id, 'uuid')}",
         _parse_delete_webhook,
@@ -267,21 +272,22 @@ def _parse_edit_webhook(data: Any) -> Webhook:
     return Webhook.from_dict(data)
 
 
-async def edit_webhook(
-    client: BaseClient,
+def edit_webhook(
+    client: ClientCore,
     account_id: str,
     app_id: str,
     webhook_id: str | uuid.UUID,
     *,
     body: Mapping[str, Any],
     options: RequestOptions | None = None,
-) -> APIResponse[Webhook]:
+) -> Any:
     """Edit a webhook
 
-    ``PATCH /accounts/{account_id}/realtime/kit/{app_id}/webhooks/{webhook_id}`` (operation ``editWebhook``).
+    ``PATCH /accounts/{account_id}/realtime/kit/{app_id}/webhooks/{webhook_id}`` (operation ``editWebhook``): ``APIResponse[Webhook]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_edit_webhook,
         f"/accounts/{path_param('account_id', account_id, 'string')}/realtime/kit/{path_param('app_id', app_id, 'string')}/webhooks/{path_param('webhook_id', webhook_id, 'uuid')}",
         _parse_edit_webhook,

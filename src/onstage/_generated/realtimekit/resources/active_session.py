@@ -13,7 +13,8 @@ import httpx2
 
 from ...._gen_support import NOT_GIVEN, NotGiven
 from ...._options import make_options
-from ...._raw import raw_result, take_raw, to_raw
+from ...._raw import to_raw
+from ...._raw_mark import raw_result, take_raw
 from ..api import active_session as _active_session
 from ..models._active_session import KickAllResult, MuteAllResult, ParticipantsActionResult, PollResult
 from ..models._active_session__sessions import Session

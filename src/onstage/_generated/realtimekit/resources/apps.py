@@ -13,7 +13,8 @@ import httpx2
 from ...._gen_support import NOT_GIVEN, NotGiven
 from ...._options import make_options, with_query
 from ...._pagination import AsyncPaginator
-from ...._raw import raw_result, take_raw, to_raw, to_raw_list
+from ...._raw import to_raw, to_raw_list
+from ...._raw_mark import raw_result, take_raw
 from ...._response import APIResponse
 from ..api import apps as _apps
 from ..models._apps import App
@@ -104,7 +105,7 @@ class AppsResource:
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> AsyncPaginator[App]:
         """Fetch all apps
-        ``GET /accounts/{account_id}/realtime/kit/apps``; returns an ``AsyncPaginator`` over every page.
+        ``GET /accounts/{account_id}/realtime/kit/apps``; returns a ``AsyncPaginator`` over every page.
 
         Lists the RealtimeKit apps of the account, paginated with `page_no`/`per_page`.
         """

@@ -16,7 +16,8 @@ import httpx2
 from ...._gen_support import NOT_GIVEN, NotGiven
 from ...._options import make_options, with_query
 from ...._pagination import AsyncPaginator
-from ...._raw import raw_result, take_raw, to_raw, to_raw_list
+from ...._raw import to_raw, to_raw_list
+from ...._raw_mark import raw_result, take_raw
 from ...._response import APIResponse
 from ..api import livestreams as _livestreams
 from ..models._livestreams import (
@@ -288,7 +289,7 @@ class LivestreamsResource:
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> AsyncPaginator[Any]:
         """Fetch all livestreams
-        ``GET /accounts/{account_id}/realtime/kit/{app_id}/livestreams``; returns an ``AsyncPaginator`` over every page.
+        ``GET /accounts/{account_id}/realtime/kit/{app_id}/livestreams``; returns a ``AsyncPaginator`` over every page.
 
         Lists the app's livestreams, including livestreamed meetings unless `exclude_meetings` is set. ⚠
         Shape uncertain: the upstream schema says `data` is a single livestream object with `paging` inside

@@ -15,7 +15,8 @@ import httpx2
 from ...._gen_support import NOT_GIVEN, NotGiven
 from ...._options import make_options, with_query
 from ...._pagination import AsyncPaginator
-from ...._raw import raw_result, take_raw, to_raw, to_raw_list
+from ...._raw import to_raw, to_raw_list
+from ...._raw_mark import raw_result, take_raw
 from ...._response import APIResponse
 from ..api import meetings as _meetings
 from ..models._meetings import (
@@ -154,7 +155,7 @@ class MeetingsParticipantsResource:
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> AsyncPaginator[Participant]:
         """Fetch all participants of a meeting
-        ``GET /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants``; returns an ``AsyncPaginator`` over every page.
+        ``GET /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants``; returns a ``AsyncPaginator`` over every page.
         """
         client = self._client
         options = make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)
@@ -409,7 +410,7 @@ class MeetingsResource:
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> AsyncPaginator[MeetingListItem]:
         """Fetch all meetings for an App
-        ``GET /accounts/{account_id}/realtime/kit/{app_id}/meetings``; returns an ``AsyncPaginator`` over every page.
+        ``GET /accounts/{account_id}/realtime/kit/{app_id}/meetings``; returns a ``AsyncPaginator`` over every page.
 
         Lists meetings (list shape, without `ai_config`/`recording_config`), paginated with
         `page_no`/`per_page`.

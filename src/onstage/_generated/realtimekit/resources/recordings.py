@@ -15,7 +15,8 @@ import httpx2
 from ...._gen_support import NOT_GIVEN, NotGiven
 from ...._options import make_options, with_query
 from ...._pagination import AsyncPaginator
-from ...._raw import raw_result, take_raw, to_raw, to_raw_list
+from ...._raw import to_raw, to_raw_list
+from ...._raw_mark import raw_result, take_raw
 from ...._response import APIResponse
 from ..api import recordings as _recordings
 from ..models._apps__recordings__sessions import SortOrder
@@ -123,7 +124,7 @@ class RecordingsResource:
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> AsyncPaginator[Recording]:
         """Fetch all recordings for an App
-        ``GET /accounts/{account_id}/realtime/kit/{app_id}/recordings``; returns an ``AsyncPaginator`` over every page.
+        ``GET /accounts/{account_id}/realtime/kit/{app_id}/recordings``; returns a ``AsyncPaginator`` over every page.
 
         Lists recordings, paginated with `page_no`/`per_page`. Recordings APIs are limited to 1000 requests
         per 60 s. S3 also lists a 201 "Created" response for this GET; any 2xx is success.

@@ -14,7 +14,8 @@ import httpx2
 from ...._gen_support import NOT_GIVEN, NotGiven
 from ...._options import make_options, with_query
 from ...._pagination import AsyncPaginator
-from ...._raw import raw_result, take_raw, to_raw, to_raw_list
+from ...._raw import to_raw, to_raw_list
+from ...._raw_mark import raw_result, take_raw
 from ...._response import APIResponse
 from ..api import livestreams as _livestreams
 from ..api import sessions as _sessions
@@ -105,7 +106,7 @@ class SessionsParticipantsResource:
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> AsyncPaginator[SessionParticipant]:
         """Fetch participants list of a session
-        ``GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/participants``; returns an ``AsyncPaginator`` over every page.
+        ``GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/participants``; returns a ``AsyncPaginator`` over every page.
 
         The payload is `{participants: [...]}`. The query takes `page_no`/`per_page`, but S1 types no
         `paging` object in the response.
@@ -346,7 +347,7 @@ class SessionsResource:
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> AsyncPaginator[Session]:
         """Fetch all sessions of an App
-        ``GET /accounts/{account_id}/realtime/kit/{app_id}/sessions``; returns an ``AsyncPaginator`` over every page.
+        ``GET /accounts/{account_id}/realtime/kit/{app_id}/sessions``; returns a ``AsyncPaginator`` over every page.
 
         The payload is `{sessions: [...]}`; `paging` is a sibling of `data`.
         """
@@ -391,7 +392,7 @@ class SessionsResource:
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> AsyncPaginator[LivestreamSession]:
         """Fetch livestream session details using a session ID
-        ``GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/livestream-sessions``; returns an ``AsyncPaginator`` over every page.
+        ``GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/livestream-sessions``; returns a ``AsyncPaginator`` over every page.
 
         Not in the official SDKs; tagged Live streams upstream, exposed under `sessions` by the facade. ⚠
         Shape uncertain: the upstream schema gives one flat livestream session with `paging` inside `data`,

@@ -15,7 +15,8 @@ import httpx2
 from ...._gen_support import NOT_GIVEN, NotGiven
 from ...._options import make_options, with_query
 from ...._pagination import AsyncPaginator
-from ...._raw import raw_result, take_raw, to_raw, to_raw_list
+from ...._raw import to_raw, to_raw_list
+from ...._raw_mark import raw_result, take_raw
 from ...._response import APIResponse
 from ..api import webhooks as _webhooks
 from ..models._webhooks import Webhook, WebhookEvent
@@ -144,7 +145,7 @@ class WebhooksResource:
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> AsyncPaginator[Webhook]:
         """Fetch all webhooks details
-        ``GET /accounts/{account_id}/realtime/kit/{app_id}/webhooks``; returns an ``AsyncPaginator`` over every page.
+        ``GET /accounts/{account_id}/realtime/kit/{app_id}/webhooks``; returns a ``AsyncPaginator`` over every page.
 
         Lists every webhook of the app in one response (no paging).
         """

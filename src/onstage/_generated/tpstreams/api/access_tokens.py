@@ -15,11 +15,10 @@ from ...._gen_support import (
 )
 from ...._operation import Operation
 from ...._options import RequestOptions
-from ...._response import APIResponse
 from ..models._access_tokens import AccessToken
 
 if TYPE_CHECKING:
-    from ...._client_base import BaseClient
+    from ...._client_core import ClientCore
 
 _OP_tp_create_access_token = Operation(
     id="tp_create_access_token",
@@ -37,20 +36,21 @@ def _parse_tp_create_access_token(data: Any) -> AccessToken:
     return AccessToken.from_dict(data)
 
 
-async def tp_create_access_token(
-    client: BaseClient,
+def tp_create_access_token(
+    client: ClientCore,
     organization_id: str,
     asset_id: str,
     *,
     body: Mapping[str, Any] | NotGiven = NOT_GIVEN,
     options: RequestOptions | None = None,
-) -> APIResponse[AccessToken]:
+) -> Any:
     """Create a playback access token
 
-    ``POST /api/v1/{organization_id}/assets/{asset_id}/access_tokens/`` (operation ``tp_create_access_token``).
+    ``POST /api/v1/{organization_id}/assets/{asset_id}/access_tokens/`` (operation ``tp_create_access_token``): ``APIResponse[AccessToken]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_tp_create_access_token,
         f"/api/v1/{path_param('organization_id', organization_id, 'string')}/assets/{path_param('asset_id', asset_id, 'string')}/access_tokens/",
         _parse_tp_create_access_token,
@@ -77,20 +77,21 @@ def _parse_tp_get_access_token(data: Any) -> AccessToken:
     return AccessToken.from_dict(data)
 
 
-async def tp_get_access_token(
-    client: BaseClient,
+def tp_get_access_token(
+    client: ClientCore,
     organization_id: str,
     asset_id: str,
     code: str,
     *,
     options: RequestOptions | None = None,
-) -> APIResponse[AccessToken]:
+) -> Any:
     """Get a playback access token
 
-    ``GET /api/v1/{organization_id}/assets/{asset_id}/access_tokens/{code}/`` (operation ``tp_get_access_token``).
+    ``GET /api/v1/{organization_id}/assets/{asset_id}/access_tokens/{code}/`` (operation ``tp_get_access_token``): ``APIResponse[AccessToken]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_tp_get_access_token,
         f"/api/v1/{path_param('organization_id', organization_id, 'string')}/assets/{path_param('asset_id', asset_id, 'string')}/access_tokens/{path_param('code', code, 'string', secret=True)}/",
         _parse_tp_get_access_token,
@@ -116,21 +117,22 @@ def _parse_tp_update_access_token(data: Any) -> AccessToken:
     return AccessToken.from_dict(data)
 
 
-async def tp_update_access_token(
-    client: BaseClient,
+def tp_update_access_token(
+    client: ClientCore,
     organization_id: str,
     asset_id: str,
     code: str,
     *,
     body: Mapping[str, Any],
     options: RequestOptions | None = None,
-) -> APIResponse[AccessToken]:
+) -> Any:
     """Update a playback access token's time to live
 
-    ``PATCH /api/v1/{organization_id}/assets/{asset_id}/access_tokens/{code}/`` (operation ``tp_update_access_token``).
+    ``PATCH /api/v1/{organization_id}/assets/{asset_id}/access_tokens/{code}/`` (operation ``tp_update_access_token``): ``APIResponse[AccessToken]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_tp_update_access_token,
         f"/api/v1/{path_param('organization_id', organization_id, 'string')}/assets/{path_param('asset_id', asset_id, 'string')}/access_tokens/{path_param('code', code, 'string', secret=True)}/",
         _parse_tp_update_access_token,

@@ -17,7 +17,6 @@ from ...._gen_support import (
 )
 from ...._operation import Operation, Pagination
 from ...._options import RequestOptions
-from ...._response import APIResponse
 from ..models._assets import (
     CreateVideoRequest,
     DeleteResolutionsResponse,
@@ -31,7 +30,7 @@ from ..models._assets__live_streams__subtitles import Asset
 from ..models._assets__subtitles import DetailResponse
 
 if TYPE_CHECKING:
-    from ...._client_base import BaseClient
+    from ...._client_core import ClientCore
 
 _OP_tp_list_assets = Operation(
     id="tp_list_assets",
@@ -49,8 +48,8 @@ def _parse_tp_list_assets(data: Any) -> PaginatedAssetList:
     return PaginatedAssetList.from_dict(data)
 
 
-async def tp_list_assets(
-    client: BaseClient,
+def tp_list_assets(
+    client: ClientCore,
     organization_id: str,
     *,
     parent: str | NotGiven = NOT_GIVEN,
@@ -59,10 +58,11 @@ async def tp_list_assets(
     offset: int | NotGiven = NOT_GIVEN,
     q: str | NotGiven = NOT_GIVEN,
     options: RequestOptions | None = None,
-) -> APIResponse[PaginatedAssetList]:
+) -> Any:
     """List all assets (videos, live streams, folders)
 
-    ``GET /api/v1/{organization_id}/assets/`` (operation ``tp_list_assets``).
+    ``GET /api/v1/{organization_id}/assets/`` (operation ``tp_list_assets``): ``APIResponse[PaginatedAssetList]``, awaitable
+    on an async client.
     """
     params: dict[str, Any] = {}
     if not isinstance(parent, NotGiven):
@@ -75,7 +75,7 @@ async def tp_list_assets(
         params["offset"] = query_value(offset)
     if not isinstance(q, NotGiven):
         params["q"] = query_value(q)
-    return await client._request(
+    return client._request(
         _OP_tp_list_assets,
         f"/api/v1/{path_param('organization_id', organization_id, 'string')}/assets/",
         _parse_tp_list_assets,
@@ -100,19 +100,20 @@ def _parse_tp_create_video(data: Any) -> Asset:
     return Asset.from_dict(data)
 
 
-async def tp_create_video(
-    client: BaseClient,
+def tp_create_video(
+    client: ClientCore,
     organization_id: str,
     *,
     body: Mapping[str, Any],
     options: RequestOptions | None = None,
-) -> APIResponse[Asset]:
+) -> Any:
     """Create a video asset from a URL
 
-    ``POST /api/v1/{organization_id}/assets/videos/`` (operation ``tp_create_video``).
+    ``POST /api/v1/{organization_id}/assets/videos/`` (operation ``tp_create_video``): ``APIResponse[Asset]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_tp_create_video,
         f"/api/v1/{path_param('organization_id', organization_id, 'string')}/assets/videos/",
         _parse_tp_create_video,
@@ -138,19 +139,20 @@ def _parse_tp_bulk_create_videos(data: Any) -> list[Asset]:
     return [Asset.from_dict(_i0) for _i0 in data]
 
 
-async def tp_bulk_create_videos(
-    client: BaseClient,
+def tp_bulk_create_videos(
+    client: ClientCore,
     organization_id: str,
     *,
     videos: Sequence[CreateVideoRequest | Mapping[str, Any]],
     options: RequestOptions | None = None,
-) -> APIResponse[list[Asset]]:
+) -> Any:
     """Create up to 50 videos in one call
 
-    ``POST /api/v1/{organization_id}/assets/videos/bulk-create/`` (operation ``tp_bulk_create_videos``).
+    ``POST /api/v1/{organization_id}/assets/videos/bulk-create/`` (operation ``tp_bulk_create_videos``): ``APIResponse[list[Asset]]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_tp_bulk_create_videos,
         f"/api/v1/{path_param('organization_id', organization_id, 'string')}/assets/videos/bulk-create/",
         _parse_tp_bulk_create_videos,
@@ -176,19 +178,20 @@ def _parse_tp_create_upload_session(data: Any) -> UploadSessionResponse:
     return UploadSessionResponse.from_dict(data)
 
 
-async def tp_create_upload_session(
-    client: BaseClient,
+def tp_create_upload_session(
+    client: ClientCore,
     organization_id: str,
     *,
     body: Mapping[str, Any],
     options: RequestOptions | None = None,
-) -> APIResponse[UploadSessionResponse]:
+) -> Any:
     """Start a direct upload (get an S3 POST policy)
 
-    ``POST /api/v1/{organization_id}/assets/upload-sessions/`` (operation ``tp_create_upload_session``).
+    ``POST /api/v1/{organization_id}/assets/upload-sessions/`` (operation ``tp_create_upload_session``): ``APIResponse[UploadSessionResponse]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_tp_create_upload_session,
         f"/api/v1/{path_param('organization_id', organization_id, 'string')}/assets/upload-sessions/",
         _parse_tp_create_upload_session,
@@ -214,22 +217,23 @@ def _parse_tp_get_asset(data: Any) -> Asset:
     return Asset.from_dict(data)
 
 
-async def tp_get_asset(
-    client: BaseClient,
+def tp_get_asset(
+    client: ClientCore,
     organization_id: str,
     asset_id: str,
     *,
     expiry: int | NotGiven = NOT_GIVEN,
     options: RequestOptions | None = None,
-) -> APIResponse[Asset]:
+) -> Any:
     """Get an asset (video, live stream or folder)
 
-    ``GET /api/v1/{organization_id}/assets/{asset_id}/`` (operation ``tp_get_asset``).
+    ``GET /api/v1/{organization_id}/assets/{asset_id}/`` (operation ``tp_get_asset``): ``APIResponse[Asset]``, awaitable
+    on an async client.
     """
     params: dict[str, Any] = {}
     if not isinstance(expiry, NotGiven):
         params["expiry"] = query_value(expiry)
-    return await client._request(
+    return client._request(
         _OP_tp_get_asset,
         f"/api/v1/{path_param('organization_id', organization_id, 'string')}/assets/{path_param('asset_id', asset_id, 'string')}/",
         _parse_tp_get_asset,
@@ -254,19 +258,20 @@ def _parse_tp_delete_asset(data: Any) -> None:
     return None
 
 
-async def tp_delete_asset(
-    client: BaseClient,
+def tp_delete_asset(
+    client: ClientCore,
     organization_id: str,
     asset_id: str,
     *,
     options: RequestOptions | None = None,
-) -> APIResponse[None]:
+) -> Any:
     """Delete an asset
 
-    ``DELETE /api/v1/{organization_id}/assets/{asset_id}/`` (operation ``tp_delete_asset``).
+    ``DELETE /api/v1/{organization_id}/assets/{asset_id}/`` (operation ``tp_delete_asset``): ``APIResponse[None]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_tp_delete_asset,
         f"/api/v1/{path_param('organization_id', organization_id, 'string')}/assets/{path_param('asset_id', asset_id, 'string')}/",
         _parse_tp_delete_asset,
@@ -291,20 +296,21 @@ def _parse_tp_delete_asset_resolutions(data: Any) -> DeleteResolutionsResponse:
     return DeleteResolutionsResponse.from_dict(data)
 
 
-async def tp_delete_asset_resolutions(
-    client: BaseClient,
+def tp_delete_asset_resolutions(
+    client: ClientCore,
     organization_id: str,
     asset_id: str,
     *,
     body: Mapping[str, Any],
     options: RequestOptions | None = None,
-) -> APIResponse[DeleteResolutionsResponse]:
+) -> Any:
     """Delete transcoded renditions of a video
 
-    ``POST /api/v1/{organization_id}/assets/{asset_id}/delete_resolutions/`` (operation ``tp_delete_asset_resolutions``).
+    ``POST /api/v1/{organization_id}/assets/{asset_id}/delete_resolutions/`` (operation ``tp_delete_asset_resolutions``): ``APIResponse[DeleteResolutionsResponse]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_tp_delete_asset_resolutions,
         f"/api/v1/{path_param('organization_id', organization_id, 'string')}/assets/{path_param('asset_id', asset_id, 'string')}/delete_resolutions/",
         _parse_tp_delete_asset_resolutions,
@@ -330,20 +336,21 @@ def _parse_tp_move_asset(data: Any) -> DetailResponse:
     return DetailResponse.from_dict(data)
 
 
-async def tp_move_asset(
-    client: BaseClient,
+def tp_move_asset(
+    client: ClientCore,
     organization_id: str,
     asset_id: str,
     *,
     body: Mapping[str, Any] | NotGiven = NOT_GIVEN,
     options: RequestOptions | None = None,
-) -> APIResponse[DetailResponse]:
+) -> Any:
     """Move an asset to a folder, or to the root
 
-    ``POST /api/v1/{organization_id}/assets/{asset_id}/move/`` (operation ``tp_move_asset``).
+    ``POST /api/v1/{organization_id}/assets/{asset_id}/move/`` (operation ``tp_move_asset``): ``APIResponse[DetailResponse]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_tp_move_asset,
         f"/api/v1/{path_param('organization_id', organization_id, 'string')}/assets/{path_param('asset_id', asset_id, 'string')}/move/",
         _parse_tp_move_asset,
@@ -369,20 +376,21 @@ def _parse_tp_upload_thumbnail(data: Any) -> DetailResponse:
     return DetailResponse.from_dict(data)
 
 
-async def tp_upload_thumbnail(
-    client: BaseClient,
+def tp_upload_thumbnail(
+    client: ClientCore,
     organization_id: str,
     asset_id: str,
     *,
     body: Mapping[str, Any],
     options: RequestOptions | None = None,
-) -> APIResponse[DetailResponse]:
+) -> Any:
     """Upload a thumbnail image
 
-    ``POST /api/v1/{organization_id}/assets/{asset_id}/upload_thumbnail/`` (operation ``tp_upload_thumbnail``).
+    ``POST /api/v1/{organization_id}/assets/{asset_id}/upload_thumbnail/`` (operation ``tp_upload_thumbnail``): ``APIResponse[DetailResponse]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_tp_upload_thumbnail,
         f"/api/v1/{path_param('organization_id', organization_id, 'string')}/assets/{path_param('asset_id', asset_id, 'string')}/upload_thumbnail/",
         _parse_tp_upload_thumbnail,
@@ -408,20 +416,21 @@ def _parse_tp_trim_asset(data: Any) -> TrimResponse:
     return TrimResponse.from_dict(data)
 
 
-async def tp_trim_asset(
-    client: BaseClient,
+def tp_trim_asset(
+    client: ClientCore,
     organization_id: str,
     asset_id: str,
     *,
     body: Mapping[str, Any],
     options: RequestOptions | None = None,
-) -> APIResponse[TrimResponse]:
+) -> Any:
     """Start a trim job on a video
 
-    ``POST /api/v1/{organization_id}/assets/{asset_id}/trim/`` (operation ``tp_trim_asset``).
+    ``POST /api/v1/{organization_id}/assets/{asset_id}/trim/`` (operation ``tp_trim_asset``): ``APIResponse[TrimResponse]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_tp_trim_asset,
         f"/api/v1/{path_param('organization_id', organization_id, 'string')}/assets/{path_param('asset_id', asset_id, 'string')}/trim/",
         _parse_tp_trim_asset,
@@ -447,19 +456,20 @@ def _parse_tp_get_trim_status(data: Any) -> TrimJob:
     return TrimJob.from_dict(data)
 
 
-async def tp_get_trim_status(
-    client: BaseClient,
+def tp_get_trim_status(
+    client: ClientCore,
     organization_id: str,
     asset_id: str,
     *,
     options: RequestOptions | None = None,
-) -> APIResponse[TrimJob]:
+) -> Any:
     """Get the status of the asset's trim job
 
-    ``GET /api/v1/{organization_id}/assets/{asset_id}/trim/status/`` (operation ``tp_get_trim_status``).
+    ``GET /api/v1/{organization_id}/assets/{asset_id}/trim/status/`` (operation ``tp_get_trim_status``): ``APIResponse[TrimJob]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_tp_get_trim_status,
         f"/api/v1/{path_param('organization_id', organization_id, 'string')}/assets/{path_param('asset_id', asset_id, 'string')}/trim/status/",
         _parse_tp_get_trim_status,
@@ -484,19 +494,20 @@ def _parse_tp_revert_trim(data: Any) -> RevertTrimResponse:
     return RevertTrimResponse.from_dict(data)
 
 
-async def tp_revert_trim(
-    client: BaseClient,
+def tp_revert_trim(
+    client: ClientCore,
     organization_id: str,
     asset_id: str,
     *,
     options: RequestOptions | None = None,
-) -> APIResponse[RevertTrimResponse]:
+) -> Any:
     """Revert a trimmed video to its full length
 
-    ``POST /api/v1/{organization_id}/assets/{asset_id}/trim/revert/`` (operation ``tp_revert_trim``).
+    ``POST /api/v1/{organization_id}/assets/{asset_id}/trim/revert/`` (operation ``tp_revert_trim``): ``APIResponse[RevertTrimResponse]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_tp_revert_trim,
         f"/api/v1/{path_param('organization_id', organization_id, 'string')}/assets/{path_param('asset_id', asset_id, 'string')}/trim/revert/",
         _parse_tp_revert_trim,

@@ -14,11 +14,10 @@ from ...._gen_support import (
 )
 from ...._operation import Operation
 from ...._options import RequestOptions
-from ...._response import APIResponse
 from ..models._auth import LoginResponse
 
 if TYPE_CHECKING:
-    from ...._client_base import BaseClient
+    from ...._client_core import ClientCore
 
 _OP_tp_login = Operation(
     id="tp_login",
@@ -36,18 +35,19 @@ def _parse_tp_login(data: Any) -> LoginResponse:
     return LoginResponse.from_dict(data)
 
 
-async def tp_login(
-    client: BaseClient,
+def tp_login(
+    client: ClientCore,
     *,
     body: Mapping[str, Any],
     options: RequestOptions | None = None,
-) -> APIResponse[LoginResponse]:
+) -> Any:
     """Get an auth token
 
-    ``POST /api/auth/login/`` (operation ``tp_login``).
+    ``POST /api/auth/login/`` (operation ``tp_login``): ``APIResponse[LoginResponse]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_tp_login,
         f"/api/auth/login/",
         _parse_tp_login,
@@ -73,17 +73,18 @@ def _parse_tp_logout(data: Any) -> None:
     return None
 
 
-async def tp_logout(
-    client: BaseClient,
+def tp_logout(
+    client: ClientCore,
     *,
     options: RequestOptions | None = None,
-) -> APIResponse[None]:
+) -> Any:
     """Revoke the token in the header
 
-    ``POST /api/auth/logout/`` (operation ``tp_logout``).
+    ``POST /api/auth/logout/`` (operation ``tp_logout``): ``APIResponse[None]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_tp_logout,
         f"/api/auth/logout/",
         _parse_tp_logout,

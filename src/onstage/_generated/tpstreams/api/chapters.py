@@ -15,11 +15,10 @@ from ...._gen_support import (
 )
 from ...._operation import Operation, Pagination
 from ...._options import RequestOptions
-from ...._response import APIResponse
 from ..models._chapters import PaginatedChapterList
 
 if TYPE_CHECKING:
-    from ...._client_base import BaseClient
+    from ...._client_core import ClientCore
 
 _OP_tp_list_chapters = Operation(
     id="tp_list_chapters",
@@ -37,19 +36,20 @@ def _parse_tp_list_chapters(data: Any) -> PaginatedChapterList:
     return PaginatedChapterList.from_dict(data)
 
 
-async def tp_list_chapters(
-    client: BaseClient,
+def tp_list_chapters(
+    client: ClientCore,
     organization_id: str,
     asset_id: str,
     *,
     options: RequestOptions | None = None,
-) -> APIResponse[PaginatedChapterList]:
+) -> Any:
     """List the chapters of a video
 
-    ``GET /api/v1/{organization_id}/assets/{asset_id}/chapters/`` (operation ``tp_list_chapters``).
+    ``GET /api/v1/{organization_id}/assets/{asset_id}/chapters/`` (operation ``tp_list_chapters``): ``APIResponse[PaginatedChapterList]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_tp_list_chapters,
         f"/api/v1/{path_param('organization_id', organization_id, 'string')}/assets/{path_param('asset_id', asset_id, 'string')}/chapters/",
         _parse_tp_list_chapters,
@@ -74,20 +74,21 @@ def _parse_tp_create_chapters(data: Any) -> PaginatedChapterList:
     return PaginatedChapterList.from_dict(data)
 
 
-async def tp_create_chapters(
-    client: BaseClient,
+def tp_create_chapters(
+    client: ClientCore,
     organization_id: str,
     asset_id: str,
     *,
     body: Mapping[str, Any],
     options: RequestOptions | None = None,
-) -> APIResponse[PaginatedChapterList]:
+) -> Any:
     """Add chapters to a video
 
-    ``POST /api/v1/{organization_id}/assets/{asset_id}/chapters/`` (operation ``tp_create_chapters``).
+    ``POST /api/v1/{organization_id}/assets/{asset_id}/chapters/`` (operation ``tp_create_chapters``): ``APIResponse[PaginatedChapterList]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_tp_create_chapters,
         f"/api/v1/{path_param('organization_id', organization_id, 'string')}/assets/{path_param('asset_id', asset_id, 'string')}/chapters/",
         _parse_tp_create_chapters,
@@ -113,20 +114,21 @@ def _parse_tp_delete_chapter(data: Any) -> None:
     return None
 
 
-async def tp_delete_chapter(
-    client: BaseClient,
+def tp_delete_chapter(
+    client: ClientCore,
     organization_id: str,
     asset_id: str,
     chapter_id: int | str,
     *,
     options: RequestOptions | None = None,
-) -> APIResponse[None]:
+) -> Any:
     """Delete a chapter
 
-    ``DELETE /api/v1/{organization_id}/assets/{asset_id}/chapters/{chapter_id}/`` (operation ``tp_delete_chapter``).
+    ``DELETE /api/v1/{organization_id}/assets/{asset_id}/chapters/{chapter_id}/`` (operation ``tp_delete_chapter``): ``APIResponse[None]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_tp_delete_chapter,
         f"/api/v1/{path_param('organization_id', organization_id, 'string')}/assets/{path_param('asset_id', asset_id, 'string')}/chapters/{path_param('chapter_id', chapter_id, 'integer')}/",
         _parse_tp_delete_chapter,

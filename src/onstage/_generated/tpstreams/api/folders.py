@@ -16,11 +16,10 @@ from ...._gen_support import (
 )
 from ...._operation import Operation, Pagination
 from ...._options import RequestOptions
-from ...._response import APIResponse
 from ..models._folders import Folder, PaginatedFolderList
 
 if TYPE_CHECKING:
-    from ...._client_base import BaseClient
+    from ...._client_core import ClientCore
 
 _OP_tp_list_folders = Operation(
     id="tp_list_folders",
@@ -38,21 +37,22 @@ def _parse_tp_list_folders(data: Any) -> PaginatedFolderList:
     return PaginatedFolderList.from_dict(data)
 
 
-async def tp_list_folders(
-    client: BaseClient,
+def tp_list_folders(
+    client: ClientCore,
     organization_id: str,
     *,
     q: str | NotGiven = NOT_GIVEN,
     options: RequestOptions | None = None,
-) -> APIResponse[PaginatedFolderList]:
+) -> Any:
     """List folders
 
-    ``GET /api/v1/{organization_id}/assets/folders/`` (operation ``tp_list_folders``).
+    ``GET /api/v1/{organization_id}/assets/folders/`` (operation ``tp_list_folders``): ``APIResponse[PaginatedFolderList]``, awaitable
+    on an async client.
     """
     params: dict[str, Any] = {}
     if not isinstance(q, NotGiven):
         params["q"] = query_value(q)
-    return await client._request(
+    return client._request(
         _OP_tp_list_folders,
         f"/api/v1/{path_param('organization_id', organization_id, 'string')}/assets/folders/",
         _parse_tp_list_folders,
@@ -77,19 +77,20 @@ def _parse_tp_create_folder(data: Any) -> Folder:
     return Folder.from_dict(data)
 
 
-async def tp_create_folder(
-    client: BaseClient,
+def tp_create_folder(
+    client: ClientCore,
     organization_id: str,
     *,
     body: Mapping[str, Any],
     options: RequestOptions | None = None,
-) -> APIResponse[Folder]:
+) -> Any:
     """Create a folder
 
-    ``POST /api/v1/{organization_id}/assets/folders/`` (operation ``tp_create_folder``).
+    ``POST /api/v1/{organization_id}/assets/folders/`` (operation ``tp_create_folder``): ``APIResponse[Folder]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_tp_create_folder,
         f"/api/v1/{path_param('organization_id', organization_id, 'string')}/assets/folders/",
         _parse_tp_create_folder,

@@ -15,13 +15,12 @@ from ...._gen_support import (
 )
 from ...._operation import Operation, Pagination
 from ...._options import RequestOptions
-from ...._response import APIResponse
 from ..models._assets__live_streams import PaginatedAssetList
 from ..models._assets__live_streams__subtitles import Asset
 from ..models._live_streams import StopLiveStreamResponse
 
 if TYPE_CHECKING:
-    from ...._client_base import BaseClient
+    from ...._client_core import ClientCore
 
 _OP_tp_list_live_streams = Operation(
     id="tp_list_live_streams",
@@ -39,18 +38,19 @@ def _parse_tp_list_live_streams(data: Any) -> PaginatedAssetList:
     return PaginatedAssetList.from_dict(data)
 
 
-async def tp_list_live_streams(
-    client: BaseClient,
+def tp_list_live_streams(
+    client: ClientCore,
     organization_id: str,
     *,
     options: RequestOptions | None = None,
-) -> APIResponse[PaginatedAssetList]:
+) -> Any:
     """List live streams, including scheduled ones
 
-    ``GET /api/v1/{organization_id}/assets/live_streams/`` (operation ``tp_list_live_streams``).
+    ``GET /api/v1/{organization_id}/assets/live_streams/`` (operation ``tp_list_live_streams``): ``APIResponse[PaginatedAssetList]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_tp_list_live_streams,
         f"/api/v1/{path_param('organization_id', organization_id, 'string')}/assets/live_streams/",
         _parse_tp_list_live_streams,
@@ -75,19 +75,20 @@ def _parse_tp_create_live_stream(data: Any) -> Asset:
     return Asset.from_dict(data)
 
 
-async def tp_create_live_stream(
-    client: BaseClient,
+def tp_create_live_stream(
+    client: ClientCore,
     organization_id: str,
     *,
     body: Mapping[str, Any],
     options: RequestOptions | None = None,
-) -> APIResponse[Asset]:
+) -> Any:
     """Create a live stream (instant, or scheduled with `start`)
 
-    ``POST /api/v1/{organization_id}/assets/live_streams/`` (operation ``tp_create_live_stream``).
+    ``POST /api/v1/{organization_id}/assets/live_streams/`` (operation ``tp_create_live_stream``): ``APIResponse[Asset]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_tp_create_live_stream,
         f"/api/v1/{path_param('organization_id', organization_id, 'string')}/assets/live_streams/",
         _parse_tp_create_live_stream,
@@ -113,19 +114,20 @@ def _parse_tp_start_live_stream_server(data: Any) -> Asset:
     return Asset.from_dict(data)
 
 
-async def tp_start_live_stream_server(
-    client: BaseClient,
+def tp_start_live_stream_server(
+    client: ClientCore,
     organization_id: str,
     asset_id: str,
     *,
     options: RequestOptions | None = None,
-) -> APIResponse[Asset]:
+) -> Any:
     """Start the server of a scheduled live stream
 
-    ``POST /api/v1/{organization_id}/assets/{asset_id}/start_server/`` (operation ``tp_start_live_stream_server``).
+    ``POST /api/v1/{organization_id}/assets/{asset_id}/start_server/`` (operation ``tp_start_live_stream_server``): ``APIResponse[Asset]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_tp_start_live_stream_server,
         f"/api/v1/{path_param('organization_id', organization_id, 'string')}/assets/{path_param('asset_id', asset_id, 'string')}/start_server/",
         _parse_tp_start_live_stream_server,
@@ -150,20 +152,21 @@ def _parse_tp_stop_live_stream(data: Any) -> StopLiveStreamResponse:
     return StopLiveStreamResponse.from_dict(data)
 
 
-async def tp_stop_live_stream(
-    client: BaseClient,
+def tp_stop_live_stream(
+    client: ClientCore,
     organization_id: str,
     asset_id: str,
     *,
     body: Mapping[str, Any] | NotGiven = NOT_GIVEN,
     options: RequestOptions | None = None,
-) -> APIResponse[StopLiveStreamResponse]:
+) -> Any:
     """Stop a live stream, optionally scheduling a trim of the recording
 
-    ``POST /api/v1/{organization_id}/assets/{asset_id}/stop_live_stream/`` (operation ``tp_stop_live_stream``).
+    ``POST /api/v1/{organization_id}/assets/{asset_id}/stop_live_stream/`` (operation ``tp_stop_live_stream``): ``APIResponse[StopLiveStreamResponse]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_tp_stop_live_stream,
         f"/api/v1/{path_param('organization_id', organization_id, 'string')}/assets/{path_param('asset_id', asset_id, 'string')}/stop_live_stream/",
         _parse_tp_stop_live_stream,

@@ -8,11 +8,10 @@ from typing import TYPE_CHECKING, Any
 
 from ...._operation import Operation, Pagination
 from ...._options import RequestOptions
-from ...._response import APIResponse
 from ..models._organizations import PaginatedOrganizationList
 
 if TYPE_CHECKING:
-    from ...._client_base import BaseClient
+    from ...._client_core import ClientCore
 
 _OP_tp_list_organizations = Operation(
     id="tp_list_organizations",
@@ -30,17 +29,18 @@ def _parse_tp_list_organizations(data: Any) -> PaginatedOrganizationList:
     return PaginatedOrganizationList.from_dict(data)
 
 
-async def tp_list_organizations(
-    client: BaseClient,
+def tp_list_organizations(
+    client: ClientCore,
     *,
     options: RequestOptions | None = None,
-) -> APIResponse[PaginatedOrganizationList]:
+) -> Any:
     """List the user's organizations
 
-    ``GET /api/v1/organizations/`` (operation ``tp_list_organizations``).
+    ``GET /api/v1/organizations/`` (operation ``tp_list_organizations``): ``APIResponse[PaginatedOrganizationList]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_tp_list_organizations,
         f"/api/v1/organizations/",
         _parse_tp_list_organizations,

@@ -13,13 +13,12 @@ from ...._gen_support import (
 )
 from ...._operation import Operation, Pagination
 from ...._options import RequestOptions
-from ...._response import APIResponse
 from ..models._assets__live_streams__subtitles import Asset
 from ..models._assets__subtitles import DetailResponse
 from ..models._subtitles import Subtitle
 
 if TYPE_CHECKING:
-    from ...._client_base import BaseClient
+    from ...._client_core import ClientCore
 
 _OP_tp_generate_subtitle = Operation(
     id="tp_generate_subtitle",
@@ -37,19 +36,20 @@ def _parse_tp_generate_subtitle(data: Any) -> Asset:
     return Asset.from_dict(data)
 
 
-async def tp_generate_subtitle(
-    client: BaseClient,
+def tp_generate_subtitle(
+    client: ClientCore,
     organization_id: str,
     asset_id: str,
     *,
     options: RequestOptions | None = None,
-) -> APIResponse[Asset]:
+) -> Any:
     """Auto-generate English subtitles for a video
 
-    ``POST /api/v1/{organization_id}/assets/{asset_id}/generate_subtitle/`` (operation ``tp_generate_subtitle``).
+    ``POST /api/v1/{organization_id}/assets/{asset_id}/generate_subtitle/`` (operation ``tp_generate_subtitle``): ``APIResponse[Asset]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_tp_generate_subtitle,
         f"/api/v1/{path_param('organization_id', organization_id, 'string')}/assets/{path_param('asset_id', asset_id, 'string')}/generate_subtitle/",
         _parse_tp_generate_subtitle,
@@ -74,20 +74,21 @@ def _parse_tp_upload_subtitle(data: Any) -> DetailResponse:
     return DetailResponse.from_dict(data)
 
 
-async def tp_upload_subtitle(
-    client: BaseClient,
+def tp_upload_subtitle(
+    client: ClientCore,
     organization_id: str,
     asset_id: str,
     *,
     body: Mapping[str, Any],
     options: RequestOptions | None = None,
-) -> APIResponse[DetailResponse]:
+) -> Any:
     """Upload a WebVTT subtitle file
 
-    ``POST /api/v1/{organization_id}/assets/{asset_id}/upload_subtitle/`` (operation ``tp_upload_subtitle``).
+    ``POST /api/v1/{organization_id}/assets/{asset_id}/upload_subtitle/`` (operation ``tp_upload_subtitle``): ``APIResponse[DetailResponse]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_tp_upload_subtitle,
         f"/api/v1/{path_param('organization_id', organization_id, 'string')}/assets/{path_param('asset_id', asset_id, 'string')}/upload_subtitle/",
         _parse_tp_upload_subtitle,
@@ -113,19 +114,20 @@ def _parse_tp_list_subtitles(data: Any) -> list[Subtitle]:
     return [Subtitle.from_dict(_i0) for _i0 in data]
 
 
-async def tp_list_subtitles(
-    client: BaseClient,
+def tp_list_subtitles(
+    client: ClientCore,
     organization_id: str,
     asset_id: str,
     *,
     options: RequestOptions | None = None,
-) -> APIResponse[list[Subtitle]]:
+) -> Any:
     """List the subtitles of an asset
 
-    ``GET /api/v1/{organization_id}/assets/{asset_id}/subtitles/`` (operation ``tp_list_subtitles``).
+    ``GET /api/v1/{organization_id}/assets/{asset_id}/subtitles/`` (operation ``tp_list_subtitles``): ``APIResponse[list[Subtitle]]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_tp_list_subtitles,
         f"/api/v1/{path_param('organization_id', organization_id, 'string')}/assets/{path_param('asset_id', asset_id, 'string')}/subtitles/",
         _parse_tp_list_subtitles,
@@ -150,20 +152,21 @@ def _parse_tp_delete_subtitle(data: Any) -> None:
     return None
 
 
-async def tp_delete_subtitle(
-    client: BaseClient,
+def tp_delete_subtitle(
+    client: ClientCore,
     organization_id: str,
     asset_id: str,
     subtitle_id: int | str,
     *,
     options: RequestOptions | None = None,
-) -> APIResponse[None]:
+) -> Any:
     """Delete a subtitle
 
-    ``DELETE /api/v1/{organization_id}/assets/{asset_id}/subtitles/{subtitle_id}/`` (operation ``tp_delete_subtitle``).
+    ``DELETE /api/v1/{organization_id}/assets/{asset_id}/subtitles/{subtitle_id}/`` (operation ``tp_delete_subtitle``): ``APIResponse[None]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_tp_delete_subtitle,
         f"/api/v1/{path_param('organization_id', organization_id, 'string')}/assets/{path_param('asset_id', asset_id, 'string')}/subtitles/{path_param('subtitle_id', subtitle_id, 'integer')}/",
         _parse_tp_delete_subtitle,

@@ -17,7 +17,6 @@ from ...._gen_support import (
 )
 from ...._operation import Operation, Pagination
 from ...._options import RequestOptions
-from ...._response import APIResponse
 from ..models._transcoding_jobs import (
     CancelTranscodingJobResponse,
     PaginatedTranscodingJobList,
@@ -27,7 +26,7 @@ from ..models._transcoding_jobs import (
 )
 
 if TYPE_CHECKING:
-    from ...._client_base import BaseClient
+    from ...._client_core import ClientCore
 
 _OP_tp_list_transcoding_jobs = Operation(
     id="tp_list_transcoding_jobs",
@@ -45,8 +44,8 @@ def _parse_tp_list_transcoding_jobs(data: Any) -> PaginatedTranscodingJobList:
     return PaginatedTranscodingJobList.from_dict(data)
 
 
-async def tp_list_transcoding_jobs(
-    client: BaseClient,
+def tp_list_transcoding_jobs(
+    client: ClientCore,
     organization_id: str,
     *,
     status: Sequence[TpListTranscodingJobsStatusItem | Literal["completed", "error", "queued", "transcoding"]]
@@ -57,10 +56,11 @@ async def tp_list_transcoding_jobs(
     ordering: TpListTranscodingJobsOrdering | Literal["-created", "created"] | NotGiven = NOT_GIVEN,
     page: int | NotGiven = NOT_GIVEN,
     options: RequestOptions | None = None,
-) -> APIResponse[PaginatedTranscodingJobList]:
+) -> Any:
     """List transcoding jobs
 
-    ``GET /api/v1/{organization_id}/transcoding_jobs/`` (operation ``tp_list_transcoding_jobs``).
+    ``GET /api/v1/{organization_id}/transcoding_jobs/`` (operation ``tp_list_transcoding_jobs``): ``APIResponse[PaginatedTranscodingJobList]``, awaitable
+    on an async client.
     """
     params: dict[str, Any] = {}
     if not isinstance(status, NotGiven):
@@ -75,7 +75,7 @@ async def tp_list_transcoding_jobs(
         params["ordering"] = query_value(ordering)
     if not isinstance(page, NotGiven):
         params["page"] = query_value(page)
-    return await client._request(
+    return client._request(
         _OP_tp_list_transcoding_jobs,
         f"/api/v1/{path_param('organization_id', organization_id, 'string')}/transcoding_jobs/",
         _parse_tp_list_transcoding_jobs,
@@ -100,19 +100,20 @@ def _parse_tp_create_transcoding_job(data: Any) -> TranscodingJob:
     return TranscodingJob.from_dict(data)
 
 
-async def tp_create_transcoding_job(
-    client: BaseClient,
+def tp_create_transcoding_job(
+    client: ClientCore,
     organization_id: str,
     *,
     body: Mapping[str, Any],
     options: RequestOptions | None = None,
-) -> APIResponse[TranscodingJob]:
+) -> Any:
     """Transcode a video into your own S3 bucket
 
-    ``POST /api/v1/{organization_id}/transcoding_jobs/`` (operation ``tp_create_transcoding_job``).
+    ``POST /api/v1/{organization_id}/transcoding_jobs/`` (operation ``tp_create_transcoding_job``): ``APIResponse[TranscodingJob]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_tp_create_transcoding_job,
         f"/api/v1/{path_param('organization_id', organization_id, 'string')}/transcoding_jobs/",
         _parse_tp_create_transcoding_job,
@@ -138,19 +139,20 @@ def _parse_tp_get_transcoding_job(data: Any) -> TranscodingJob:
     return TranscodingJob.from_dict(data)
 
 
-async def tp_get_transcoding_job(
-    client: BaseClient,
+def tp_get_transcoding_job(
+    client: ClientCore,
     organization_id: str,
     job_id: str,
     *,
     options: RequestOptions | None = None,
-) -> APIResponse[TranscodingJob]:
+) -> Any:
     """Get a transcoding job
 
-    ``GET /api/v1/{organization_id}/transcoding_jobs/{job_id}/`` (operation ``tp_get_transcoding_job``).
+    ``GET /api/v1/{organization_id}/transcoding_jobs/{job_id}/`` (operation ``tp_get_transcoding_job``): ``APIResponse[TranscodingJob]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_tp_get_transcoding_job,
         f"/api/v1/{path_param('organization_id', organization_id, 'string')}/transcoding_jobs/{path_param('job_id', job_id, 'string')}/",
         _parse_tp_get_transcoding_job,
@@ -175,19 +177,20 @@ def _parse_tp_cancel_transcoding_job(data: Any) -> CancelTranscodingJobResponse:
     return CancelTranscodingJobResponse.from_dict(data)
 
 
-async def tp_cancel_transcoding_job(
-    client: BaseClient,
+def tp_cancel_transcoding_job(
+    client: ClientCore,
     organization_id: str,
     job_id: str,
     *,
     options: RequestOptions | None = None,
-) -> APIResponse[CancelTranscodingJobResponse]:
+) -> Any:
     """Cancel a transcoding job
 
-    ``DELETE /api/v1/{organization_id}/transcoding_jobs/{job_id}/`` (operation ``tp_cancel_transcoding_job``).
+    ``DELETE /api/v1/{organization_id}/transcoding_jobs/{job_id}/`` (operation ``tp_cancel_transcoding_job``): ``APIResponse[CancelTranscodingJobResponse]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_tp_cancel_transcoding_job,
         f"/api/v1/{path_param('organization_id', organization_id, 'string')}/transcoding_jobs/{path_param('job_id', job_id, 'string')}/",
         _parse_tp_cancel_transcoding_job,

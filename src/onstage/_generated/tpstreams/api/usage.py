@@ -15,11 +15,10 @@ from ...._gen_support import (
 )
 from ...._operation import Operation, Pagination
 from ...._options import RequestOptions
-from ...._response import APIResponse
 from ..models._usage import PaginatedUsageRowList, TpListUsageOrdering, TpListUsageTimeFrame
 
 if TYPE_CHECKING:
-    from ...._client_base import BaseClient
+    from ...._client_core import ClientCore
 
 _OP_tp_list_usage = Operation(
     id="tp_list_usage",
@@ -37,8 +36,8 @@ def _parse_tp_list_usage(data: Any) -> PaginatedUsageRowList:
     return PaginatedUsageRowList.from_dict(data)
 
 
-async def tp_list_usage(
-    client: BaseClient,
+def tp_list_usage(
+    client: ClientCore,
     organization_id: str,
     *,
     month: int | NotGiven = NOT_GIVEN,
@@ -49,10 +48,11 @@ async def tp_list_usage(
     end: datetime.date | str | NotGiven = NOT_GIVEN,
     ordering: TpListUsageOrdering | Literal["-date", "date"] | NotGiven = NOT_GIVEN,
     options: RequestOptions | None = None,
-) -> APIResponse[PaginatedUsageRowList]:
+) -> Any:
     """Get the organization's usage
 
-    ``GET /api/v1/{organization_id}/assets_usage/`` (operation ``tp_list_usage``).
+    ``GET /api/v1/{organization_id}/assets_usage/`` (operation ``tp_list_usage``): ``APIResponse[PaginatedUsageRowList]``, awaitable
+    on an async client.
     """
     params: dict[str, Any] = {}
     if not isinstance(month, NotGiven):
@@ -69,7 +69,7 @@ async def tp_list_usage(
         params["end"] = query_value(end)
     if not isinstance(ordering, NotGiven):
         params["ordering"] = query_value(ordering)
-    return await client._request(
+    return client._request(
         _OP_tp_list_usage,
         f"/api/v1/{path_param('organization_id', organization_id, 'string')}/assets_usage/",
         _parse_tp_list_usage,

@@ -15,11 +15,10 @@ from ...._gen_support import (
 )
 from ...._operation import Operation, Pagination
 from ...._options import RequestOptions
-from ...._response import APIResponse
 from ..models._webhooks import PaginatedWebhookList, Webhook
 
 if TYPE_CHECKING:
-    from ...._client_base import BaseClient
+    from ...._client_core import ClientCore
 
 _OP_tp_list_webhooks = Operation(
     id="tp_list_webhooks",
@@ -37,18 +36,19 @@ def _parse_tp_list_webhooks(data: Any) -> PaginatedWebhookList:
     return PaginatedWebhookList.from_dict(data)
 
 
-async def tp_list_webhooks(
-    client: BaseClient,
+def tp_list_webhooks(
+    client: ClientCore,
     organization_id: str,
     *,
     options: RequestOptions | None = None,
-) -> APIResponse[PaginatedWebhookList]:
+) -> Any:
     """List webhooks
 
-    ``GET /api/v1/{organization_id}/webhooks/`` (operation ``tp_list_webhooks``).
+    ``GET /api/v1/{organization_id}/webhooks/`` (operation ``tp_list_webhooks``): ``APIResponse[PaginatedWebhookList]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_tp_list_webhooks,
         f"/api/v1/{path_param('organization_id', organization_id, 'string')}/webhooks/",
         _parse_tp_list_webhooks,
@@ -73,19 +73,20 @@ def _parse_tp_create_webhook(data: Any) -> Webhook:
     return Webhook.from_dict(data)
 
 
-async def tp_create_webhook(
-    client: BaseClient,
+def tp_create_webhook(
+    client: ClientCore,
     organization_id: str,
     *,
     body: Mapping[str, Any],
     options: RequestOptions | None = None,
-) -> APIResponse[Webhook]:
+) -> Any:
     """Register a webhook
 
-    ``POST /api/v1/{organization_id}/webhooks/`` (operation ``tp_create_webhook``).
+    ``POST /api/v1/{organization_id}/webhooks/`` (operation ``tp_create_webhook``): ``APIResponse[Webhook]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_tp_create_webhook,
         f"/api/v1/{path_param('organization_id', organization_id, 'string')}/webhooks/",
         _parse_tp_create_webhook,
@@ -111,20 +112,21 @@ def _parse_tp_replace_webhook(data: Any) -> Webhook:
     return Webhook.from_dict(data)
 
 
-async def tp_replace_webhook(
-    client: BaseClient,
+def tp_replace_webhook(
+    client: ClientCore,
     organization_id: str,
     webhook_id: str,
     *,
     body: Mapping[str, Any],
     options: RequestOptions | None = None,
-) -> APIResponse[Webhook]:
+) -> Any:
     """Update a webhook
 
-    ``PUT /api/v1/{organization_id}/webhooks/{webhook_id}/`` (operation ``tp_replace_webhook``).
+    ``PUT /api/v1/{organization_id}/webhooks/{webhook_id}/`` (operation ``tp_replace_webhook``): ``APIResponse[Webhook]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_tp_replace_webhook,
         f"/api/v1/{path_param('organization_id', organization_id, 'string')}/webhooks/{path_param('webhook_id', webhook_id, 'string')}/",
         _parse_tp_replace_webhook,
@@ -150,19 +152,20 @@ def _parse_tp_delete_webhook(data: Any) -> None:
     return None
 
 
-async def tp_delete_webhook(
-    client: BaseClient,
+def tp_delete_webhook(
+    client: ClientCore,
     organization_id: str,
     webhook_id: str,
     *,
     options: RequestOptions | None = None,
-) -> APIResponse[None]:
+) -> Any:
     """Delete a webhook
 
-    ``DELETE /api/v1/{organization_id}/webhooks/{webhook_id}/`` (operation ``tp_delete_webhook``).
+    ``DELETE /api/v1/{organization_id}/webhooks/{webhook_id}/`` (operation ``tp_delete_webhook``): ``APIResponse[None]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_tp_delete_webhook,
         f"/api/v1/{path_param('organization_id', organization_id, 'string')}/webhooks/{path_param('webhook_id', webhook_id, 'string')}/",
         _parse_tp_delete_webhook,

@@ -14,7 +14,8 @@ import httpx2
 from ...._gen_support import NOT_GIVEN, FileInput, NotGiven
 from ...._options import make_options, with_query
 from ...._pagination import AsyncPaginator
-from ...._raw import raw_result, take_raw, to_raw, to_raw_list
+from ...._raw import to_raw, to_raw_list
+from ...._raw_mark import raw_result, take_raw
 from ...._response import APIResponse
 from ..api import access_tokens as _access_tokens
 from ..api import assets as _assets
@@ -243,7 +244,7 @@ class AssetsChaptersResource:
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> AsyncPaginator[Chapter]:
         """List the chapters of a video
-        ``GET /api/v1/{organization_id}/assets/{asset_id}/chapters/``; returns an ``AsyncPaginator`` over every page.
+        ``GET /api/v1/{organization_id}/assets/{asset_id}/chapters/``; returns a ``AsyncPaginator`` over every page.
         """
         client = self._client
         options = make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)
@@ -321,7 +322,7 @@ class AssetsSubtitlesResource:
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> AsyncPaginator[Subtitle]:
         """List the subtitles of an asset
-        ``GET /api/v1/{organization_id}/assets/{asset_id}/subtitles/``; returns an ``AsyncPaginator`` over every page.
+        ``GET /api/v1/{organization_id}/assets/{asset_id}/subtitles/``; returns a ``AsyncPaginator`` over every page.
 
         Returns a plain JSON array (not a DRF page).
         """
@@ -684,7 +685,7 @@ class AssetsResource:
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> AsyncPaginator[Asset]:
         """List all assets (videos, live streams, folders)
-        ``GET /api/v1/{organization_id}/assets/``; returns an ``AsyncPaginator`` over every page.
+        ``GET /api/v1/{organization_id}/assets/``; returns a ``AsyncPaginator`` over every page.
         """
         client = self._client
         options = make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)

@@ -12,7 +12,8 @@ import httpx2
 
 from ...._gen_support import NOT_GIVEN, NotGiven
 from ...._options import make_options
-from ...._raw import raw_result, take_raw, to_raw
+from ...._raw import to_raw
+from ...._raw_mark import raw_result, take_raw
 from ..api import auth as _auth
 from ..models._auth import LoginResponse
 

@@ -14,7 +14,8 @@ import httpx2
 from ...._gen_support import NOT_GIVEN, NotGiven, naive_datetime
 from ...._options import make_options, with_query
 from ...._pagination import AsyncPaginator
-from ...._raw import raw_result, take_raw, to_raw, to_raw_list
+from ...._raw import to_raw, to_raw_list
+from ...._raw_mark import raw_result, take_raw
 from ...._response import APIResponse
 from ..api import assets as _assets
 from ..api import live_streams as _live_streams
@@ -145,7 +146,7 @@ class LiveStreamsResource:
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> AsyncPaginator[Asset]:
         """List live streams, including scheduled ones
-        ``GET /api/v1/{organization_id}/assets/live_streams/``; returns an ``AsyncPaginator`` over every page.
+        ``GET /api/v1/{organization_id}/assets/live_streams/``; returns a ``AsyncPaginator`` over every page.
         """
         client = self._client
         options = make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)

@@ -47,7 +47,7 @@ class OrganizationsResource:
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> AsyncPaginator[Organization]:
         """List the user's organizations
-        ``GET /api/v1/organizations/``; returns an ``AsyncPaginator`` over every page.
+        ``GET /api/v1/organizations/``; returns a ``AsyncPaginator`` over every page.
 
         The `uuid` of each organization is the `organization_id` used in all other paths.
         """

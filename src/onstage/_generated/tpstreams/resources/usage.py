@@ -55,7 +55,7 @@ class UsageResource:
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> AsyncPaginator[UsageRow]:
         """Get the organization's usage
-        ``GET /api/v1/{organization_id}/assets_usage/``; returns an ``AsyncPaginator`` over every page.
+        ``GET /api/v1/{organization_id}/assets_usage/``; returns a ``AsyncPaginator`` over every page.
         """
         client = self._client
         options = make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)

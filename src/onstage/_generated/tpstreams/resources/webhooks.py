@@ -13,7 +13,8 @@ import httpx2
 from ...._gen_support import NOT_GIVEN, NotGiven
 from ...._options import make_options, with_query
 from ...._pagination import AsyncPaginator
-from ...._raw import raw_result, take_raw, to_raw, to_raw_list
+from ...._raw import to_raw, to_raw_list
+from ...._raw_mark import raw_result, take_raw
 from ...._response import APIResponse
 from ..api import webhooks as _webhooks
 from ..models._webhooks import Webhook
@@ -104,7 +105,7 @@ class WebhooksResource:
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> AsyncPaginator[Webhook]:
         """List webhooks
-        ``GET /api/v1/{organization_id}/webhooks/``; returns an ``AsyncPaginator`` over every page.
+        ``GET /api/v1/{organization_id}/webhooks/``; returns a ``AsyncPaginator`` over every page.
         """
         client = self._client
         options = make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)

@@ -17,12 +17,11 @@ from ...._gen_support import (
 )
 from ...._operation import Operation, Pagination
 from ...._options import RequestOptions
-from ...._response import APIResponse
 from ..models._rooms import RoomList
 from ..models._rooms__sessions import AnyDataType0, Room
 
 if TYPE_CHECKING:
-    from ...._client_base import BaseClient
+    from ...._client_core import ClientCore
 
 _OP_webinar_list_rooms = Operation(
     id="webinar_list_rooms",
@@ -40,23 +39,24 @@ def _parse_webinar_list_rooms(data: Any) -> RoomList:
     return RoomList.from_dict(data)
 
 
-async def webinar_list_rooms(
-    client: BaseClient,
+def webinar_list_rooms(
+    client: ClientCore,
     *,
     page: int | NotGiven = NOT_GIVEN,
     limit: int | NotGiven = NOT_GIVEN,
     options: RequestOptions | None = None,
-) -> APIResponse[RoomList]:
+) -> Any:
     """List all rooms (public)
 
-    ``GET /rooms`` (operation ``webinar_list_rooms``).
+    ``GET /rooms`` (operation ``webinar_list_rooms``): ``APIResponse[RoomList]``, awaitable
+    on an async client.
     """
     params: dict[str, Any] = {}
     if not isinstance(page, NotGiven):
         params["page"] = query_value(page)
     if not isinstance(limit, NotGiven):
         params["limit"] = query_value(limit)
-    return await client._request(
+    return client._request(
         _OP_webinar_list_rooms,
         f"/rooms",
         _parse_webinar_list_rooms,
@@ -81,18 +81,19 @@ def _parse_webinar_create_room(data: Any) -> Room:
     return Room.from_dict(data)
 
 
-async def webinar_create_room(
-    client: BaseClient,
+def webinar_create_room(
+    client: ClientCore,
     *,
     body: Mapping[str, Any],
     options: RequestOptions | None = None,
-) -> APIResponse[Room]:
+) -> Any:
     """Create a new room
 
-    ``POST /rooms`` (operation ``webinar_create_room``).
+    ``POST /rooms`` (operation ``webinar_create_room``): ``APIResponse[Room]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_webinar_create_room,
         f"/rooms",
         _parse_webinar_create_room,
@@ -118,17 +119,18 @@ def _parse_webinar_list_my_rooms(data: Any) -> RoomList:
     return RoomList.from_dict(data)
 
 
-async def webinar_list_my_rooms(
-    client: BaseClient,
+def webinar_list_my_rooms(
+    client: ClientCore,
     *,
     options: RequestOptions | None = None,
-) -> APIResponse[RoomList]:
+) -> Any:
     """List my rooms
 
-    ``GET /rooms/my`` (operation ``webinar_list_my_rooms``).
+    ``GET /rooms/my`` (operation ``webinar_list_my_rooms``): ``APIResponse[RoomList]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_webinar_list_my_rooms,
         f"/rooms/my",
         _parse_webinar_list_my_rooms,
@@ -153,18 +155,19 @@ def _parse_webinar_get_room(data: Any) -> Room:
     return Room.from_dict(data)
 
 
-async def webinar_get_room(
-    client: BaseClient,
+def webinar_get_room(
+    client: ClientCore,
     id: str | uuid.UUID,
     *,
     options: RequestOptions | None = None,
-) -> APIResponse[Room]:
+) -> Any:
     """Get room by ID (public)
 
-    ``GET /rooms/{id}`` (operation ``webinar_get_room``).
+    ``GET /rooms/{id}`` (operation ``webinar_get_room``): ``APIResponse[Room]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_webinar_get_room,
         f"/rooms/{path_param('id', id, 'uuid')}",
         _parse_webinar_get_room,
@@ -189,18 +192,19 @@ def _parse_webinar_delete_room(data: Any) -> AnyDataType0 | None:
     return None if data is None else AnyDataType0.from_dict(data)
 
 
-async def webinar_delete_room(
-    client: BaseClient,
+def webinar_delete_room(
+    client: ClientCore,
     id: str | uuid.UUID,
     *,
     options: RequestOptions | None = None,
-) -> APIResponse[AnyDataType0 | None]:
+) -> Any:
     """Delete a room
 
-    ``DELETE /rooms/{id}`` (operation ``webinar_delete_room``).
+    ``DELETE /rooms/{id}`` (operation ``webinar_delete_room``): ``APIResponse[AnyDataType0 | None]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_webinar_delete_room,
         f"/rooms/{path_param('id', id, 'uuid')}",
         _parse_webinar_delete_room,
@@ -225,19 +229,20 @@ def _parse_webinar_update_room(data: Any) -> Room:
     return Room.from_dict(data)
 
 
-async def webinar_update_room(
-    client: BaseClient,
+def webinar_update_room(
+    client: ClientCore,
     id: str | uuid.UUID,
     *,
     body: Mapping[str, Any],
     options: RequestOptions | None = None,
-) -> APIResponse[Room]:
+) -> Any:
     """Update a room
 
-    ``PATCH /rooms/{id}`` (operation ``webinar_update_room``).
+    ``PATCH /rooms/{id}`` (operation ``webinar_update_room``): ``APIResponse[Room]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_webinar_update_room,
         f"/rooms/{path_param('id', id, 'uuid')}",
         _parse_webinar_update_room,

@@ -17,7 +17,6 @@ from ...._gen_support import (
 )
 from ...._operation import Operation, Pagination
 from ...._options import RequestOptions
-from ...._response import APIResponse
 from ..models._rooms__sessions import AnyDataType0
 from ..models._sessions import (
     CreateSessionResponse,
@@ -30,7 +29,7 @@ from ..models._sessions import (
 )
 
 if TYPE_CHECKING:
-    from ...._client_base import BaseClient
+    from ...._client_core import ClientCore
 
 _OP_webinar_list_room_sessions = Operation(
     id="webinar_list_room_sessions",
@@ -48,18 +47,19 @@ def _parse_webinar_list_room_sessions(data: Any) -> SessionList:
     return SessionList.from_dict(data)
 
 
-async def webinar_list_room_sessions(
-    client: BaseClient,
+def webinar_list_room_sessions(
+    client: ClientCore,
     id: str | uuid.UUID,
     *,
     options: RequestOptions | None = None,
-) -> APIResponse[SessionList]:
+) -> Any:
     """List sessions for a room
 
-    ``GET /rooms/{id}/sessions`` (operation ``webinar_list_room_sessions``).
+    ``GET /rooms/{id}/sessions`` (operation ``webinar_list_room_sessions``): ``APIResponse[SessionList]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_webinar_list_room_sessions,
         f"/rooms/{path_param('id', id, 'uuid')}/sessions",
         _parse_webinar_list_room_sessions,
@@ -84,19 +84,20 @@ def _parse_webinar_create_room_session(data: Any) -> CreateSessionResponse:
     return CreateSessionResponse.from_dict(data)
 
 
-async def webinar_create_room_session(
-    client: BaseClient,
+def webinar_create_room_session(
+    client: ClientCore,
     id: str | uuid.UUID,
     *,
     body: Mapping[str, Any],
     options: RequestOptions | None = None,
-) -> APIResponse[CreateSessionResponse]:
+) -> Any:
     """Create a new session in a room
 
-    ``POST /rooms/{id}/sessions`` (operation ``webinar_create_room_session``).
+    ``POST /rooms/{id}/sessions`` (operation ``webinar_create_room_session``): ``APIResponse[CreateSessionResponse]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_webinar_create_room_session,
         f"/rooms/{path_param('id', id, 'uuid')}/sessions",
         _parse_webinar_create_room_session,
@@ -122,23 +123,24 @@ def _parse_webinar_list_sessions(data: Any) -> SessionList:
     return SessionList.from_dict(data)
 
 
-async def webinar_list_sessions(
-    client: BaseClient,
+def webinar_list_sessions(
+    client: ClientCore,
     *,
     page: int | NotGiven = NOT_GIVEN,
     limit: int | NotGiven = NOT_GIVEN,
     options: RequestOptions | None = None,
-) -> APIResponse[SessionList]:
+) -> Any:
     """List all sessions (public)
 
-    ``GET /sessions`` (operation ``webinar_list_sessions``).
+    ``GET /sessions`` (operation ``webinar_list_sessions``): ``APIResponse[SessionList]``, awaitable
+    on an async client.
     """
     params: dict[str, Any] = {}
     if not isinstance(page, NotGiven):
         params["page"] = query_value(page)
     if not isinstance(limit, NotGiven):
         params["limit"] = query_value(limit)
-    return await client._request(
+    return client._request(
         _OP_webinar_list_sessions,
         f"/sessions",
         _parse_webinar_list_sessions,
@@ -163,17 +165,18 @@ def _parse_webinar_list_live_sessions(data: Any) -> SessionList:
     return SessionList.from_dict(data)
 
 
-async def webinar_list_live_sessions(
-    client: BaseClient,
+def webinar_list_live_sessions(
+    client: ClientCore,
     *,
     options: RequestOptions | None = None,
-) -> APIResponse[SessionList]:
+) -> Any:
     """List currently live sessions (public)
 
-    ``GET /sessions/live`` (operation ``webinar_list_live_sessions``).
+    ``GET /sessions/live`` (operation ``webinar_list_live_sessions``): ``APIResponse[SessionList]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_webinar_list_live_sessions,
         f"/sessions/live",
         _parse_webinar_list_live_sessions,
@@ -198,17 +201,18 @@ def _parse_webinar_get_session_stats(data: Any) -> SessionStats:
     return SessionStats.from_dict(data)
 
 
-async def webinar_get_session_stats(
-    client: BaseClient,
+def webinar_get_session_stats(
+    client: ClientCore,
     *,
     options: RequestOptions | None = None,
-) -> APIResponse[SessionStats]:
+) -> Any:
     """Get dashboard stats
 
-    ``GET /sessions/stats`` (operation ``webinar_get_session_stats``).
+    ``GET /sessions/stats`` (operation ``webinar_get_session_stats``): ``APIResponse[SessionStats]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_webinar_get_session_stats,
         f"/sessions/stats",
         _parse_webinar_get_session_stats,
@@ -233,18 +237,19 @@ def _parse_webinar_get_session(data: Any) -> Session:
     return Session.from_dict(data)
 
 
-async def webinar_get_session(
-    client: BaseClient,
+def webinar_get_session(
+    client: ClientCore,
     id: str | uuid.UUID,
     *,
     options: RequestOptions | None = None,
-) -> APIResponse[Session]:
+) -> Any:
     """Get session by ID (public)
 
-    ``GET /sessions/{id}`` (operation ``webinar_get_session``).
+    ``GET /sessions/{id}`` (operation ``webinar_get_session``): ``APIResponse[Session]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_webinar_get_session,
         f"/sessions/{path_param('id', id, 'uuid')}",
         _parse_webinar_get_session,
@@ -269,18 +274,19 @@ def _parse_webinar_delete_session(data: Any) -> AnyDataType0 | None:
     return None if data is None else AnyDataType0.from_dict(data)
 
 
-async def webinar_delete_session(
-    client: BaseClient,
+def webinar_delete_session(
+    client: ClientCore,
     id: str | uuid.UUID,
     *,
     options: RequestOptions | None = None,
-) -> APIResponse[AnyDataType0 | None]:
+) -> Any:
     """Delete a session
 
-    ``DELETE /sessions/{id}`` (operation ``webinar_delete_session``).
+    ``DELETE /sessions/{id}`` (operation ``webinar_delete_session``): ``APIResponse[AnyDataType0 | None]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_webinar_delete_session,
         f"/sessions/{path_param('id', id, 'uuid')}",
         _parse_webinar_delete_session,
@@ -305,18 +311,19 @@ def _parse_webinar_join_session(data: Any) -> JoinSessionResponse:
     return JoinSessionResponse.from_dict(data)
 
 
-async def webinar_join_session(
-    client: BaseClient,
+def webinar_join_session(
+    client: ClientCore,
     id: str | uuid.UUID,
     *,
     options: RequestOptions | None = None,
-) -> APIResponse[JoinSessionResponse]:
+) -> Any:
     """Join a session (get LiveKit token)
 
-    ``POST /sessions/{id}/join`` (operation ``webinar_join_session``).
+    ``POST /sessions/{id}/join`` (operation ``webinar_join_session``): ``APIResponse[JoinSessionResponse]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_webinar_join_session,
         f"/sessions/{path_param('id', id, 'uuid')}/join",
         _parse_webinar_join_session,
@@ -341,18 +348,19 @@ def _parse_webinar_go_live_session(data: Any) -> StartSessionResponse:
     return StartSessionResponse.from_dict(data)
 
 
-async def webinar_go_live_session(
-    client: BaseClient,
+def webinar_go_live_session(
+    client: ClientCore,
     id: str | uuid.UUID,
     *,
     options: RequestOptions | None = None,
-) -> APIResponse[StartSessionResponse]:
+) -> Any:
     """Go live
 
-    ``POST /sessions/{id}/go_live`` (operation ``webinar_go_live_session``).
+    ``POST /sessions/{id}/go_live`` (operation ``webinar_go_live_session``): ``APIResponse[StartSessionResponse]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_webinar_go_live_session,
         f"/sessions/{path_param('id', id, 'uuid')}/go_live",
         _parse_webinar_go_live_session,
@@ -377,18 +385,19 @@ def _parse_webinar_ensure_hls_egress(data: Any) -> AnyDataType0 | None:
     return None if data is None else AnyDataType0.from_dict(data)
 
 
-async def webinar_ensure_hls_egress(
-    client: BaseClient,
+def webinar_ensure_hls_egress(
+    client: ClientCore,
     id: str | uuid.UUID,
     *,
     options: RequestOptions | None = None,
-) -> APIResponse[AnyDataType0 | None]:
+) -> Any:
     """Ensure HLS egress is running
 
-    ``POST /sessions/{id}/ensure_hls_egress`` (operation ``webinar_ensure_hls_egress``).
+    ``POST /sessions/{id}/ensure_hls_egress`` (operation ``webinar_ensure_hls_egress``): ``APIResponse[AnyDataType0 | None]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_webinar_ensure_hls_egress,
         f"/sessions/{path_param('id', id, 'uuid')}/ensure_hls_egress",
         _parse_webinar_ensure_hls_egress,
@@ -413,18 +422,19 @@ def _parse_webinar_start_session(data: Any) -> StartSessionResponse:
     return StartSessionResponse.from_dict(data)
 
 
-async def webinar_start_session(
-    client: BaseClient,
+def webinar_start_session(
+    client: ClientCore,
     id: str | uuid.UUID,
     *,
     options: RequestOptions | None = None,
-) -> APIResponse[StartSessionResponse]:
+) -> Any:
     """Start a session
 
-    ``POST /sessions/{id}/start`` (operation ``webinar_start_session``).
+    ``POST /sessions/{id}/start`` (operation ``webinar_start_session``): ``APIResponse[StartSessionResponse]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_webinar_start_session,
         f"/sessions/{path_param('id', id, 'uuid')}/start",
         _parse_webinar_start_session,
@@ -449,18 +459,19 @@ def _parse_webinar_start_webcam_hls(data: Any) -> AnyDataType0 | None:
     return None if data is None else AnyDataType0.from_dict(data)
 
 
-async def webinar_start_webcam_hls(
-    client: BaseClient,
+def webinar_start_webcam_hls(
+    client: ClientCore,
     id: str | uuid.UUID,
     *,
     options: RequestOptions | None = None,
-) -> APIResponse[AnyDataType0 | None]:
+) -> Any:
     """Start webcam to HLS streaming
 
-    ``POST /sessions/{id}/start_webcam_hls`` (operation ``webinar_start_webcam_hls``).
+    ``POST /sessions/{id}/start_webcam_hls`` (operation ``webinar_start_webcam_hls``): ``APIResponse[AnyDataType0 | None]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_webinar_start_webcam_hls,
         f"/sessions/{path_param('id', id, 'uuid')}/start_webcam_hls",
         _parse_webinar_start_webcam_hls,
@@ -485,18 +496,19 @@ def _parse_webinar_end_session(data: Any) -> AnyDataType0 | None:
     return None if data is None else AnyDataType0.from_dict(data)
 
 
-async def webinar_end_session(
-    client: BaseClient,
+def webinar_end_session(
+    client: ClientCore,
     id: str | uuid.UUID,
     *,
     options: RequestOptions | None = None,
-) -> APIResponse[AnyDataType0 | None]:
+) -> Any:
     """End a session
 
-    ``POST /sessions/{id}/end`` (operation ``webinar_end_session``).
+    ``POST /sessions/{id}/end`` (operation ``webinar_end_session``): ``APIResponse[AnyDataType0 | None]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_webinar_end_session,
         f"/sessions/{path_param('id', id, 'uuid')}/end",
         _parse_webinar_end_session,
@@ -521,19 +533,20 @@ def _parse_webinar_reschedule_session(data: Any) -> AnyDataType0 | None:
     return None if data is None else AnyDataType0.from_dict(data)
 
 
-async def webinar_reschedule_session(
-    client: BaseClient,
+def webinar_reschedule_session(
+    client: ClientCore,
     id: str | uuid.UUID,
     *,
     body: Mapping[str, Any],
     options: RequestOptions | None = None,
-) -> APIResponse[AnyDataType0 | None]:
+) -> Any:
     """Reschedule a session
 
-    ``PATCH /sessions/{id}/reschedule`` (operation ``webinar_reschedule_session``).
+    ``PATCH /sessions/{id}/reschedule`` (operation ``webinar_reschedule_session``): ``APIResponse[AnyDataType0 | None]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_webinar_reschedule_session,
         f"/sessions/{path_param('id', id, 'uuid')}/reschedule",
         _parse_webinar_reschedule_session,
@@ -559,19 +572,20 @@ def _parse_webinar_update_session_settings(data: Any) -> AnyDataType0 | None:
     return None if data is None else AnyDataType0.from_dict(data)
 
 
-async def webinar_update_session_settings(
-    client: BaseClient,
+def webinar_update_session_settings(
+    client: ClientCore,
     id: str | uuid.UUID,
     *,
     body: Mapping[str, Any],
     options: RequestOptions | None = None,
-) -> APIResponse[AnyDataType0 | None]:
+) -> Any:
     """Update session runtime settings
 
-    ``PATCH /sessions/{id}/settings`` (operation ``webinar_update_session_settings``).
+    ``PATCH /sessions/{id}/settings`` (operation ``webinar_update_session_settings``): ``APIResponse[AnyDataType0 | None]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_webinar_update_session_settings,
         f"/sessions/{path_param('id', id, 'uuid')}/settings",
         _parse_webinar_update_session_settings,
@@ -597,19 +611,20 @@ def _parse_webinar_set_host_video_state(data: Any) -> AnyDataType0 | None:
     return None if data is None else AnyDataType0.from_dict(data)
 
 
-async def webinar_set_host_video_state(
-    client: BaseClient,
+def webinar_set_host_video_state(
+    client: ClientCore,
     id: str | uuid.UUID,
     *,
     body: Mapping[str, Any] | NotGiven = NOT_GIVEN,
     options: RequestOptions | None = None,
-) -> APIResponse[AnyDataType0 | None]:
+) -> Any:
     """Broadcast host video state change
 
-    ``POST /sessions/{id}/host_video_state`` (operation ``webinar_set_host_video_state``).
+    ``POST /sessions/{id}/host_video_state`` (operation ``webinar_set_host_video_state``): ``APIResponse[AnyDataType0 | None]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_webinar_set_host_video_state,
         f"/sessions/{path_param('id', id, 'uuid')}/host_video_state",
         _parse_webinar_set_host_video_state,
@@ -635,19 +650,20 @@ def _parse_webinar_set_host_audio_state(data: Any) -> AnyDataType0 | None:
     return None if data is None else AnyDataType0.from_dict(data)
 
 
-async def webinar_set_host_audio_state(
-    client: BaseClient,
+def webinar_set_host_audio_state(
+    client: ClientCore,
     id: str | uuid.UUID,
     *,
     body: Mapping[str, Any] | NotGiven = NOT_GIVEN,
     options: RequestOptions | None = None,
-) -> APIResponse[AnyDataType0 | None]:
+) -> Any:
     """Broadcast host audio state change
 
-    ``POST /sessions/{id}/host_audio_state`` (operation ``webinar_set_host_audio_state``).
+    ``POST /sessions/{id}/host_audio_state`` (operation ``webinar_set_host_audio_state``): ``APIResponse[AnyDataType0 | None]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_webinar_set_host_audio_state,
         f"/sessions/{path_param('id', id, 'uuid')}/host_audio_state",
         _parse_webinar_set_host_audio_state,
@@ -673,18 +689,19 @@ def _parse_webinar_get_monitor_token(data: Any) -> MonitorToken:
     return MonitorToken.from_dict(data)
 
 
-async def webinar_get_monitor_token(
-    client: BaseClient,
+def webinar_get_monitor_token(
+    client: ClientCore,
     id: str | uuid.UUID,
     *,
     options: RequestOptions | None = None,
-) -> APIResponse[MonitorToken]:
+) -> Any:
     """Get monitor token for a session
 
-    ``GET /sessions/{id}/monitor`` (operation ``webinar_get_monitor_token``).
+    ``GET /sessions/{id}/monitor`` (operation ``webinar_get_monitor_token``): ``APIResponse[MonitorToken]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_webinar_get_monitor_token,
         f"/sessions/{path_param('id', id, 'uuid')}/monitor",
         _parse_webinar_get_monitor_token,
@@ -709,18 +726,19 @@ def _parse_webinar_get_stream_health(data: Any) -> AnyDataType0 | None:
     return None if data is None else AnyDataType0.from_dict(data)
 
 
-async def webinar_get_stream_health(
-    client: BaseClient,
+def webinar_get_stream_health(
+    client: ClientCore,
     id: str | uuid.UUID,
     *,
     options: RequestOptions | None = None,
-) -> APIResponse[AnyDataType0 | None]:
+) -> Any:
     """Get stream health info
 
-    ``GET /sessions/{id}/stream_health`` (operation ``webinar_get_stream_health``).
+    ``GET /sessions/{id}/stream_health`` (operation ``webinar_get_stream_health``): ``APIResponse[AnyDataType0 | None]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_webinar_get_stream_health,
         f"/sessions/{path_param('id', id, 'uuid')}/stream_health",
         _parse_webinar_get_stream_health,

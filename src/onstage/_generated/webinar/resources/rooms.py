@@ -15,7 +15,8 @@ import httpx2
 from ...._gen_support import NOT_GIVEN, NotGiven
 from ...._options import make_options, with_query
 from ...._pagination import AsyncPaginator
-from ...._raw import raw_result, take_raw, to_raw, to_raw_list
+from ...._raw import to_raw, to_raw_list
+from ...._raw_mark import raw_result, take_raw
 from ...._response import APIResponse
 from ..api import rooms as _rooms
 from ..api import sessions as _sessions
@@ -93,7 +94,7 @@ class RoomsSessionsResource:
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> AsyncPaginator[Session]:
         """List sessions for a room
-        ``GET /rooms/{id}/sessions``; returns an ``AsyncPaginator`` over every page.
+        ``GET /rooms/{id}/sessions``; returns a ``AsyncPaginator`` over every page.
 
         Host only. The spec lists no paging parameters, but the payload has the same shape as `GET
         /sessions`.
@@ -225,7 +226,7 @@ class RoomsResource:
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> AsyncPaginator[Room]:
         """List all rooms (public)
-        ``GET /rooms``; returns an ``AsyncPaginator`` over every page.
+        ``GET /rooms``; returns a ``AsyncPaginator`` over every page.
 
         Public: no authentication. Paginated with `page` and `limit`.
         """
@@ -254,7 +255,7 @@ class RoomsResource:
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> AsyncPaginator[Room]:
         """List my rooms
-        ``GET /rooms/my``; returns an ``AsyncPaginator`` over every page.
+        ``GET /rooms/my``; returns a ``AsyncPaginator`` over every page.
 
         Rooms owned by the authenticated user. The spec lists no paging parameters, but the payload has the
         same shape as `GET /rooms`.

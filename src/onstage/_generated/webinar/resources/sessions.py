@@ -15,7 +15,8 @@ import httpx2
 from ...._gen_support import NOT_GIVEN, NotGiven
 from ...._options import make_options, with_query
 from ...._pagination import AsyncPaginator
-from ...._raw import raw_result, take_raw, to_raw, to_raw_list
+from ...._raw import to_raw, to_raw_list
+from ...._raw_mark import raw_result, take_raw
 from ...._response import APIResponse
 from ..api import sessions as _sessions
 from ..models._rooms__sessions import AnyDataType0
@@ -235,7 +236,7 @@ class SessionsResource:
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> AsyncPaginator[Session]:
         """List all sessions (public)
-        ``GET /sessions``; returns an ``AsyncPaginator`` over every page.
+        ``GET /sessions``; returns a ``AsyncPaginator`` over every page.
 
         Public: no authentication. Paginated with `page` and `limit`.
         """
@@ -266,7 +267,7 @@ class SessionsResource:
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> AsyncPaginator[Session]:
         """List currently live sessions (public)
-        ``GET /sessions/live``; returns an ``AsyncPaginator`` over every page.
+        ``GET /sessions/live``; returns a ``AsyncPaginator`` over every page.
 
         Public: no authentication. No paging parameters are published.
         """

@@ -17,11 +17,10 @@ from ...._gen_support import (
 )
 from ...._operation import Operation, Pagination
 from ...._options import RequestOptions
-from ...._response import APIResponse
 from ..models._widgets import Color, Part, Widget
 
 if TYPE_CHECKING:
-    from ...._client_base import BaseClient
+    from ...._client_core import ClientCore
 
 _OP_list_widgets = Operation(
     id="list_widgets",
@@ -39,18 +38,19 @@ def _parse_list_widgets(data: Any) -> list[Widget]:
     return [Widget.from_dict(_i0) for _i0 in data]
 
 
-async def list_widgets(
-    client: BaseClient,
+def list_widgets(
+    client: ClientCore,
     org_id: str,
     *,
     page_no: int | NotGiven = NOT_GIVEN,
     per_page: int | NotGiven = NOT_GIVEN,
     color: Color | Literal["green", "red"] | NotGiven = NOT_GIVEN,
     options: RequestOptions | None = None,
-) -> APIResponse[list[Widget]]:
+) -> Any:
     """List widgets
 
-    ``GET /orgs/{org_id}/widgets`` (operation ``list_widgets``).
+    ``GET /orgs/{org_id}/widgets`` (operation ``list_widgets``): ``APIResponse[list[Widget]]``, awaitable
+    on an async client.
     """
     params: dict[str, Any] = {}
     if not isinstance(page_no, NotGiven):
@@ -59,7 +59,7 @@ async def list_widgets(
         params["per_page"] = query_value(per_page)
     if not isinstance(color, NotGiven):
         params["color"] = query_value(color)
-    return await client._request(
+    return client._request(
         _OP_list_widgets,
         f"/orgs/{path_param('org_id', org_id, 'string')}/widgets",
         _parse_list_widgets,
@@ -84,19 +84,20 @@ def _parse_create_widget(data: Any) -> Widget:
     return Widget.from_dict(data)
 
 
-async def create_widget(
-    client: BaseClient,
+def create_widget(
+    client: ClientCore,
     org_id: str,
     *,
     body: Mapping[str, Any],
     options: RequestOptions | None = None,
-) -> APIResponse[Widget]:
+) -> Any:
     """Create a widget
 
-    ``POST /orgs/{org_id}/widgets`` (operation ``create_widget``).
+    ``POST /orgs/{org_id}/widgets`` (operation ``create_widget``): ``APIResponse[Widget]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_create_widget,
         f"/orgs/{path_param('org_id', org_id, 'string')}/widgets",
         _parse_create_widget,
@@ -122,19 +123,20 @@ def _parse_get_widget(data: Any) -> Widget:
     return Widget.from_dict(data)
 
 
-async def get_widget(
-    client: BaseClient,
+def get_widget(
+    client: ClientCore,
     org_id: str,
     widget_id: str | uuid.UUID,
     *,
     options: RequestOptions | None = None,
-) -> APIResponse[Widget]:
+) -> Any:
     """Get a widget
 
-    ``GET /orgs/{org_id}/widgets/{widget_id}`` (operation ``get_widget``).
+    ``GET /orgs/{org_id}/widgets/{widget_id}`` (operation ``get_widget``): ``APIResponse[Widget]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_get_widget,
         f"/orgs/{path_param('org_id', org_id, 'string')}/widgets/{path_param('widget_id', widget_id, 'uuid')}",
         _parse_get_widget,
@@ -159,19 +161,20 @@ def _parse_delete_widget(data: Any) -> None:
     return None
 
 
-async def delete_widget(
-    client: BaseClient,
+def delete_widget(
+    client: ClientCore,
     org_id: str,
     widget_id: str | uuid.UUID,
     *,
     options: RequestOptions | None = None,
-) -> APIResponse[None]:
+) -> Any:
     """Delete a widget
 
-    ``DELETE /orgs/{org_id}/widgets/{widget_id}`` (operation ``delete_widget``).
+    ``DELETE /orgs/{org_id}/widgets/{widget_id}`` (operation ``delete_widget``): ``APIResponse[None]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_delete_widget,
         f"/orgs/{path_param('org_id', org_id, 'string')}/widgets/{path_param('widget_id', widget_id, 'uuid')}",
         _parse_delete_widget,
@@ -197,23 +200,24 @@ def _parse_get_widget_part(data: Any) -> Part:
     return Part.from_dict(data)
 
 
-async def get_widget_part(
-    client: BaseClient,
+def get_widget_part(
+    client: ClientCore,
     org_id: str,
     widget_id: str | uuid.UUID,
     part_no: int | str,
     *,
     pin: str | NotGiven = NOT_GIVEN,
     options: RequestOptions | None = None,
-) -> APIResponse[Part]:
+) -> Any:
     """Get a part of a widget
 
-    ``GET /orgs/{org_id}/widgets/{widget_id}/parts/{part_no}`` (operation ``get_widget_part``).
+    ``GET /orgs/{org_id}/widgets/{widget_id}/parts/{part_no}`` (operation ``get_widget_part``): ``APIResponse[Part]``, awaitable
+    on an async client.
     """
     params: dict[str, Any] = {}
     if not isinstance(pin, NotGiven):
         params["pin"] = query_value(pin)
-    return await client._request(
+    return client._request(
         _OP_get_widget_part,
         f"/orgs/{path_param('org_id', org_id, 'string')}/widgets/{path_param('widget_id', widget_id, 'uuid')}/parts/{path_param('part_no', part_no, 'integer')}",
         _parse_get_widget_part,
@@ -239,19 +243,20 @@ def _parse_get_share(data: Any) -> Widget:
     return Widget.from_dict(data)
 
 
-async def get_share(
-    client: BaseClient,
+def get_share(
+    client: ClientCore,
     org_id: str,
     share_code: str,
     *,
     options: RequestOptions | None = None,
-) -> APIResponse[Widget]:
+) -> Any:
     """Get a widget by its share code
 
-    ``GET /orgs/{org_id}/shares/{share_code}`` (operation ``get_share``).
+    ``GET /orgs/{org_id}/shares/{share_code}`` (operation ``get_share``): ``APIResponse[Widget]``, awaitable
+    on an async client.
     """
     params = None
-    return await client._request(
+    return client._request(
         _OP_get_share,
         f"/orgs/{path_param('org_id', org_id, 'string')}/shares/{path_param('share_code', share_code, 'string', secret=True)}",
         _parse_get_share,

@@ -14,7 +14,8 @@ import httpx2
 from ...._gen_support import NOT_GIVEN, NotGiven
 from ...._options import make_options, with_query
 from ...._pagination import AsyncPaginator
-from ...._raw import raw_result, take_raw, to_raw, to_raw_list
+from ...._raw import to_raw, to_raw_list
+from ...._raw_mark import raw_result, take_raw
 from ...._response import APIResponse
 from ..api import widgets as _widgets
 from ..models._widgets import Color, Part, Widget
@@ -181,7 +182,7 @@ class WidgetsResource:
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> AsyncPaginator[Widget]:
         """List widgets
-        ``GET /orgs/{org_id}/widgets``; returns an ``AsyncPaginator`` over every page.
+        ``GET /orgs/{org_id}/widgets``; returns a ``AsyncPaginator`` over every page.
         """
         client = self._client
         options = make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)
