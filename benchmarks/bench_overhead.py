@@ -9,6 +9,9 @@ per-round ratios, with the median time per call of each side, all measured in th
 Targets: <= 1.15x for one object (``rtk.meetings.get``), <= 1.4x for a 100-item page
 (``rtk.meetings.list``).
 
+The synchronous client (``onstage.sync.RealtimeKit``) is measured the same way against raw
+``httpx2.Client`` + ``json.loads`` (targets: <= 1.0x for one object, <= 1.1x for a 100-item page).
+
 With the ``bench`` extra installed (``make bench`` does it), the official Cloudflare SDK
 (``cloudflare.AsyncCloudflare``, on the old ``httpx`` 0.28) joins the same rounds on the same payloads
 through ``httpx.MockTransport``, with raw ``httpx.AsyncClient`` + ``json.loads`` as its own baseline:
@@ -29,6 +32,7 @@ from typing import Any
 import httpx2
 from _throughput_server import meeting as meeting_object  # the same payload as bench_throughput
 
+import onstage.sync
 from onstage import RealtimeKit
 
 try:  # the bench extra: the official SDK and the old httpx it runs on (a peer here, never in src/)
@@ -168,9 +172,58 @@ async def main(rounds: int, calls: int) -> None:
         await close()
 
 
+def timeit_sync(fn: Callable[[], Any], calls: int) -> float:
+    start = time.perf_counter()
+    for _ in range(calls):
+        fn()
+    return (time.perf_counter() - start) / calls
+
+
+def main_sync(rounds: int, calls: int) -> None:
+    """The synchronous client against raw ``httpx2.Client`` + ``json.loads``, interleaved rounds."""
+    raw = httpx2.Client(transport=httpx2.MockTransport(handler), headers={"Authorization": "Bearer t"})
+    rtk = onstage.sync.RealtimeKit(
+        api_token="t",
+        account_id="acc",
+        app_id="app",
+        http_client=httpx2.Client(transport=httpx2.MockTransport(handler)),
+    )
+    sides: dict[str, tuple[Callable[[], Any], Callable[[], Any]]] = {
+        "raw": (
+            lambda: json.loads(raw.get(f"{BASE}/meetings/m-1").content)["data"],
+            lambda: json.loads(raw.get(f"{BASE}/meetings", params={"page_no": 1, "per_page": 100}).content)[
+                "data"
+            ],
+        ),
+        "sdk": (
+            lambda: rtk.meetings.get("m-1"),
+            lambda: rtk.meetings.list(per_page=100).first_page(),
+        ),
+    }
+    for fns in sides.values():  # warm up
+        for fn in fns:
+            timeit_sync(fn, 50)
+    targets = {"single object": (0, calls, 1.0), "100-item page": (1, 0, 1.10)}
+    for label, (which, n, target) in targets.items():
+        n = n or max(calls // 10, 20)
+        times: dict[str, list[float]] = {"raw": [], "sdk": []}
+        for i in range(rounds):
+            for name in ("raw", "sdk") if i % 2 == 0 else ("sdk", "raw"):
+                times[name].append(timeit_sync(sides[name][which], n))
+        ratio = statistics.median(x / y for x, y in zip(times["sdk"], times["raw"], strict=True))
+        us = {name: statistics.median(t) * 1e6 for name, t in times.items()}
+        print(
+            f"sync {label}  raw httpx2.Client+json.loads {us['raw']:8.1f} us   onstage.sync "
+            f"{us['sdk']:8.1f} us   ratio {ratio:.3f}x  (target <= {target:.2f}x)"
+        )
+    raw.close()
+    rtk.close()
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=41)
     parser.add_argument("--calls", type=int, default=300)
     args = parser.parse_args()
     asyncio.run(main(args.rounds, args.calls))
+    main_sync(args.rounds, args.calls)

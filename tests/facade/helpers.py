@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+import inspect
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any, Literal
 
 import httpx2
 
-from onstage import RealtimeKit, TPStreams, Webinar
+import onstage.sync
+from onstage import AsyncPaginator, RealtimeKit, TPStreams, Webinar
 
 Handler = Callable[[httpx2.Request], httpx2.Response]
 
@@ -71,3 +74,61 @@ class Recorder:
         if callable(item) and not isinstance(item, httpx2.Response):
             return item(request)
         return item
+
+
+# -- both flavours -----------------------------------------------------------------------------------
+Flavour = Literal["async", "sync"]
+FLAVOURS: tuple[Flavour, ...] = ("async", "sync")
+_CREDENTIALS = {
+    "realtimekit": {"api_token": TOKEN, "account_id": "acc", "app_id": "app"},
+    "tpstreams": {"token": TP_TOKEN, "organization_id": "org1"},
+    "webinar": {"api_key": WB_KEY},
+}
+_CLASSES = {
+    "async": {"realtimekit": RealtimeKit, "tpstreams": TPStreams, "webinar": Webinar},
+    "sync": {
+        "realtimekit": onstage.sync.RealtimeKit,
+        "tpstreams": onstage.sync.TPStreams,
+        "webinar": onstage.sync.Webinar,
+    },
+}
+
+
+def client_for(api: str, handler: Handler, flavour: Flavour, **kw: Any) -> Any:
+    """A client of ``api`` in ``flavour`` on ``MockTransport(handler)``."""
+    http: Any = (
+        httpx2.AsyncClient(transport=httpx2.MockTransport(handler))
+        if flavour == "async"
+        else httpx2.Client(transport=httpx2.MockTransport(handler))
+    )
+    return _CLASSES[flavour][api](**_CREDENTIALS[api], http_client=http, **kw)
+
+
+@asynccontextmanager
+async def opened(api: str, handler: Handler, flavour: Flavour, **kw: Any) -> AsyncIterator[Any]:
+    """``client_for`` inside its ``async with`` / ``with``."""
+    client = client_for(api, handler, flavour, **kw)
+    if flavour == "async":
+        async with client:
+            yield client
+    else:
+        with client:
+            yield client
+
+
+async def resolved(result: Any) -> Any:
+    """A call's outcome in either flavour: awaited, or its first page for a paginator."""
+    if isinstance(result, AsyncPaginator):
+        return await result.first_page()
+    if isinstance(result, onstage.sync.SyncPaginator):
+        return result.first_page()
+    if inspect.isawaitable(result):
+        return await result
+    return result
+
+
+async def every(iterable: Any) -> list[Any]:
+    """Everything an async or a sync iterable (a paginator, its pages) yields."""
+    if hasattr(iterable, "__aiter__"):
+        return [item async for item in iterable]
+    return list(iterable)

@@ -23,12 +23,12 @@ import httpx2
 import pytest
 
 import onstage
-from onstage._pagination import AsyncPaginator, Page
+from onstage._pagination import Page
 from onstage.testing._engine.faker import Faker
 from onstage.testing._engine.spec import Operation, Spec
 from onstage.testing._spec import load_spec
 
-from .helpers import TOKEN, TP_TOKEN, WB_KEY, rtk, tp, wb
+from .helpers import FLAVOURS, TOKEN, TP_TOKEN, WB_KEY, Flavour, opened, resolved
 
 pytestmark = pytest.mark.anyio
 
@@ -93,9 +93,15 @@ class Wire:
         return httpx2.Response(self.status, json=self.body)
 
 
-def _client(api: str, wire: Wire) -> Any:
-    make = {"realtimekit": rtk, "tpstreams": tp, "webinar": wb}[api]
-    return make(wire, max_retries=1)
+def _client(api: str, wire: Wire, flavour: Flavour = "async") -> Any:
+    """The client of ``api`` in ``flavour``, opened (``async with`` / ``with``)."""
+    return opened(api, wire, flavour, max_retries=1)
+
+
+@pytest.fixture(params=FLAVOURS)
+def flavour(request: pytest.FixtureRequest) -> Flavour:
+    """Each test runs on the async and the sync client (same spec, same checks)."""
+    return request.param  # type: ignore[no-any-return]
 
 
 def _method(client: Any, resource: str, name: str) -> Callable[..., Any]:
@@ -160,10 +166,7 @@ def _success_body(op: Operation) -> Any:
 
 
 async def _invoke(fn: Callable[..., Any], args: list[Any], kwargs: dict[str, Any]) -> Any:
-    result = fn(*args, **kwargs)
-    if isinstance(result, AsyncPaginator):
-        return await result.first_page()
-    return await result
+    return await resolved(fn(*args, **kwargs))
 
 
 def _plant_secrets(schema: Any, value: Any, planted: list[str]) -> Any:
@@ -190,11 +193,11 @@ def _is_model(value: Any) -> bool:
 
 
 @pytest.mark.parametrize(("op_id", "resource", "name", "fixed"), CALLS, ids=IDS)
-async def test_success(op_id: str, resource: str, name: str, fixed: dict[str, Any]) -> None:
+async def test_success(op_id: str, resource: str, name: str, fixed: dict[str, Any], flavour: Flavour) -> None:
     op = SPEC.operations[op_id]
     secrets: list[str] = []
     wire = Wire(op.success_status, _plant_secrets(op.response_schema, _success_body(op), secrets))
-    async with _client(op.api, wire) as client:
+    async with _client(op.api, wire, flavour) as client:
         fn = _method(client, resource, name)
         args, kwargs = _arguments(op, fn, fixed)
         options = {"timeout": 3.5, "extra_headers": {"X-Op": op_id}, "extra_query": {"trace": "t-1"}}
@@ -245,12 +248,12 @@ async def test_success(op_id: str, resource: str, name: str, fixed: dict[str, An
 
 @pytest.mark.parametrize(("op_id", "resource", "name", "fixed"), CALLS, ids=IDS)
 async def test_not_found_carries_the_api_error(
-    op_id: str, resource: str, name: str, fixed: dict[str, Any]
+    op_id: str, resource: str, name: str, fixed: dict[str, Any], flavour: Flavour
 ) -> None:
     op = SPEC.operations[op_id]
     body, code, message = NOT_FOUND[op.api]
     wire = Wire(404, body)
-    async with _client(op.api, wire) as client:
+    async with _client(op.api, wire, flavour) as client:
         fn = _method(client, resource, name)
         args, kwargs = _arguments(op, fn, fixed)
         with pytest.raises(onstage.NotFoundError) as info:
@@ -266,15 +269,21 @@ async def test_not_found_carries_the_api_error(
 
 @pytest.mark.parametrize(("op_id", "resource", "name", "fixed"), CALLS, ids=IDS)
 async def test_500_retry_decision(
-    op_id: str, resource: str, name: str, fixed: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+    op_id: str,
+    resource: str,
+    name: str,
+    fixed: dict[str, Any],
+    flavour: Flavour,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     async def no_sleep(delay: float) -> None:
         return None
 
     monkeypatch.setattr("onstage._flavour.anyio.sleep", no_sleep)
+    monkeypatch.setattr("onstage._flavour.time.sleep", lambda delay: None)
     op = SPEC.operations[op_id]
     wire = Wire(500, {"success": False, "error": {"code": 500, "message": "upstream failed"}})
-    async with _client(op.api, wire) as client:
+    async with _client(op.api, wire, flavour) as client:
         fn = _method(client, resource, name)
         args, kwargs = _arguments(op, fn, fixed)
         with pytest.raises(onstage.InternalServerError):
@@ -364,19 +373,19 @@ class Pager:
     ("op_id", "resource", "name", "fixed"), PAGINATED, ids=[f"{c[1]}.{c[2]}" for c in PAGINATED]
 )
 async def test_pagination_terminates(
-    op_id: str, resource: str, name: str, fixed: dict[str, Any], stuck: bool
+    op_id: str, resource: str, name: str, fixed: dict[str, Any], stuck: bool, flavour: Flavour
 ) -> None:
     op = SPEC.operations[op_id]
     pager = Pager(op, stuck=stuck)
-    async with _client(op.api, pager) as client:  # type: ignore[arg-type]
+    async with _client(op.api, pager, flavour) as client:  # type: ignore[arg-type]
         fn = _method(client, resource, name)
         args, kwargs = _arguments(op, fn, fixed)
         if stuck:  # the same page forever: an error after at most one repeat, never a loop
             with pytest.raises(onstage.PaginationError):
-                await fn(*args, **kwargs).to_list()
+                await resolved(fn(*args, **kwargs).to_list())
             assert len(pager.requests) <= 3
             return
-        items = await fn(*args, **kwargs).to_list()
+        items = await resolved(fn(*args, **kwargs).to_list())
     assert [getattr(i, "id", None) or i["id"] for i in items] == ["item-0", "item-1", "item-2"]
     assert len(pager.requests) == 2
     first, second = pager.requests

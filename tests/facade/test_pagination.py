@@ -1,4 +1,5 @@
-"""AsyncPaginator for the three styles, and that it always terminates."""
+"""The paginators (``AsyncPaginator`` and ``SyncPaginator``) for the three styles, and that they always
+terminate."""
 
 from __future__ import annotations
 
@@ -7,9 +8,15 @@ import pytest
 
 import onstage
 
-from .helpers import Recorder, meeting, rtk, tp, wb
+from .helpers import FLAVOURS, Flavour, Recorder, every, meeting, opened, resolved
 
 pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture(params=FLAVOURS)
+def flavour(request: pytest.FixtureRequest) -> Flavour:
+    """Each test runs on the async and the sync client."""
+    return request.param  # type: ignore[no-any-return]
 
 
 def rtk_page(request: httpx2.Request, total: int = 5) -> httpx2.Response:
@@ -26,38 +33,38 @@ def rtk_page(request: httpx2.Request, total: int = 5) -> httpx2.Response:
     )
 
 
-async def test_page_no_follows_total_count() -> None:
+async def test_page_no_follows_total_count(flavour: Flavour) -> None:
     rec = Recorder(rtk_page)
-    async with rtk(rec) as client:
-        items = [m.id async for m in client.meetings.list(per_page=2, search="x")]
+    async with opened("realtimekit", rec, flavour) as client:
+        items = [m.id for m in await every(client.meetings.list(per_page=2, search="x"))]
     assert items == [f"m-{i}" for i in range(5)]
     assert [r.url.params["page_no"] for r in rec.requests] == ["1", "2", "3"]
     assert all(r.url.params["search"] == "x" for r in rec.requests)
 
 
-async def test_first_page_and_pages() -> None:
+async def test_first_page_and_pages(flavour: Flavour) -> None:
     rec = Recorder(rtk_page)
-    async with rtk(rec) as client:
-        first = await client.meetings.list(per_page=2).first_page()
-        pages = [len(p) async for p in client.meetings.list(per_page=2).pages()]
+    async with opened("realtimekit", rec, flavour) as client:
+        first = await resolved(client.meetings.list(per_page=2).first_page())
+        pages = [len(p) for p in await every(client.meetings.list(per_page=2).pages())]
     assert first.total == 5 and [m.id for m in first.items] == ["m-0", "m-1"]
     assert first.response.status_code == 200
     assert pages == [2, 2, 1]
 
 
-async def test_server_ignoring_page_no_raises_instead_of_looping() -> None:
+async def test_server_ignoring_page_no_raises_instead_of_looping(flavour: Flavour) -> None:
     rec = Recorder(
         lambda r: httpx2.Response(
             200, json={"success": True, "data": [meeting(1), meeting(2)], "paging": {"total_count": 100}}
         )
     )
-    async with rtk(rec) as client:
+    async with opened("realtimekit", rec, flavour) as client:
         with pytest.raises(onstage.PaginationError, match="repeated"):
-            await client.meetings.list(per_page=2).to_list()
+            await resolved(client.meetings.list(per_page=2).to_list())
     assert len(rec.requests) == 2
 
 
-async def test_stuck_page_with_volatile_fields_is_still_a_repeat() -> None:
+async def test_stuck_page_with_volatile_fields_is_still_a_repeat(flavour: Flavour) -> None:
     # A stuck server can still change counters or signed URLs on every answer: ids decide.
     calls = iter(range(100))
 
@@ -67,29 +74,29 @@ async def test_stuck_page_with_volatile_fields_is_still_a_repeat() -> None:
         return httpx2.Response(200, json={"success": True, "data": items, "paging": {"total_count": 100}})
 
     rec = Recorder(stuck)
-    async with rtk(rec) as client:
+    async with opened("realtimekit", rec, flavour) as client:
         with pytest.raises(onstage.PaginationError, match="repeated"):
-            await client.meetings.list(per_page=2).to_list()
+            await resolved(client.meetings.list(per_page=2).to_list())
     assert len(rec.requests) == 2
 
 
-async def test_empty_page_before_total_is_an_error() -> None:
+async def test_empty_page_before_total_is_an_error(flavour: Flavour) -> None:
     rec = Recorder(
         httpx2.Response(200, json={"success": True, "data": [meeting(1)], "paging": {"total_count": 3}}),
         httpx2.Response(200, json={"success": True, "data": [], "paging": {"total_count": 3}}),
     )
-    async with rtk(rec) as client:
+    async with opened("realtimekit", rec, flavour) as client:
         with pytest.raises(onstage.PaginationError, match="empty"):
-            await client.meetings.list().to_list()
+            await resolved(client.meetings.list().to_list())
 
 
-async def test_without_total_stops_on_short_page() -> None:
+async def test_without_total_stops_on_short_page(flavour: Flavour) -> None:
     rec = Recorder(
         httpx2.Response(200, json={"success": True, "data": [meeting(1), meeting(2)]}),
         httpx2.Response(200, json={"success": True, "data": [meeting(3)]}),
     )
-    async with rtk(rec) as client:
-        assert len(await client.meetings.list(per_page=2).to_list()) == 3
+    async with opened("realtimekit", rec, flavour) as client:
+        assert len(await resolved(client.meetings.list(per_page=2).to_list())) == 3
     assert len(rec.requests) == 2
 
 
@@ -97,7 +104,7 @@ def asset(i: int) -> dict[str, object]:
     return {"id": f"a{i}", "title": f"A{i}", "type": "video"}
 
 
-async def test_next_links_use_only_their_query() -> None:
+async def test_next_links_use_only_their_query(flavour: Flavour) -> None:
     def handler(request: httpx2.Request) -> httpx2.Response:
         offset = int(request.url.params.get("offset", 0))
         nxt = (
@@ -111,31 +118,31 @@ async def test_next_links_use_only_their_query() -> None:
         )
 
     rec = Recorder(handler)
-    async with tp(rec) as client:
-        ids = [a.id async for a in client.assets.list(parent="f1")]
+    async with opened("tpstreams", rec, flavour) as client:
+        ids = [a.id for a in await every(client.assets.list(parent="f1"))]
     assert ids == ["a0", "a1", "a2", "a3", "a4", "a5"]
     assert {r.url.host for r in rec.requests} == {"app.tpstreams.com"}
     assert all(r.url.path == "/api/v1/org1/assets/" for r in rec.requests)
     assert rec.requests[2].url.params["offset"] == "4" and rec.requests[2].url.params["parent"] == "f1"
 
 
-async def test_repeated_next_link_is_an_error() -> None:
+async def test_repeated_next_link_is_an_error(flavour: Flavour) -> None:
     body = {
         "count": 99,
         "next": "https://app.tpstreams.com/api/v1/org1/assets/?offset=2",
         "results": [asset(1)],
     }
     rec = Recorder(httpx2.Response(200, json=body))
-    async with tp(rec) as client:
+    async with opened("tpstreams", rec, flavour) as client:
         with pytest.raises(onstage.PaginationError, match="no progress"):
-            await client.assets.list().to_list()
+            await resolved(client.assets.list().to_list())
 
 
 def room(i: int) -> dict[str, object]:
     return {"id": f"r{i}", "title": f"Room {i}"}
 
 
-async def test_webinar_page_and_limit() -> None:
+async def test_webinar_page_and_limit(flavour: Flavour) -> None:
     def handler(request: httpx2.Request) -> httpx2.Response:
         page = int(request.url.params.get("page", 1))
         rooms = [room(i) for i in range((page - 1) * 2, min(page * 2, 3))]
@@ -149,12 +156,12 @@ async def test_webinar_page_and_limit() -> None:
         )
 
     rec = Recorder(handler)
-    async with wb(rec) as client:
-        ids = [r.id async for r in client.rooms.list(limit=2)]
+    async with opened("webinar", rec, flavour) as client:
+        ids = [r.id for r in await every(client.rooms.list(limit=2))]
     assert ids == ["r0", "r1", "r2"] and len(rec.requests) == 2
 
 
-async def test_single_page_lists() -> None:
+async def test_single_page_lists(flavour: Flavour) -> None:
     hook = {
         "id": "w1",
         "name": "n",
@@ -165,6 +172,6 @@ async def test_single_page_lists() -> None:
         "updated_at": "2026-01-01T00:00:00Z",
     }
     rec = Recorder(httpx2.Response(200, json={"success": True, "data": [hook]}))
-    async with rtk(rec) as client:
-        hooks = await client.webhooks.list().to_list()
+    async with opened("realtimekit", rec, flavour) as client:
+        hooks = await resolved(client.webhooks.list().to_list())
     assert [h.id for h in hooks] == ["w1"] and len(rec.requests) == 1

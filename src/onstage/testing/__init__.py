@@ -6,6 +6,9 @@
         rtk = sb.realtimekit()
         meeting = await rtk.meetings.create(title="Standup")
 
+    with Sandbox.start_in_thread() as sb:           # synchronous tests (onstage.sync clients)
+        meeting = sb.realtimekit().meetings.create(title="Standup")
+
 Routes and request validation come from ``openapi/onstage.yaml``. Needs the ``sandbox`` extra
 (h11, jsonschema, pyyaml, cryptography). ``python -m onstage.testing serve`` runs it standalone,
 under asyncio or trio.
@@ -19,6 +22,15 @@ from ._engine.backoff import backoff_scale
 from ._engine.faults import FaultRule, Faults
 from ._engine.receiver import WebhookReceiver
 from ._engine.webhooks import Delivery
-from .sandbox import Control, Sandbox
+from .sandbox import Control, Sandbox, ThreadedSandbox
 
-__all__ = ["Control", "Delivery", "FaultRule", "Faults", "Sandbox", "WebhookReceiver", "backoff_scale"]
+__all__ = [
+    "Control",
+    "Delivery",
+    "FaultRule",
+    "Faults",
+    "Sandbox",
+    "ThreadedSandbox",
+    "WebhookReceiver",
+    "backoff_scale",
+]
