@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import anyio
@@ -32,6 +34,15 @@ class KeyServer:
     async def __call__(self, request: httpx2.Request) -> httpx2.Response:
         self.requests.append(request)
         await anyio.sleep(0.005)  # a real round trip: lets concurrent deliveries overlap the fetch
+        return self.answer(request)
+
+    def blocking(self, request: httpx2.Request) -> httpx2.Response:
+        """The same, for a synchronous client (threads overlap the fetch)."""
+        self.requests.append(request)
+        time.sleep(0.005)
+        return self.answer(request)
+
+    def answer(self, request: httpx2.Request) -> httpx2.Response:
         if self.respond is not None:
             return self.respond(request)
         return httpx2.Response(200, json={"success": True, "data": {"publicKey": self.pem}, "message": ""})
@@ -95,12 +106,39 @@ async def test_load_key_then_sync_verify(keypair: KeyPair) -> None:
     server = KeyServer(keypair.public_pem)
     async with server.client() as client:
         verifier = WebhookVerifier(key_url=KEY_URL, http_client=client)
-        with pytest.raises(WebhookVerificationError, match="no public key loaded"):
-            verifier.verify(BODY, keypair.headers(BODY))
         await verifier.load_key()
         await verifier.load_key()
-        verifier.verify(BODY, keypair.headers(BODY))
+        verifier.verify(BODY, keypair.headers(BODY))  # the key loaded asynchronously serves both
     assert len(server.requests) == 1
+
+
+def sync_server(server: KeyServer) -> httpx2.Client:
+    """``server`` behind a synchronous client."""
+    return httpx2.Client(transport=httpx2.MockTransport(server.blocking))
+
+
+def test_sync_methods_fetch_the_key_once_from_many_threads(keypair: KeyPair) -> None:
+    """The WSGI path: no ``await`` anywhere; concurrent first deliveries share one blocking fetch."""
+    server = KeyServer(keypair.public_pem)
+    verifier = WebhookVerifier(key_url=KEY_URL, http_client=sync_server(server))
+    assert not verifier.key_loaded
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        events = list(pool.map(lambda _: verifier.unwrap_sync(BODY, keypair.headers(BODY)), range(32)))
+    assert {e.event for e in events} == {"meeting.started"} and verifier.key_loaded
+    verifier.load_key_sync()
+    assert len(server.requests) == 1
+
+
+def test_sync_rotation_refetches_once(keypair: KeyPair, other_keypair: KeyPair, clock: Clock) -> None:
+    server = KeyServer(keypair.public_pem)
+    verifier = WebhookVerifier(key_url=KEY_URL, http_client=sync_server(server))
+    verifier.verify(BODY, keypair.headers(BODY))
+    clock.now += KEY_REFRESH_INTERVAL + 1
+    server.pem = other_keypair.public_pem
+    assert verifier.unwrap_sync(BODY, other_keypair.headers(BODY)).event == "meeting.started"
+    with pytest.raises(WebhookVerificationError):  # a bad signature right after: no second fetch
+        verifier.verify(BODY, keypair.headers(BODY))
+    assert len(server.requests) == 2
 
 
 @pytest.mark.anyio
@@ -291,6 +329,16 @@ async def test_without_http_client_uses_its_own(keypair: KeyPair, monkeypatch: p
     verifier = WebhookVerifier(key_url=KEY_URL)
     await verifier.unwrap(BODY, keypair.headers(BODY))
     assert len(server.requests) == 1
+    real_sync, transport = httpx2.Client, sync_server(server)._transport
+
+    def make_sync(**kwargs: Any) -> httpx2.Client:
+        assert kwargs.get("timeout") is not None
+        return real_sync(transport=transport)
+
+    monkeypatch.setattr(httpx2, "Client", make_sync)
+    fresh = WebhookVerifier(key_url=KEY_URL)
+    fresh.verify(BODY, keypair.headers(BODY))  # the blocking fetch, with a client of its own
+    assert len(server.requests) == 2
 
 
 @pytest.mark.anyio

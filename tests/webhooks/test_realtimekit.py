@@ -14,7 +14,12 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from starlette.datastructures import Headers as StarletteHeaders
 
 from onstage._errors import InvalidArgumentError, WebhookVerificationError
-from onstage.webhooks import MeetingEnded, RealtimeKitEvent, RealtimeKitWebhookVerifier
+from onstage.webhooks import (
+    MeetingEnded,
+    PublicKeyUnavailableError,
+    RealtimeKitEvent,
+    RealtimeKitWebhookVerifier,
+)
 from onstage.webhooks.realtimekit import WebhookVerifier
 
 from . import payloads
@@ -203,10 +208,11 @@ async def test_non_bytes_body_is_a_type_error(
         verifier.verify(body, keypair.headers(BODY))  # type: ignore[arg-type]
 
 
-def test_sync_verify_without_key_fails_clearly() -> None:
-    verifier = WebhookVerifier(key_url="https://keys.example.test/webhooks.json")
+def test_sync_verify_without_key_fetches_it_and_says_when_it_cannot() -> None:
+    verifier = WebhookVerifier(key_url="http://127.0.0.1:9/webhooks.json")  # refused at once
     assert not verifier.key_loaded
-    with pytest.raises(WebhookVerificationError, match="no public key loaded yet"):
+    # the blocking fetch fails, and says so (webhook_app answers 503 for the sender to retry)
+    with pytest.raises(PublicKeyUnavailableError, match="could not be fetched"):
         verifier.verify(BODY, {"rtk-signature": "AAAA"})
 
 
