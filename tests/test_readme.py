@@ -43,3 +43,14 @@ async def test_sandbox_example_runs() -> None:
     namespace: dict[str, object] = {}
     exec(compile(block, "README.md", "exec"), namespace)
     await namespace["test_standup"]()  # type: ignore[operator]
+
+
+def test_sync_sandbox_example_runs() -> None:
+    """The synchronous testing example is a real test too: run it, with no event loop of ours."""
+    blocks = re.findall(
+        r"```python\n(.*?)```", _section("Synchronous code: Django, Flask, Celery, scripts"), flags=re.DOTALL
+    )
+    (block,) = [b for b in blocks if "start_in_thread" in b]
+    namespace: dict[str, object] = {}
+    exec(compile(block, "README.md", "exec"), namespace)
+    namespace["test_standup_sync"]()  # type: ignore[operator]
