@@ -19,7 +19,8 @@ from urllib.parse import unquote
 
 import httpx2
 
-from onstage import RealtimeKit, TPStreams, Webinar
+import onstage
+import onstage.sync
 from onstage.testing._engine.spec import Operation
 from tests.facade.helpers import TOKEN, TP_TOKEN, WB_KEY
 from tests.facade.test_every_operation import (
@@ -104,22 +105,26 @@ def client(
     api: str,
     handler: Callable[[httpx2.Request], httpx2.Response] | None = None,
     *,
-    http: httpx2.AsyncClient | None = None,
+    http: httpx2.AsyncClient | httpx2.Client | None = None,
+    sync: bool = False,
     **kw: Any,
 ) -> Any:
     """A facade client on ``MockTransport(handler)`` (or on ``http``, an ``httpx2.AsyncClient`` to
-    share: building one per call costs more than the call); bound ids default to ``BOUND``."""
+    share, or an ``httpx2.Client`` for ``sync``: building one per call costs more than the call);
+    bound ids default to ``BOUND``. ``sync``: the ``onstage.sync`` client."""
     if http is None:
         assert handler is not None
-        http = httpx2.AsyncClient(transport=httpx2.MockTransport(handler))
+        transport = httpx2.MockTransport(handler)
+        http = httpx2.Client(transport=transport) if sync else httpx2.AsyncClient(transport=transport)
+    classes = onstage.sync if sync else onstage
     if api == "realtimekit":
         ids = {"account_id": BOUND["account_id"], "app_id": BOUND["app_id"]}
         ids.update({k: kw.pop(k) for k in list(kw) if k in ids})
-        return RealtimeKit(api_token=TOKEN, http_client=http, **ids, **kw)
+        return classes.RealtimeKit(api_token=TOKEN, http_client=http, **ids, **kw)
     if api == "tpstreams":
         org = kw.pop("organization_id", BOUND["organization_id"])
-        return TPStreams(token=TP_TOKEN, organization_id=org, http_client=http, **kw)
-    return Webinar(api_key=WB_KEY, http_client=http, **kw)
+        return classes.TPStreams(token=TP_TOKEN, organization_id=org, http_client=http, **kw)
+    return classes.Webinar(api_key=WB_KEY, http_client=http, **kw)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ Bounded profile (``make test``): 600 idempotent calls + 120 creates per flavour;
 from __future__ import annotations
 
 import itertools
+import threading
 from collections import Counter, defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -75,17 +76,24 @@ class Clients:
 
 def make_clients(sb: Sandbox, flavour: Flavour) -> Clients:
     retries: Counter[str] = Counter()
+    lock = threading.Lock()  # the sync flavour's hooks run in its worker threads
 
     def on_retry(event: Any) -> None:
-        retries[event.operation] += 1
+        with lock:
+            retries[event.operation] += 1
 
-    options = flavour.options(
-        max_retries=MAX_RETRIES,
-        timeout=httpx2.Timeout(5.0, read=READ_TIMEOUT),
-        limits=httpx2.Limits(max_connections=WORKERS, max_keepalive_connections=WORKERS),
-        on_retry=[on_retry],
+    options: dict[str, Any] = {
+        "max_retries": MAX_RETRIES,
+        "timeout": httpx2.Timeout(5.0, read=READ_TIMEOUT),
+        "limits": httpx2.Limits(max_connections=WORKERS, max_keepalive_connections=WORKERS),
+        "on_retry": [on_retry],
+    }
+    return Clients(
+        flavour.sandbox_client(sb, "realtimekit", **options),
+        flavour.sandbox_client(sb, "tpstreams", **options),
+        flavour.sandbox_client(sb, "webinar", **options),
+        retries,
     )
-    return Clients(sb.realtimekit(**options), sb.tpstreams(**options), sb.webinar(**options), retries)
 
 
 async def run_calls(n: int, call: Callable[[int], Awaitable[Any]]) -> dict[int, BaseException | Any]:
@@ -108,6 +116,7 @@ async def run_calls(n: int, call: Callable[[int], Awaitable[Any]]) -> dict[int, 
 
 
 # -- idempotent calls -----------------------------------------------------------------------------
+@pytest.mark.sync_too
 async def test_idempotent_calls_fail_only_when_every_attempt_was_faulted(
     flavour: Flavour, profile: Profile
 ) -> None:
@@ -203,6 +212,7 @@ async def test_idempotent_calls_fail_only_when_every_attempt_was_faulted(
 
 
 # -- creates --------------------------------------------------------------------------------------
+@pytest.mark.sync_too
 async def test_creates_are_never_duplicated_and_every_object_is_accounted_for(
     flavour: Flavour, profile: Profile
 ) -> None:
@@ -264,10 +274,13 @@ async def test_creates_are_never_duplicated_and_every_object_is_accounted_for(
 
 
 # -- the ``timeout`` fault itself ---------------------------------------------------------------------
+@pytest.mark.sync_too
 async def test_the_timeout_fault_never_answers_and_never_holds_the_sandbox(flavour: Flavour) -> None:
     started = anyio.current_time()
     async with Sandbox() as sb:
-        rtk = sb.realtimekit(**flavour.options(max_retries=0, timeout=httpx2.Timeout(5.0, read=READ_TIMEOUT)))
+        rtk = flavour.sandbox_client(
+            sb, "realtimekit", max_retries=0, timeout=httpx2.Timeout(5.0, read=READ_TIMEOUT)
+        )
         sb.faults.add(route="GET /meetings", kind="timeout", times=1)  # waits up to 120 s by default
         with pytest.raises(onstage.APITimeoutError):
             await rtk.meetings.list().first_page()

@@ -55,6 +55,7 @@ from tests.reliability._spec_calls import (
     page_body,
     success_body,
 )
+from tests.reliability.conftest import Flavour
 
 try:  # the suite's figures helper (tests/reliability/_figures.py), when present
     from tests.reliability._figures import FIGURES, format_counts
@@ -108,13 +109,18 @@ class Reply:
         return httpx2.Response(self.status, headers=headers, stream=_Chunks([self.body]))
 
 
-class _Chunks(httpx2.AsyncByteStream):
+class _Chunks(httpx2.AsyncByteStream, httpx2.SyncByteStream):
+    """A body in chunks, for either flavour's client."""
+
     def __init__(self, chunks: list[bytes]) -> None:
         self.chunks = chunks
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
         for chunk in self.chunks:
             yield chunk
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield from self.chunks
 
 
 class Responder:
@@ -133,6 +139,7 @@ class Responder:
 #: One handler and one ``httpx2.AsyncClient`` for every call (building them per call costs more).
 WIRE = Responder()
 HTTP = httpx2.AsyncClient(transport=httpx2.MockTransport(WIRE))
+HTTP_SYNC = httpx2.Client(transport=httpx2.MockTransport(WIRE))  # the sync flavour's
 
 JSON = [(b"content-type", b"application/json")]
 HTML = b"<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body><h1>502</h1></body></html>"
@@ -367,9 +374,9 @@ def _get(value: Any, path: tuple[Any, ...]) -> Any:
 class Target:
     """One operation's facade call, built once, answered with any reply."""
 
-    def __init__(self, call: Call) -> None:
+    def __init__(self, call: Call, *, sync: bool = False) -> None:
         self.call = call
-        self.client = client(call.op.api, http=HTTP, max_retries=0)
+        self.client = client(call.op.api, http=HTTP_SYNC if sync else HTTP, sync=sync, max_retries=0)
         self.fn = method_of(self.client, call.resource, call.name)
         self.args, self.kwargs = arguments(call.op, self.fn, call.fixed)
         self.body = success_body(call.op)
@@ -492,7 +499,14 @@ def _publish() -> None:
 
 
 TARGETS = {op_id: Target(call) for op_id, call in MAIN_CALLS.items()}
+SYNC_TARGETS = {op_id: Target(call, sync=True) for op_id, call in MAIN_CALLS.items()}
 OPS = sorted(TARGETS)
+
+
+def target_for(op_id: str, flavour: Flavour) -> Target:
+    """The operation's call on the flavour's client (the sync one runs in the test's thread: the
+    mock transport answers at once)."""
+    return (SYNC_TARGETS if flavour.sync else TARGETS)[op_id]
 
 
 # -- representative operations ------------------------------------------------------------------
@@ -524,18 +538,20 @@ def test_every_operation_is_answered() -> None:
 
 
 # -- every operation: the catalog, and hypothesis mutations ------------------------------------------
+@pytest.mark.sync_too
 @pytest.mark.parametrize("op_id", OPS)
-async def test_catalog(op_id: str) -> None:
-    target, since = TARGETS[op_id], len(ESCAPES)
+async def test_catalog(op_id: str, flavour: Flavour) -> None:
+    target, since = target_for(op_id, flavour), len(ESCAPES)
     for reply in catalog(target.body, target.call.op.success_status):
         await target.answer(reply)
     no_escapes(since)
 
 
+@pytest.mark.sync_too
 @pytest.mark.parametrize("op_id", WIRE_OPS)
-async def test_wire_replies(op_id: str) -> None:
+async def test_wire_replies(op_id: str, flavour: Flavour) -> None:
     """Encodings, charsets, error statuses and error bodies."""
-    target, since = TARGETS[op_id], len(ESCAPES)
+    target, since = target_for(op_id, flavour), len(ESCAPES)
     for reply in wire_catalog(target.body, target.call.op.success_status):
         outcome = await target.answer(reply)
         if reply.status >= 400 and outcome == "ResponseValidationError":
@@ -626,11 +642,17 @@ def mutated(draw: st.DrawFn, target: Target) -> Reply:
     max_examples=EXAMPLES,
     database=None,
     phases=(Phase.explicit, Phase.generate),  # no shrinking: the failure names its reply
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    # the flavour fixture is a constant per test (its clean-up only closes sync clients)
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.function_scoped_fixture,
+    ],
 )
 @given(data=st.data())
-async def test_mutations(op_id: str, data: st.DataObject) -> None:
-    target, since = TARGETS[op_id], len(ESCAPES)
+@pytest.mark.sync_too
+async def test_mutations(op_id: str, data: st.DataObject, flavour: Flavour) -> None:
+    target, since = target_for(op_id, flavour), len(ESCAPES)
     await target.answer(data.draw(mutated(target), label="reply"))
     no_escapes(since)
 

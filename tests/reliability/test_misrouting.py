@@ -50,6 +50,7 @@ from tests.reliability._spec_calls import (
     path_params,
     resolve,
 )
+from tests.reliability.conftest import Flavour
 
 try:  # the suite's figures helper (tests/reliability/_figures.py), when present
     from tests.reliability._figures import FIGURES
@@ -234,6 +235,7 @@ class Wire:
 #: would cost more than the call itself).
 WIRE = Wire()
 HTTP = httpx2.AsyncClient(transport=httpx2.MockTransport(WIRE))
+HTTP_SYNC = httpx2.Client(transport=httpx2.MockTransport(WIRE))  # the sync flavour's
 
 
 def _expected(value: Any, kind: str) -> str | None:
@@ -326,9 +328,10 @@ def _check_sent(call: Call, param: PathParam, value: Any, wire: Wire, host: str)
 class Caller:
     """One operation's facade call, built once: its clients (on the shared ``WIRE``) and arguments."""
 
-    def __init__(self, call: Call) -> None:
+    def __init__(self, call: Call, *, sync: bool = False) -> None:
         self.call = call
-        self.client = client(call.op.api, http=HTTP, max_retries=0)
+        self.sync = sync
+        self.client = client(call.op.api, http=HTTP_SYNC if sync else HTTP, sync=sync, max_retries=0)
         self.fn = method_of(self.client, call.resource, call.name)
         self.args, self.kwargs = arguments(call.op, self.fn, call.fixed)
         self.params = path_params(call, self.fn)
@@ -354,7 +357,13 @@ class Caller:
             if rebind:
                 other = self.client.with_options(**{param.name: value})
             else:
-                other = client(call.op.api, http=HTTP, max_retries=0, **{param.name: value})
+                other = client(
+                    call.op.api,
+                    http=HTTP_SYNC if self.sync else HTTP,
+                    sync=self.sync,
+                    max_retries=0,
+                    **{param.name: value},
+                )
         except onstage.ConfigurationError as exc:
             assert not WIRE.requests
             _check_message(exc)
@@ -409,6 +418,14 @@ def _publish() -> None:
 
 # -- the tests -----------------------------------------------------------------------------------
 CALLERS = {op_id: Caller(call) for op_id, call in CALLS_WITH_PARAMS.items()}
+SYNC_CALLERS = {op_id: Caller(call, sync=True) for op_id, call in CALLS_WITH_PARAMS.items()}
+
+
+def callers(flavour: Flavour) -> dict[str, Caller]:
+    """Each operation's call on the flavour's client (the sync one in the test's thread)."""
+    return SYNC_CALLERS if flavour.sync else CALLERS
+
+
 PARAMS = {op_id: caller.params for op_id, caller in CALLERS.items()}
 CATALOG: list[Any] = [
     *ODD_STRINGS,
@@ -434,12 +451,13 @@ def test_every_operation_with_path_parameters_is_covered() -> None:
     assert bound == set(BOUND)
 
 
+@pytest.mark.sync_too
 @pytest.mark.parametrize("op_id", sorted(CALLS_WITH_PARAMS))
-async def test_catalog(op_id: str) -> None:
+async def test_catalog(op_id: str, flavour: Flavour) -> None:
     """Every catalogued hostile value (and type) as every path parameter of the operation. A bound
     id's value that the client refuses at construction is refused whatever the operation
     (``test_bound_id_catalog``): here each operation gets the ones it accepts, to route them."""
-    caller = CALLERS[op_id]
+    caller = callers(flavour)[op_id]
     for param in caller.params:
         for index, value in enumerate(CATALOG):
             if param.bound and _refused_at_construction(caller.call.op.api, param.name, index):
@@ -460,12 +478,13 @@ BOUND_IDS = sorted({(c.call.op.api, p.name) for c in CALLERS.values() for p in c
 
 
 @pytest.mark.parametrize(("api", "name"), BOUND_IDS, ids=[f"{a}.{n}" for a, n in BOUND_IDS])
-async def test_bound_id_catalog(api: str, name: str) -> None:
+@pytest.mark.sync_too
+async def test_bound_id_catalog(api: str, name: str, flavour: Flavour) -> None:
     """Every catalogued value as a bound id, at construction and through ``with_options``, on the
     first operation that uses it: refused with ``ConfigurationError`` or routed right."""
     caller = next(
         c
-        for c in CALLERS.values()
+        for c in callers(flavour).values()
         if c.call.op.api == api and any(p.name == name for p in c.params if p.bound)
     )
     param = next(p for p in caller.params if p.name == name)
@@ -479,12 +498,18 @@ async def test_bound_id_catalog(api: str, name: str) -> None:
     deadline=None,
     max_examples=EXAMPLES,
     database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    # the flavour fixture is a constant per test (its clean-up only closes sync clients)
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.function_scoped_fixture,
+    ],
 )
 @given(data=st.data())
-async def test_generated(op_id: str, data: st.DataObject) -> None:
+@pytest.mark.sync_too
+async def test_generated(op_id: str, data: st.DataObject, flavour: Flavour) -> None:
     """Hypothesis-generated hostile values for a path parameter of the operation."""
-    caller = CALLERS[op_id]
+    caller = callers(flavour)[op_id]
     param = data.draw(st.sampled_from(caller.params), label="param")
     value = data.draw(hostile_values, label="value")
     _record(caller.call, param, value, await caller.try_value(param, value))

@@ -259,16 +259,23 @@ def record(row: str, planted: int, audit: Audit) -> None:
 
 
 # -- clients ------------------------------------------------------------------------------------------
-def make_client(api: str, transport: httpx2.AsyncBaseTransport | None = None, **kw: Any) -> Any:
+def make_client(
+    api: str, transport: httpx2.AsyncBaseTransport | None = None, flavour: Flavour | None = None, **kw: Any
+) -> Any:
+    """A client of ``api`` with the test credentials: async, or of ``flavour`` (whose options apply)."""
     if transport is not None:
         kw["http_client"] = httpx2.AsyncClient(transport=transport)
     if api == "realtimekit":
-        return RealtimeKit(api_token=CREDENTIALS[api], account_id="acc", app_id="app", **kw)
-    if api == "tpstreams":
-        return TPStreams(token=CREDENTIALS[api], organization_id="org1", **kw)
-    if api == "webinar-bearer":
-        return Webinar(bearer_token=CREDENTIALS[api], **kw)
-    return Webinar(api_key=CREDENTIALS[api], **kw)
+        name, creds = "RealtimeKit", {"api_token": CREDENTIALS[api], "account_id": "acc", "app_id": "app"}
+    elif api == "tpstreams":
+        name, creds = "TPStreams", {"token": CREDENTIALS[api], "organization_id": "org1"}
+    elif api == "webinar-bearer":
+        name, creds = "Webinar", {"bearer_token": CREDENTIALS[api]}
+    else:
+        name, creds = "Webinar", {"api_key": CREDENTIALS[api]}
+    if flavour is not None:
+        return flavour.client(name, **creds, **kw)
+    return {"RealtimeKit": RealtimeKit, "TPStreams": TPStreams, "Webinar": Webinar}[name](**creds, **kw)
 
 
 MAIN_CALLS = [
@@ -676,12 +683,16 @@ async def _real_socket_sweep(flavour: Flavour, records: list[logging.LogRecord])
     planted |= {sentinel("stream_key"), sentinel("rtmp_url"), sentinel("secret")}
     async with loopback() as server:
         base = f"http://127.0.0.1:{server.port}"
-        options = flavour.options(max_retries=0, timeout=httpx2.Timeout(2.0, read=0.1))
+        options: dict[str, Any] = {"max_retries": 0, "timeout": httpx2.Timeout(2.0, read=0.1)}
         clients = {
-            "realtimekit": make_client("realtimekit", base_url=f"{base}/client/v4", **options),
-            "tpstreams": make_client("tpstreams", base_url=base, **options),
-            "webinar": make_client("webinar", base_url=f"{base}/v1/webinar", **options),
-            "webinar-bearer": make_client("webinar-bearer", base_url=f"{base}/v1/webinar", **options),
+            "realtimekit": make_client(
+                "realtimekit", flavour=flavour, base_url=f"{base}/client/v4", **options
+            ),
+            "tpstreams": make_client("tpstreams", flavour=flavour, base_url=base, **options),
+            "webinar": make_client("webinar", flavour=flavour, base_url=f"{base}/v1/webinar", **options),
+            "webinar-bearer": make_client(
+                "webinar-bearer", flavour=flavour, base_url=f"{base}/v1/webinar", **options
+            ),
         }
         calls: dict[str, Callable[[Any], Any]] = {
             "realtimekit": lambda c: c.livestreams.get("ls-1"),
@@ -710,7 +721,9 @@ async def _real_socket_sweep(flavour: Flavour, records: list[logging.LogRecord])
         finally:
             for client in clients.values():
                 await client.aclose()
-    refused = make_client("tpstreams", base_url=f"http://127.0.0.1:{await _closed_port()}", **options)
+    refused = make_client(
+        "tpstreams", flavour=flavour, base_url=f"http://127.0.0.1:{await _closed_port()}", **options
+    )
     async with refused:
         with pytest.raises(onstage.APIConnectionError) as conn:
             await calls["tpstreams"](refused)
@@ -731,6 +744,7 @@ class _Collect(logging.Handler):
 # Finding 4, over real loopback sockets on every flavour (the aiohttp backend's own error texts
 # included): success with secret fields, each status error, a dropped connection, a read timeout
 # and a refused connection, with DEBUG logging. Old code: the INFO URL line printed the code.
+@pytest.mark.sync_too
 def test_no_sentinel_escapes_over_real_sockets(flavour: Flavour) -> None:
     if flavour.http_backend == "aiohttp" and importlib.util.find_spec("onstage._aiohttp") is None:
         pytest.skip("the aiohttp backend (onstage._aiohttp) is not in this tree yet")
