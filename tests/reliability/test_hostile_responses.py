@@ -697,9 +697,10 @@ def _huge_replies(success: int) -> list[Reply]:
 
 # -- huge bodies ------------------------------------------------------------------------------------
 @pytest.mark.parametrize("op_id", REPRESENTATIVE)
-async def test_huge_bodies(op_id: str) -> None:
+@pytest.mark.sync_too
+async def test_huge_bodies(op_id: str, flavour: Flavour) -> None:
     """Deep nesting and huge strings: bounded messages, built fast."""
-    target, since = TARGETS[op_id], len(ESCAPES)
+    target, since = target_for(op_id, flavour), len(ESCAPES)
     for reply in _huge_replies(target.call.op.success_status):
         started = time.perf_counter()
         outcome = await target.answer(reply)
@@ -758,15 +759,19 @@ def _too_large(status: int) -> list[Reply]:
 
 
 LIMITED = {
-    api: client(api, http=HTTP, max_retries=0, max_response_bytes=SMALL_LIMIT)
+    (api, sync): client(
+        api, http=HTTP_SYNC if sync else HTTP, sync=sync, max_retries=0, max_response_bytes=SMALL_LIMIT
+    )
     for api in ("realtimekit", "tpstreams", "webinar")
+    for sync in (False, True)
 }
 
 
+@pytest.mark.sync_too
 @pytest.mark.parametrize("op_id", OPS)
-async def test_max_response_bytes(op_id: str) -> None:
-    target, since = TARGETS[op_id], len(ESCAPES)
-    fn = method_of(LIMITED[target.call.op.api], target.call.resource, target.call.name)
+async def test_max_response_bytes(op_id: str, flavour: Flavour) -> None:
+    target, since = target_for(op_id, flavour), len(ESCAPES)
+    fn = method_of(LIMITED[target.call.op.api, flavour.sync], target.call.resource, target.call.name)
     for status in (target.call.op.success_status, 500):
         for reply in _too_large(status):
             outcome = await target.answer(reply, fn)
@@ -812,9 +817,16 @@ ABSURD_RETRY_AFTER = [
 
 
 @pytest.mark.parametrize("op_id", REPRESENTATIVE)
-async def test_absurd_retry_after(op_id: str) -> None:
-    target, since = TARGETS[op_id], len(ESCAPES)
-    retried = client(target.call.op.api, http=HTTP, max_retries=1, on_retry=[_check_retry_event])
+@pytest.mark.sync_too
+async def test_absurd_retry_after(op_id: str, flavour: Flavour) -> None:
+    target, since = target_for(op_id, flavour), len(ESCAPES)
+    retried = client(
+        target.call.op.api,
+        http=HTTP_SYNC if flavour.sync else HTTP,
+        sync=flavour.sync,
+        max_retries=1,
+        on_retry=[_check_retry_event],
+    )
     fn = method_of(retried, target.call.resource, target.call.name)
     with backoff_scale(0.0):
         for value in ABSURD_RETRY_AFTER:
@@ -932,10 +944,11 @@ MAX_PAGE_REQUESTS = 10  # every hostile server here makes at most a few pages of
 
 
 @pytest.mark.parametrize("op_id", sorted(PAGE_CALLS))
-async def test_hostile_pages(op_id: str) -> None:
-    """Every list operation, ``async for`` items and ``.pages()``: items or an ``OnstageError``
-    (``PaginationError`` for no progress), in few requests, never on another host."""
-    target, since = TARGETS[op_id], len(ESCAPES)
+@pytest.mark.sync_too
+async def test_hostile_pages(op_id: str, flavour: Flavour) -> None:
+    """Every list operation, ``async for`` (``for``) items and ``.pages()``: items or an
+    ``OnstageError`` (``PaginationError`` for no progress), in few requests, never on another host."""
+    target, since = target_for(op_id, flavour), len(ESCAPES)
     for label, handler in _hostile_pages(op_id).items():
         for mode in ("items", "pages"):
             WIRE.reply = handler
@@ -945,8 +958,14 @@ async def test_hostile_pages(op_id: str) -> None:
             async def walk(mode: str = mode) -> list[Any]:
                 paginator = target.fn(*target.args, **target.kwargs)
                 out: list[Any] = []
-                iterator = aiter(paginator) if mode == "items" else aiter(paginator.pages())
-                async for got in iterator:
+                source = paginator if mode == "items" else paginator.pages()
+                if flavour.sync:
+                    for got in source:
+                        out.append(got)
+                        if len(WIRE.requests) > MAX_PAGE_REQUESTS:  # it would go on: to MAX_PAGES
+                            break
+                    return out
+                async for got in aiter(source):
                     out.append(got)
                     if len(WIRE.requests) > MAX_PAGE_REQUESTS:  # it would go on: to MAX_PAGES (100,000)
                         break
