@@ -25,6 +25,7 @@ __all__ = [
     "PoolSettings",
     "check_http_client",
     "has_mounts",
+    "passthrough",
     "pool_settings",
     "set_elapsed",
 ]
@@ -46,7 +47,8 @@ class BodyTooLarge(Exception):
 class Pool:
     """An ``httpx2.AsyncClient`` or ``httpx2.Client`` (closed with the onstage client when onstage
     made it) and the function that sends a request through it. ``direct`` means the transport is
-    called straight away, so the elapsed time is measured here."""
+    called straight away, so the elapsed time is measured here. A caller's own client is driven
+    directly too on the calls where it would do nothing per request (``passthrough``)."""
 
     __slots__ = ("direct", "http", "owned", "send")
 
@@ -62,6 +64,22 @@ class Pool:
         self.send = send
         self.owned = owned
         self.direct = direct
+
+
+def passthrough(http: Any) -> bool:
+    """Whether a caller's client would do nothing for a request beyond handing it to its transport:
+    no auth, no event hooks, no cookies, no proxy mounts, no redirect following. Checked on every
+    call, since the caller may configure the client at any time; then onstage calls the transport
+    itself, as it does for the pools it owns (``send`` costs about a tenth of a call)."""
+    hooks = http._event_hooks
+    return (
+        http._auth is None
+        and not hooks["request"]
+        and not hooks["response"]
+        and not http._mounts
+        and not http.follow_redirects
+        and not http._cookies
+    )
 
 
 def check_http_client(http_client: object, flavour: Flavour) -> Any:

@@ -37,7 +37,7 @@ from ..._hooks import RetryEvent
 from ..._log import log_request, log_response, log_retry, logger
 from ..._operation import Operation
 from ..._options import RequestOptions
-from ..._pool_settings import BodyTooLarge, Pool, set_elapsed
+from ..._pool_settings import BodyTooLarge, Pool, passthrough, set_elapsed
 from ..._response import APIResponse
 from ..._retry import (
     may_have_reached_server,
@@ -201,8 +201,16 @@ class SyncBaseClient(ClientCore):
         it cannot be decoded). The response is closed whatever happens, so no pool slot is ever held."""
         pool = self._pool
         direct = pool.direct
-        started = time.perf_counter() if direct else 0.0
-        response = pool.send(request)
+        if direct:
+            started = time.perf_counter()
+            response = pool.send(request)
+        elif pool.owned or not passthrough(pool.http):
+            started = 0.0
+            response = pool.send(request)  # through the client: its hooks, auth, mounts…
+        else:  # a caller's client that would only hand the request to its transport
+            direct = True
+            started = time.perf_counter()
+            response = pool.http._transport.handle_request(request)
         if direct:
             response.request = request
         try:
