@@ -1,6 +1,7 @@
 """The synchronous twins of the runtime's async modules, written by rewriting their source with an
-explicit table (httpcore's unasync, with its traps named), into ``_generated/_sync/`` where
-``make check-generated`` sees them like the rest of the generated code.
+explicit table (httpcore's unasync, with its traps named), into ``_generated/_sync/`` (the runtime's
+loops) and ``_generated/sync_clients/`` (the client classes), where ``make check-generated`` sees them
+like the rest of the generated code.
 
 Only what differs by flavour is twinned: the request loop (``_client_base``), the pool and body
 read (``_transport``), the paginator (``_pagination``), the raw-response wrappers (``_raw``),
@@ -20,24 +21,25 @@ from __future__ import annotations
 import io
 import re
 import tokenize
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 __all__ = ["MODULE_MAP", "RULES", "TWINS", "UnasyncError", "twin_source", "write_twins"]
 
-#: Sources (relative to ``src/onstage``) whose twins are written, at the same relative path, below
-#: ``_generated/_sync/``.
-TWINS = (
-    "_client_base.py",
-    "_transport.py",
-    "_pagination.py",
-    "_raw.py",
-    "tpstreams/_live_streams.py",
-    "realtimekit/_client.py",
-    "tpstreams/_client.py",
-    "webinar/_client.py",
-)
+#: Sources (relative to ``src/onstage``) whose twins are written, by the folder below ``_generated``
+#: that holds them (at the same relative path): the runtime's loops in ``_sync/`` (below the facade
+#: resources, which use them), the client classes and their additions in ``sync_clients/`` (above
+#: the resources), so every import points down.
+TWINS = {
+    "_client_base.py": "_sync",
+    "_transport.py": "_sync",
+    "_pagination.py": "_sync",
+    "_raw.py": "_sync",
+    "tpstreams/_live_streams.py": "sync_clients",
+    "realtimekit/_client.py": "sync_clients",
+    "tpstreams/_client.py": "sync_clients",
+    "webinar/_client.py": "sync_clients",
+}
 
 #: Where a twin's imports point instead, by module (dotted, below ``onstage``): a twinned module's
 #: twin; an API's facade resources become its synchronous ones.
@@ -163,20 +165,20 @@ def _map_module(module: str) -> str:
     return module
 
 
-def _rewrite_imports(source: str, path: str, twinned: set[str]) -> str:
-    """Relative imports of a twin at ``_generated/_sync/<path>``: a twinned module stays a sibling
-    (its twin is there too); anything else is reached two packages further up."""
+def _rewrite_imports(source: str, path: str, twins: dict[str, str]) -> str:
+    """The twin's relative imports (it sits at ``_generated/<folder>/<path>``): each resolved to the
+    module it names below ``onstage``, mapped to that module's twin when it has one (and by
+    ``MODULE_MAP``), then written as a relative import from the twin's own place."""
     package = path.split("/")[:-1]
+    up = "." * (len(package) + 2 + 1)  # from _generated/<folder>/<package> back to onstage
 
     def repl(match: re.Match[str]) -> str:
         dots = len(match["dots"])
         base = package[: len(package) - dots + 1]
         target = ".".join([*base, match["module"]] if match["module"] else base)
-        mapped = _map_module(target)
-        if target in twinned and mapped == target:
-            return match[0]
-        up = len(package) + 2 + 1  # from _generated/_sync/<package> back to onstage, plus one
-        return f"{match['indent']}from {'.' * up}{mapped} import "
+        folder = twins.get(target)
+        mapped = f"_generated.{folder}.{target}" if folder else _map_module(target)
+        return f"{match['indent']}from {up}{mapped} import "
 
     return _IMPORT.sub(repl, source)
 
@@ -201,14 +203,15 @@ def _docstring_header(source: str, path: str) -> str:
     )
 
 
-def twin_source(source: str, path: str, twinned: Iterable[str] = ()) -> str:
-    """The synchronous twin of ``source`` (the module at ``path`` below ``src/onstage``)."""
+def twin_source(source: str, path: str, twins: dict[str, str] | None = None) -> str:
+    """The synchronous twin of ``source`` (the module at ``path`` below ``src/onstage``); ``twins``:
+    the twinned modules (dotted, below ``onstage``) and the folders of their twins."""
     body = re.sub(r'^\s*""".*?"""\n', "", source, count=1, flags=re.S)
     text = _drop_async_only(body)
     for rule in RULES:
         text = rule.pattern.sub(rule.replacement, text)
     text = re.sub(r"\bAwaitable, |, Awaitable\b", "", _strip_awaitable(text))  # and from its import
-    text = _rewrite_imports(text, path, set(twinned))
+    text = _rewrite_imports(text, path, twins or {})
     left = sorted(_code_names(text) & FORBIDDEN)
     if left:
         names = ", ".join(left)
@@ -217,18 +220,18 @@ def twin_source(source: str, path: str, twinned: Iterable[str] = ()) -> str:
 
 
 def write_twins(src: Path, out: Path) -> list[Path]:
-    """Every twin of ``TWINS``, read from ``src`` (``src/onstage``), under ``out/_sync``."""
-    twinned = {p.removesuffix(".py").replace("/", ".") for p in TWINS}
-    root = out / "_sync"
+    """Every twin of ``TWINS``, read from ``src`` (``src/onstage``), under ``out/<folder>``."""
+    twins = {p.removesuffix(".py").replace("/", "."): folder for p, folder in TWINS.items()}
     written = []
-    for path in TWINS:
+    for path, folder in TWINS.items():
+        root = out / folder
         target = root / path
-        for folder in [root, *(root / p for p in _parents(path))]:
-            folder.mkdir(parents=True, exist_ok=True)
-            init = folder / "__init__.py"
+        for package in [root, *(root / p for p in _parents(path))]:
+            package.mkdir(parents=True, exist_ok=True)
+            init = package / "__init__.py"
             if not init.exists():
                 init.write_text('"""Synchronous twins (see scripts/codegen/unasync.py)."""\n')
-        target.write_text(twin_source((src / path).read_text(encoding="utf-8"), path, twinned))
+        target.write_text(twin_source((src / path).read_text(encoding="utf-8"), path, twins))
         written.append(target)
     return written
 

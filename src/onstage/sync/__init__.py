@@ -15,9 +15,9 @@ copies share it). Hooks are plain functions. Generated from the async sources (s
 """
 
 from .._generated._sync._pagination import SyncPaginator
-from .._generated._sync.realtimekit._client import RealtimeKit
-from .._generated._sync.tpstreams._client import TPStreams
-from .._generated._sync.webinar._client import Webinar
+from .._generated.sync_clients.realtimekit._client import RealtimeKit
+from .._generated.sync_clients.tpstreams._client import TPStreams
+from .._generated.sync_clients.webinar._client import Webinar
 from .._options import SyncClientOptions
 
 __all__ = ["RealtimeKit", "SyncClientOptions", "SyncPaginator", "TPStreams", "Webinar"]

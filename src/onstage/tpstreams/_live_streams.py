@@ -8,7 +8,7 @@ from .._errors import APITimeoutError
 from .._flavour import now, sleep
 from .._generated.tpstreams.models import Asset
 from .._generated.tpstreams.resources.live_streams import LiveStreamsResource
-from ._readiness import check_wait, is_ready, not_ready
+from .._tp_readiness import check_wait, is_ready, not_ready
 
 __all__ = ["LiveStreams"]
 

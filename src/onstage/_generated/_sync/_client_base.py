@@ -33,6 +33,7 @@ from ..._flavour import (
     now_sync,
     sleep_sync,
 )
+from ..._generated._sync._transport import build_pool, read_body
 from ..._hooks import RetryEvent
 from ..._log import log_request, log_response, log_retry, logger
 from ..._operation import Operation
@@ -47,7 +48,6 @@ from ..._retry import (
     should_retry_status,
 )
 from ..._types import NOT_GIVEN, NotGiven
-from ._transport import build_pool, read_body
 
 __all__ = ["SyncBaseClient"]
 

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
 from ..._raw_mark import mark_raw, unmark_raw
 
 if TYPE_CHECKING:
+    from ..._generated._sync._pagination import SyncPaginator
     from ..._response import APIResponse
-    from ._pagination import SyncPaginator
 
 __all__ = ["to_raw", "to_raw_list"]
 

@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING, Any, Self, Unpack
 import httpx2
 
 from ...._apis import APIS
+from ...._generated._sync._client_base import SyncBaseClient
 from ...._generated.tpstreams.sync_resources import Resources
 from ...._options import SyncClientOptions
 from ...._types import NOT_GIVEN, NotGiven
-from .._client_base import SyncBaseClient
 
 if TYPE_CHECKING:
-    from ._live_streams import LiveStreams
+    from ...._generated.sync_clients.tpstreams._live_streams import LiveStreams
 
 __all__ = ["DEFAULT_BASE_URL", "TPStreams"]
 
@@ -60,7 +60,7 @@ class TPStreams(Resources, SyncBaseClient):
     def live_streams(self) -> LiveStreams:
         """``live_streams``: the generated verbs (``create`` takes a naive ``datetime`` ``start``) and
         ``wait_until_ready``; loaded on first use."""
-        from ._live_streams import LiveStreams  # noqa: PLC0415
+        from ...._generated.sync_clients.tpstreams._live_streams import LiveStreams  # noqa: PLC0415
 
         return LiveStreams(self)
 

@@ -14,10 +14,10 @@ from typing import Any, Self, Unpack
 import httpx2
 
 from ...._apis import APIS
+from ...._generated._sync._client_base import SyncBaseClient
 from ...._generated.webinar.sync_resources import Resources
 from ...._options import SyncClientOptions
 from ...._types import NOT_GIVEN, NotGiven
-from .._client_base import SyncBaseClient
 
 __all__ = ["DEFAULT_BASE_URL", "Webinar"]
 

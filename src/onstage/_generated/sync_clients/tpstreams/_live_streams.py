@@ -14,7 +14,7 @@ from ...._errors import APITimeoutError
 from ...._flavour import now_sync, sleep_sync
 from ...._generated.tpstreams.models import Asset
 from ...._generated.tpstreams.sync_resources.live_streams import LiveStreamsResource
-from ....tpstreams._readiness import check_wait, is_ready, not_ready
+from ...._tp_readiness import check_wait, is_ready, not_ready
 
 __all__ = ["LiveStreams"]
 

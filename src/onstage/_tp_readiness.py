@@ -4,8 +4,8 @@ generated sync twin) polls for it."""
 
 from __future__ import annotations
 
-from .._errors import InvalidArgumentError, WaitTimeoutError
-from .._generated.tpstreams.models import Asset
+from ._errors import InvalidArgumentError, WaitTimeoutError
+from ._generated.tpstreams.models import Asset
 
 __all__ = ["check_wait", "is_ready", "not_ready"]
 
