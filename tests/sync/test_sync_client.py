@@ -15,6 +15,7 @@ import pytest
 import onstage
 import onstage.sync
 from onstage.testing import Sandbox, ThreadedSandbox
+from onstage.testing.sandbox import Marshalled
 
 
 @pytest.fixture(scope="module")
@@ -152,3 +153,25 @@ def test_closed_sync_client_says_how_it_was_closed() -> None:
         pass
     with pytest.raises(onstage.ClientClosedError, match=r"close\(\) or the end of its `with`"):
         wb.rooms.get("r1")
+
+
+def test_control_calls_run_in_the_sandboxs_thread(sb: ThreadedSandbox) -> None:
+    class Probe:
+        def __init__(self) -> None:
+            self.calls: list[int] = []
+
+        def where(self) -> int:
+            self.calls.append(threading.get_ident())
+            return threading.get_ident()
+
+        @property
+        def seen(self) -> list[int]:
+            return self.calls
+
+    sandbox_thread = sb.call(threading.get_ident)
+    assert sandbox_thread != threading.get_ident()
+    target = Probe()
+    probe = Marshalled(sb.portal, target)
+    assert probe.where() == sandbox_thread
+    seen = probe.seen
+    assert seen == [sandbox_thread] and seen is not target.calls  # a copy taken in that thread

@@ -380,7 +380,7 @@ class Marshalled(Generic[T]):
                 return _copied(portal.call(functools.partial(value, *args, **kwargs)))
 
             return call
-        return _copied(value) if not isinstance(value, list | dict) else portal.call(_copied, value)
+        return portal.call(_copied, value) if isinstance(value, list | dict) else value
 
     def __repr__(self) -> str:
         return f"Marshalled({self._target!r})"
