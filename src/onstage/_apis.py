@@ -1,5 +1,7 @@
 """The three APIs, each described once: what the clients, the runtime, the generator and the sandbox
-need to know about an API that is not in the spec's operations.
+need to know about an API that is not in the spec's operations (its error bodies are told apart by
+their shape in ``_errors.parse_error_body``; its pagination style is each list operation's
+``x-onstage`` mark).
 
 Adding a fourth API is its operations in ``openapi/onstage.yaml`` (tagged ``<name>-<resource>``), one
 entry here, and its sandbox folder (``onstage/testing/<name>/``). Nothing else branches on an API's
@@ -9,12 +11,10 @@ name. Kept import-light (no httpx2, no attrs): the generator and ``onstage.testi
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Final, Literal
+from typing import Final
 from urllib.parse import urlsplit
 
-__all__ = ["APIS", "API_NAMES", "Api", "BoundId", "Credential", "PaginationStyle", "api"]
-
-PaginationStyle = Literal["page_no", "next", "page", "single"]
+__all__ = ["APIS", "API_NAMES", "Api", "BoundId", "Credential"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,8 +53,6 @@ class Api:
     its component prefix (``<name>_…``)."""
 
     name: str
-    title: str
-    client: str
     default_base_url: str
     base_url_env: tuple[str, ...]
     #: Alternatives, the first the default; a client takes exactly one of them.
@@ -62,12 +60,6 @@ class Api:
     bound: tuple[BoundId, ...]
     #: The key of the success envelope the payload sits in (``{"success", "data", …}``), or None.
     envelope: str | None
-    #: How errors look on the wire (read by ``_errors.parse_error_body`` and rendered by the sandbox):
-    #: ``cloudflare`` ``{"success": false, "error": {"code", "message"}}``, ``drf`` ``{"detail"}`` or
-    #: ``{"field": ["msg"]}``, ``tenbyte`` ``{"success": false, "message", "error", "code", "errors"}``.
-    error_shape: Literal["cloudflare", "drf", "tenbyte"]
-    #: The pagination style of its list operations (an operation may override it in ``x-onstage``).
-    pagination: PaginationStyle
     #: Route templates that the bound ids fill, longest first: what is left is the resource path.
     route_prefixes: tuple[str, ...]
     #: Every path ends with ``/`` (Django's APPEND_SLASH: a path without it is redirected or a 404).
@@ -82,21 +74,12 @@ class Api:
     def bound_names(self) -> tuple[str, ...]:
         return tuple(b.name for b in self.bound)
 
-    @property
-    def env_names(self) -> tuple[str, ...]:
-        """Every environment variable the client reads, in the order the docs list them."""
-        names = [e for c in self.credentials for e in c.env]
-        names += [e for b in self.bound for e in b.env]
-        return (*names, *self.base_url_env)
-
 
 APIS: Final[dict[str, Api]] = {
     a.name: a
     for a in (
         Api(
             name="realtimekit",
-            title="Cloudflare RealtimeKit",
-            client="RealtimeKit",
             default_base_url="https://api.cloudflare.com/client/v4",
             base_url_env=("REALTIMEKIT_BASE_URL",),
             credentials=(
@@ -109,8 +92,6 @@ APIS: Final[dict[str, Api]] = {
                 BoundId("app_id", ("REALTIMEKIT_APP_ID",)),
             ),
             envelope="data",
-            error_shape="cloudflare",
-            pagination="page_no",
             route_prefixes=(
                 "/accounts/{account_id}/realtime/kit/{app_id}",
                 "/accounts/{account_id}/realtime/kit",
@@ -118,22 +99,16 @@ APIS: Final[dict[str, Api]] = {
         ),
         Api(
             name="tpstreams",
-            title="TP Streams",
-            client="TPStreams",
             default_base_url="https://app.tpstreams.com",
             base_url_env=("TPSTREAMS_BASE_URL",),
             credentials=(Credential("token", ("TPSTREAMS_TOKEN",), "Authorization", "Token"),),
             bound=(BoundId("organization_id", ("TPSTREAMS_ORGANIZATION_ID",)),),
             envelope=None,
-            error_shape="drf",
-            pagination="next",
             route_prefixes=("/api/v1/{organization_id}",),
             trailing_slash=True,
         ),
         Api(
             name="webinar",
-            title="Tenbyte Vidinfra Webinar",
-            client="Webinar",
             default_base_url="https://api.tenbyte.io/v1/webinar",
             base_url_env=("WEBINAR_BASE_URL",),
             credentials=(
@@ -142,15 +117,9 @@ APIS: Final[dict[str, Api]] = {
             ),
             bound=(),
             envelope="data",
-            error_shape="tenbyte",
-            pagination="page",
             route_prefixes=(),
         ),
     )
 }
 
 API_NAMES: Final[tuple[str, ...]] = tuple(APIS)
-
-
-def api(name: str) -> Api:
-    return APIS[name]

@@ -102,7 +102,7 @@ class BaseClient(ClientCore):
                 f"{op.id}: this {type(self).__name__} was closed (aclose() or the end of its `async with`); "
                 "create a new client"
             )
-        check_event_loop(self._loop, type(self).__name__)  # async-only
+        check_event_loop(self._loop, self)  # async-only
         headers = self._request_headers()
         extensions = self._timeout_ext
         max_retries = self._max_retries
@@ -201,17 +201,14 @@ class BaseClient(ClientCore):
         """Send once and read the body (at most ``max_response_bytes``; the ``DecodingError`` when
         it cannot be decoded). The response is closed whatever happens, so no pool slot is ever held."""
         pool = self._pool
-        direct = pool.direct
-        if direct:
-            started = time.perf_counter()
-            response = await pool.send(request)
+        if pool.direct:
+            send, direct = pool.send, True
         elif pool.owned or not passthrough(pool.http):
-            started = 0.0
-            response = await pool.send(request)  # through the client: its hooks, auth, mounts…
+            send, direct = pool.send, False  # through the client: its hooks, auth, mounts…
         else:  # a caller's client that would only hand the request to its transport
-            direct = True
-            started = time.perf_counter()
-            response = await pool.http._transport.handle_async_request(request)
+            send, direct = pool.http._transport.handle_async_request, True
+        started = time.perf_counter() if direct else 0.0
+        response = await send(request)
         if direct:
             response.request = request
         try:

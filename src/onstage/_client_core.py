@@ -34,7 +34,6 @@ from ._errors import (
 )
 from ._hooks import Hooks
 from ._operation import Operation
-from ._options import RequestOptions
 from ._pool_settings import DEFAULT_MAX_RESPONSE_BYTES, Pool
 from ._redact import REDACTED, redact_text, url_secrets
 from ._response import APIResponse
@@ -210,22 +209,9 @@ class ClientCore:
     def _make_pool(self, options: Mapping[str, Any]) -> Pool:
         raise NotImplementedError  # the flavour's
 
-    def _request(
-        self,
-        op: Operation,
-        path: str,
-        parse: Callable[[Any], Any],
-        *,
-        params: dict[str, Any] | None = None,
-        json: Any = NOT_GIVEN,
-        files: Any = None,
-        data: Any = None,
-        options: RequestOptions | None = None,
-        url: str | None = None,
-    ) -> Any:
-        """The flavour's request loop, the one way a call is sent: ``APIResponse`` (sync), or an
-        awaitable of it (async). The generated endpoint functions return what it returns."""
-        raise NotImplementedError
+    #: The flavour's request loop, the one way a call is sent (``BaseClient._request``): it returns an
+    #: ``APIResponse``, or (async) an awaitable of one; the generated endpoint functions return that.
+    _request: Callable[..., Any]
 
     def _rebind(self, name: str, value: str | None) -> None:
         """``with_options(app_id=…)`` on a copy: another value of one bound id."""

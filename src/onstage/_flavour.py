@@ -28,7 +28,6 @@ __all__ = [
     "call_hooks",
     "call_hooks_sync",
     "check_event_loop",
-    "check_event_loop_sync",
     "now",
     "now_sync",
     "sleep",
@@ -141,7 +140,7 @@ def _loop_token() -> object | None:
     return None
 
 
-def check_event_loop(box: list[object | None] | None, client: str) -> None:
+def check_event_loop(box: list[object | None] | None, client: object) -> None:
     """Bind the client to the event loop of its first call (``box`` is shared with its
     ``with_options`` copies; None for a caller's own ``http_client``); a later call from another loop
     raises ``ConfigurationError`` instead of failing inside the HTTP library (``Event loop is
@@ -155,12 +154,9 @@ def check_event_loop(box: list[object | None] | None, client: str) -> None:
     if bound is None:
         box[0] = token
         return
+    name = type(client).__name__
     raise ConfigurationError(
-        f"this {client} was first used in another event loop: its connection pool belongs to that loop. "
+        f"this {name} was first used in another event loop: its connection pool belongs to that loop. "
         f"Create the client inside the loop that uses it (for example in your app's lifespan), one per "
-        f"asyncio.run(); from synchronous code (Django, Flask, Celery, scripts) use onstage.sync.{client}"
+        f"asyncio.run(); from synchronous code (Django, Flask, Celery, scripts) use onstage.sync.{name}"
     )
-
-
-def check_event_loop_sync(box: list[object | None] | None, client: str) -> None:
-    """A synchronous client belongs to no event loop (its pool is thread-safe)."""

@@ -10,6 +10,7 @@ import datetime
 import ssl
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import httpx2
@@ -103,22 +104,14 @@ def check_http_client(http_client: object, flavour: Flavour) -> Any:
     raise ConfigurationError(f"http_client must be an {name}, got {type(http_client).__name__}")
 
 
+@dataclass(frozen=True, slots=True)
 class PoolSettings:
     """The checked settings of a pool onstage creates."""
 
-    __slots__ = ("limits", "proxy", "trust_env", "verify")
-
-    def __init__(
-        self,
-        limits: httpx2.Limits,
-        verify: bool | str | ssl.SSLContext,
-        proxy: str | httpx2.URL | None,
-        trust_env: bool,
-    ) -> None:
-        self.limits = limits
-        self.verify = verify
-        self.proxy = proxy
-        self.trust_env = trust_env
+    limits: httpx2.Limits
+    verify: bool | str | ssl.SSLContext
+    proxy: str | httpx2.URL | None
+    trust_env: bool
 
 
 def pool_settings(

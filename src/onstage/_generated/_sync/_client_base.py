@@ -200,17 +200,14 @@ class SyncBaseClient(ClientCore):
         """Send once and read the body (at most ``max_response_bytes``; the ``DecodingError`` when
         it cannot be decoded). The response is closed whatever happens, so no pool slot is ever held."""
         pool = self._pool
-        direct = pool.direct
-        if direct:
-            started = time.perf_counter()
-            response = pool.send(request)
+        if pool.direct:
+            send, direct = pool.send, True
         elif pool.owned or not passthrough(pool.http):
-            started = 0.0
-            response = pool.send(request)  # through the client: its hooks, auth, mounts…
+            send, direct = pool.send, False  # through the client: its hooks, auth, mounts…
         else:  # a caller's client that would only hand the request to its transport
-            direct = True
-            started = time.perf_counter()
-            response = pool.http._transport.handle_request(request)
+            send, direct = pool.http._transport.handle_request, True
+        started = time.perf_counter() if direct else 0.0
+        response = send(request)
         if direct:
             response.request = request
         try:
