@@ -184,32 +184,22 @@ def resolve_model_imports(source: str, split: Split, models: str = "..models") -
 
 
 def index_module(api: str, split: Split) -> str:
-    """``models/__init__.py``: every name in ``__all__``, the group of each in ``WHERE``, a module
-    ``__getattr__`` that imports a name's group on first use; type checkers read the re-exports."""
+    """``models/__init__.py``: every name in ``__all__``, the group of each in ``WHERE``, and
+    ``onstage._lazy``'s ``__getattr__`` that imports a name's group on first use; type checkers read
+    the re-exports."""
     names = sorted(split.where)
     lines = [
         f'"""Models of the {api} API, in groups that load on first use (``WHERE``: name -> group).\n\n'
         "A group holds the models of the operation tags that reach them (its docstring says which), so\n"
         'a call loads its own models and not the whole API\'s."""\n\n',
         "from __future__ import annotations\n\n",
-        "import importlib\n",
-        "from typing import TYPE_CHECKING, Any\n\n",
+        "from typing import TYPE_CHECKING\n\n",
+        "from ...._lazy import lazy_attributes\n\n",
         "if TYPE_CHECKING:\n",
     ]
     lines += [f"    from .{split.where[n]} import {n} as {n}\n" for n in names]
     lines.append("\n__all__ = [" + "".join(f"{n!r}, " for n in names) + "]\n\n")
     lines.append("WHERE: dict[str, str] = {" + "".join(f"{n!r}: {split.where[n]!r}, " for n in names) + "}\n")
     # Type checkers read the re-exports above, not __getattr__ (else a misspelt name would be Any).
-    lines.append(
-        "\n\nif not TYPE_CHECKING:\n\n"
-        "    def __getattr__(name: str) -> Any:\n"
-        "        group = WHERE.get(name)\n"
-        "        if group is None:\n"
-        '            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")\n'
-        '        value = getattr(importlib.import_module(f"{__name__}.{group}"), name)\n'
-        "        globals()[name] = value\n"
-        "        return value\n"
-        "\n    def __dir__() -> list[str]:\n"
-        "        return sorted({*globals(), *__all__})\n"
-    )
+    lines.append("\nif not TYPE_CHECKING:\n    __getattr__, __dir__ = lazy_attributes(globals(), WHERE)\n")
     return "".join(lines)

@@ -1,36 +1,38 @@
-"""Module attributes that load on first use (PEP 562), for the public models modules: each forwards
-to its API's generated models index, which imports a model's group when the name is first read.
+"""Module attributes that load on first use (PEP 562), for the models modules: a name is looked up
+in a table (name -> the submodule that defines it), its submodule is imported the first time the
+name is read, and the value is cached in the module's globals. The generated models index of each
+API (``_generated/<api>/models``) and the public ``onstage.<api>.models`` both use it.
 
-Type checkers never see the forwarding ``__getattr__`` (the modules define it under ``if not
-TYPE_CHECKING``): they read the ``TYPE_CHECKING`` re-exports instead, so a misspelt model name is
-still a type error rather than ``Any``.
+The modules define the returned ``__getattr__`` under ``if not TYPE_CHECKING``: type checkers read
+their ``TYPE_CHECKING`` re-exports instead, so a misspelt model name is a type error, not ``Any``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from types import ModuleType
+import importlib
+from collections.abc import Callable, Mapping
 from typing import Any
 
-__all__ = ["forward"]
+__all__ = ["lazy_attributes"]
 
 
-def forward(
-    namespace: dict[str, Any], index: ModuleType
+def lazy_attributes(
+    namespace: dict[str, Any], where: Mapping[str, str], package: str | None = None
 ) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
-    """``__getattr__`` and ``__dir__`` for the module whose globals are ``namespace``: a name of
-    ``index.__all__`` is read from ``index`` (loading its group) and cached in ``namespace``."""
-    names = frozenset(index.__all__)
+    """``__getattr__`` and ``__dir__`` for the module whose globals are ``namespace``: name ``n``
+    is read from the module ``<package>.<where[n]>`` (``package`` defaults to the module itself)."""
     module = namespace["__name__"]
+    base = package or module
 
     def __getattr__(name: str) -> Any:
-        if name not in names:
+        group = where.get(name)
+        if group is None:
             raise AttributeError(f"module {module!r} has no attribute {name!r}")
-        value = getattr(index, name)
+        value = getattr(importlib.import_module(f"{base}.{group}"), name)
         namespace[name] = value
         return value
 
     def __dir__() -> list[str]:
-        return sorted({*namespace, *names})
+        return sorted({*namespace, *where})
 
     return __getattr__, __dir__

@@ -67,7 +67,18 @@ def test_modules_import_the_models_they_name_from_their_groups() -> None:
 
 def test_index_lists_every_name_with_its_group() -> None:
     split = split_models(MODELS, {"x": {"A"}})
-    namespace: dict[str, object] = {"__name__": "demo.models"}
-    exec(index_module("demo", split), namespace)
-    assert namespace["__all__"] == ["A", "B", "C", "Color"]
-    assert namespace["WHERE"] == split.where
+    tree = ast.parse(index_module("demo", split))
+    values = {
+        node.targets[0].id if isinstance(node, ast.Assign) else node.target.id: node.value  # type: ignore[union-attr]
+        for node in tree.body
+        if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None
+    }
+    assert ast.literal_eval(values["__all__"]) == ["A", "B", "C", "Color"]
+    assert ast.literal_eval(values["WHERE"]) == split.where
+    reexported = {
+        alias.name: node.module
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.level == 1
+        for alias in node.names
+    }
+    assert reexported == split.where  # each name re-exported for type checkers from its group

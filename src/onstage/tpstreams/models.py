@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 
 from .._generated.tpstreams import models as _models
 from .._generated.tpstreams.models import __all__ as __all__
-from .._lazy import forward
+from .._lazy import lazy_attributes
 
 if TYPE_CHECKING:
     from .._generated.tpstreams.models import *  # noqa: F403
 else:
-    __getattr__, __dir__ = forward(globals(), _models)
+    __getattr__, __dir__ = lazy_attributes(globals(), _models.WHERE, _models.__name__)

@@ -7,8 +7,9 @@ a call loads its own models and not the whole API's."""
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from ...._lazy import lazy_attributes
 
 if TYPE_CHECKING:
     from ._access_tokens import AccessToken as AccessToken
@@ -232,16 +233,5 @@ WHERE: dict[str, str] = {
     "WebhookRequest": "_other",
 }
 
-
 if not TYPE_CHECKING:
-
-    def __getattr__(name: str) -> Any:
-        group = WHERE.get(name)
-        if group is None:
-            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-        value = getattr(importlib.import_module(f"{__name__}.{group}"), name)
-        globals()[name] = value
-        return value
-
-    def __dir__() -> list[str]:
-        return sorted({*globals(), *__all__})
+    __getattr__, __dir__ = lazy_attributes(globals(), WHERE)
