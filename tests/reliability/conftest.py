@@ -60,18 +60,12 @@ class Flavour:
         """A client of ``api`` for the (async) sandbox ``sb``; closed with the sandbox."""
         if not self.sync:
             return getattr(sb, api)(**self.options(**kw))
-        cls, credentials = {
-            "realtimekit": (
-                "RealtimeKit",
-                {"api_token": sb.realtimekit_token, "account_id": "acc-1", "app_id": "app-1"},
-            ),
-            "tpstreams": (
-                "TPStreams",
-                {"token": sb.tpstreams_token, "organization_id": sb.organization_for(None)},
-            ),
-            "webinar": ("Webinar", {"api_key": sb.webinar_api_key}),
+        cls, ids = {
+            "realtimekit": ("RealtimeKit", {"account_id": "acc-1", "app_id": "app-1"}),
+            "tpstreams": ("TPStreams", {"organization_id": sb.organization_for(None)}),
+            "webinar": ("Webinar", {}),
         }[api]
-        client = getattr(onstage.sync, cls)(base_url=getattr(sb, f"{api}_base_url"), **credentials, **kw)
+        client = getattr(onstage.sync, cls)(**ids, **sb.client_kwargs(api, kw, sync=True))
         _SYNC_CLIENTS.append(client)
         return Threaded(client)
 

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import contextlib
-import functools
+import inspect
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
 from types import TracebackType
@@ -16,6 +16,7 @@ import httpx2
 from anyio.from_thread import BlockingPortal, start_blocking_portal
 
 from .. import sync
+from .._apis import APIS
 from .._client_base import BaseClient
 from ..realtimekit import RealtimeKit
 from ..tpstreams import TPStreams
@@ -39,6 +40,7 @@ from .webinar import sessions as wb_sessions
 __all__ = ["Control", "Marshalled", "Sandbox", "ThreadedSandbox"]
 
 T = TypeVar("T")
+C = TypeVar("C", sync.RealtimeKit, sync.TPStreams, sync.Webinar)
 
 _TICK = 0.02
 _ASGI_URL = "http://sandbox.local"
@@ -267,36 +269,35 @@ class Sandbox:
         return ThreadedSandbox(cls(**kwargs))
 
     # -- clients -----------------------------------------------------------------------------------
-    @property
-    def realtimekit_base_url(self) -> str:
-        return self.url + realtimekit.SERVICE.api.path_prefix
-
-    @property
-    def tpstreams_base_url(self) -> str:
-        return self.url + tpstreams.SERVICE.api.path_prefix
-
-    @property
-    def webinar_base_url(self) -> str:
-        return self.url + webinar.SERVICE.api.path_prefix
+    def client_kwargs(self, api: str, kw: dict[str, Any], *, sync: bool = False) -> dict[str, Any]:
+        """``kw`` completed for a client of ``api`` on this sandbox: the sandbox's credential (unless
+        ``kw`` names one of the API's), its base URL, and ``client_options`` (for a ``sync`` client,
+        those it takes; an async one under ``transport="asgi"`` also gets the in-process pool)."""
+        description = APIS[api]
+        if not any(c.arg in kw for c in description.credentials):
+            arg = description.credentials[0].arg
+            kw[arg] = {
+                "realtimekit": self.realtimekit_token,
+                "tpstreams": self.tpstreams_token,
+                "webinar": self.webinar_api_key,
+            }[api]
+        kw.setdefault("base_url", self.url + description.path_prefix)
+        for key, value in self.client_options.items():
+            if not (sync and key == "http_backend"):
+                kw.setdefault(key, value)
+        if not sync and self.transport == "asgi" and "http_client" not in kw and "http_backend" not in kw:
+            http = httpx2.AsyncClient(transport=httpx2.ASGITransport(app=self.app))
+            self._http_clients.append(http)
+            kw["http_client"] = http
+        return kw
 
     def organization_for(self, organization_id: str | None) -> str:
         """The TP Streams organization a client is for (see ``tpstreams``)."""
         return organization_id or self.tpstreams_organization_id or tpstreams.DEFAULT_ORGANIZATION
 
-    def _http_client(self, kw: dict[str, Any]) -> None:
-        for key, value in self.client_options.items():
-            kw.setdefault(key, value)
-        if self.transport == "asgi" and "http_client" not in kw and "http_backend" not in kw:
-            http = httpx2.AsyncClient(transport=httpx2.ASGITransport(app=self.app))
-            self._http_clients.append(http)
-            kw["http_client"] = http
-
     def realtimekit(self, account_id: str = "acc-1", app_id: str = "app-1", **kw: Any) -> RealtimeKit:
         """A ``RealtimeKit`` client for this sandbox (closed with the sandbox)."""
-        kw.setdefault("api_token", self.realtimekit_token)
-        kw.setdefault("base_url", self.realtimekit_base_url)
-        self._http_client(kw)
-        client = RealtimeKit(account_id=account_id, app_id=app_id, **kw)
+        client = RealtimeKit(account_id=account_id, app_id=app_id, **self.client_kwargs("realtimekit", kw))
         self._clients.append(client)
         return client
 
@@ -306,20 +307,14 @@ class Sandbox:
         sandbox token unless the sandbox was given ``tpstreams_organization_id``: then, like the real
         service, other organizations answer the plain-text 404 (tokens from ``auth.login`` are always
         scoped to the organization they logged into)."""
-        kw.setdefault("token", self.tpstreams_token)
-        kw.setdefault("base_url", self.tpstreams_base_url)
-        self._http_client(kw)
-        client = TPStreams(organization_id=self.organization_for(organization_id), **kw)
+        organization = self.organization_for(organization_id)
+        client = TPStreams(organization_id=organization, **self.client_kwargs("tpstreams", kw))
         self._clients.append(client)
         return client
 
     def webinar(self, **kw: Any) -> Webinar:
         """A ``Webinar`` client for this sandbox (closed with the sandbox)."""
-        if "bearer_token" not in kw:
-            kw.setdefault("api_key", self.webinar_api_key)
-        kw.setdefault("base_url", self.webinar_base_url)
-        self._http_client(kw)
-        client = Webinar(**kw)
+        client = Webinar(**self.client_kwargs("webinar", kw))
         self._clients.append(client)
         return client
 
@@ -372,15 +367,17 @@ class Marshalled(Generic[T]):
 
     def __getattr__(self, name: str) -> Any:
         portal, target = self._portal, self._target
-        value = portal.call(getattr, target, name)
-        if callable(value):
+        method = getattr(target, name) if callable(getattr(type(target), name, None)) else None
+        if method is None:  # an attribute: read (and copied) in one trip
+            value = portal.call(_read, target, name)
+            if not callable(value):
+                return value
+            method = value
 
-            @functools.wraps(value)
-            def call(*args: Any, **kwargs: Any) -> Any:
-                return _copied(portal.call(functools.partial(value, *args, **kwargs)))
+        def call(*args: Any, **kwargs: Any) -> Any:  # one trip per call, a coroutine awaited there
+            return portal.call(_called, method, args, kwargs)
 
-            return call
-        return portal.call(_copied, value) if isinstance(value, list | dict) else value
+        return call
 
     def __repr__(self) -> str:
         return f"Marshalled({self._target!r})"
@@ -388,6 +385,15 @@ class Marshalled(Generic[T]):
 
 def _copied(value: Any) -> Any:
     return list(value) if isinstance(value, list) else dict(value) if isinstance(value, dict) else value
+
+
+def _read(target: Any, name: str) -> Any:
+    return _copied(getattr(target, name))
+
+
+async def _called(method: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    result = method(*args, **kwargs)
+    return _copied(await result if inspect.isawaitable(result) else result)
 
 
 class ThreadedSandbox:
@@ -456,38 +462,23 @@ class ThreadedSandbox:
         return self._sandbox
 
     # -- clients -----------------------------------------------------------------------------------
-    def _options(self, kw: dict[str, Any]) -> dict[str, Any]:
-        for key, value in self._sandbox.client_options.items():
-            if key != "http_backend":
-                kw.setdefault(key, value)
-        return kw
-
     def realtimekit(self, account_id: str = "acc-1", app_id: str = "app-1", **kw: Any) -> sync.RealtimeKit:
         """An ``onstage.sync.RealtimeKit`` for this sandbox (closed with it)."""
-        sb = self._sandbox
-        kw.setdefault("api_token", sb.realtimekit_token)
-        kw.setdefault("base_url", sb.realtimekit_base_url)
-        client = sync.RealtimeKit(account_id=account_id, app_id=app_id, **self._options(kw))
-        self._clients.append(client)
-        return client
+        kwargs = self._sandbox.client_kwargs("realtimekit", kw, sync=True)
+        return self._keep(sync.RealtimeKit(account_id=account_id, app_id=app_id, **kwargs))
 
     def tpstreams(self, organization_id: str | None = None, **kw: Any) -> sync.TPStreams:
         """An ``onstage.sync.TPStreams`` for this sandbox (closed with it); ``organization_id`` as
         ``Sandbox.tpstreams``."""
-        sb = self._sandbox
-        kw.setdefault("token", sb.tpstreams_token)
-        kw.setdefault("base_url", sb.tpstreams_base_url)
-        client = sync.TPStreams(organization_id=sb.organization_for(organization_id), **self._options(kw))
-        self._clients.append(client)
-        return client
+        organization = self._sandbox.organization_for(organization_id)
+        kwargs = self._sandbox.client_kwargs("tpstreams", kw, sync=True)
+        return self._keep(sync.TPStreams(organization_id=organization, **kwargs))
 
     def webinar(self, **kw: Any) -> sync.Webinar:
         """An ``onstage.sync.Webinar`` for this sandbox (closed with it)."""
-        sb = self._sandbox
-        if "bearer_token" not in kw:
-            kw.setdefault("api_key", sb.webinar_api_key)
-        kw.setdefault("base_url", sb.webinar_base_url)
-        client = sync.Webinar(**self._options(kw))
+        return self._keep(sync.Webinar(**self._sandbox.client_kwargs("webinar", kw, sync=True)))
+
+    def _keep(self, client: C) -> C:
         self._clients.append(client)
         return client
 
@@ -505,22 +496,26 @@ class ThreadedSandbox:
     @property
     def requests(self) -> list[RecordedRequest]:
         """A copy of the requests received so far."""
-        return self.call(lambda: list(self._sandbox.requests))
+        return self._marshalled.requests  # type: ignore[no-any-return]
 
     @property
     def deliveries(self) -> list[Delivery]:
         """A copy of the webhook deliveries so far."""
-        return self.call(lambda: list(self._sandbox.deliveries))
+        return self._marshalled.deliveries  # type: ignore[no-any-return]
 
     def count(self, key: str) -> int:
-        return self.call(self._sandbox.count, key)
+        return self._marshalled.count(key)  # type: ignore[no-any-return]
 
     def reset(self) -> None:
-        self.call(self._sandbox.reset)
+        self._marshalled.reset()
 
     def flush_webhooks(self, timeout: float = 10.0) -> None:
         """Wait until every queued webhook delivery is done."""
-        self.portal.call(self._sandbox.flush_webhooks, timeout)
+        self._marshalled.flush_webhooks(timeout)
+
+    @property
+    def _marshalled(self) -> Marshalled[Sandbox]:
+        return Marshalled(self.portal, self._sandbox)
 
     def __getattr__(self, name: str) -> Any:
         """The control actions as shortcuts (``sb.join(...)``), like ``Sandbox``'s."""
