@@ -42,10 +42,9 @@ PATH_TYPES = {"string": "str", "integer": "int | str", "uuid": "str | uuid.UUID"
 
 
 def facade_context(spec: Json, api: str, data: GeneratorData, bound: Sequence[str]) -> dict[str, Any]:
-    """``tags`` and ``ops_by_tag`` for the endpoint modules; ``resources`` (children first) and
-    ``tops`` (one module per top-level resource) for the facade; the API's client-bound path
-    parameters; ``facade_types``, per tag, the type expressions its facade methods write (for the
-    models split)."""
+    """``tags`` and ``ops_by_tag`` for the endpoint modules; ``tops`` for the facade (one module per
+    top-level resource, named by its ``attr``, holding its resources children first);
+    ``facade_types``, per tag, the type expressions its facade methods write (for the models split)."""
     endpoints = {
         (_norm(s(e.path)), e.method.lower()): e
         for c in data.endpoint_collections_by_tag.values()
@@ -129,9 +128,7 @@ def facade_context(spec: Json, api: str, data: GeneratorData, bound: Sequence[st
     return {
         "tags": sorted(ops_by_tag),
         "ops_by_tag": ops_by_tag,
-        "resources": tree,
         "tops": _tops(tree),
-        "bound": bound,
         "facade_types": {tag: _facade_types(ops) for tag, ops in ops_by_tag.items()},
     }
 
@@ -154,7 +151,7 @@ def _tops(tree: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for top in (r for r in tree if "." not in r["name"]):
         members = [r for r in tree if r["name"] == top["name"] or r["name"].startswith(top["name"] + ".")]
         tags = sorted({m["op"]["tag"] for r in members for m in r["methods"]})
-        out.append({**top, "module": top["attr"], "members": members, "tags": tags})
+        out.append({**top, "members": members, "tags": tags})
     return sorted(out, key=lambda t: t["name"])
 
 
@@ -237,24 +234,17 @@ def _body_prop(p: Any, kind: str, raw: dict[str, Any]) -> dict[str, Any]:
     """One body field as a keyword argument: its type, and the expression that puts it in the body."""
     name, py = s(p.name), _pyname(s(p.name))
     mark = raw.get("x-onstage-datetime")
+    if mark is not None and mark not in DATETIME_MARKS:
+        raise ValueError(f"x-onstage-datetime of {name!r}: {mark!r} is not one of {sorted(DATETIME_MARKS)}")
     if mark is not None:
-        if mark not in DATETIME_MARKS:
-            raise ValueError(
-                f"x-onstage-datetime of {name!r}: {mark!r} is not one of {sorted(DATETIME_MARKS)}"
-            )
-        return {
-            "name": name,
-            "py": py,
-            "type": "datetime.datetime | str",
-            "value": f"{DATETIME_MARKS[mark]}({py}, {name!r})",
-            "required": p.required,
-            "doc": s(p.description or "").replace("\n", " "),
-        }
+        type_, value = "datetime.datetime | str", f"{DATETIME_MARKS[mark]}({py}, {name!r})"
+    else:
+        type_, value = ("FileInput" if kind == "files" and "File" in pytype(p) else argtype(p)), py
     return {
         "name": name,
         "py": py,
-        "type": "FileInput" if kind == "files" and "File" in pytype(p) else argtype(p),
-        "value": py,
+        "type": type_,
+        "value": value,
         "required": p.required,
         "doc": s(p.description or "").replace("\n", " "),
     }

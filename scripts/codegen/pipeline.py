@@ -15,13 +15,12 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from onstage._apis import APIS
-from scripts.codegen import patches, render
+from scripts.codegen import patches, render, unasync
 from scripts.codegen.context import facade_context
 from scripts.codegen.parse import parse
 from scripts.codegen.paths import OUT, PACKAGE, ROOT, SPEC, TEMPLATES
 from scripts.codegen.secret_marks import secret_fields, secret_params
 from scripts.codegen.spec import load_spec
-from scripts.codegen.unasync import write_twins
 
 __all__ = ["ApiFacts", "check", "generate", "tree"]
 
@@ -65,7 +64,7 @@ def generate(
         render.write_api(env, out, spec, name, data, ctx, fields)
     render.write_secrets(env, out, fields, secret_params(spec))
     if twins:
-        write_twins(PACKAGE, out)
+        unasync.write_twins(PACKAGE, out)
     render.finish(out)
     lock = {
         "generator": "openapi-python-client",
@@ -81,6 +80,11 @@ def generate(
             for p in patches.PATCHES
         ],
     }
+    if twins:  # the rewrite table of the synchronous twins, each rule with its reason
+        lock["unasync"] = [
+            {"pattern": r.pattern.pattern, "replacement": r.replacement, "why": r.why} for r in unasync.RULES
+        ]
+        lock["unasync_primitives"] = list(unasync.PRIMITIVES)
     (out / "_lock.json").write_text(json.dumps(lock, indent=2, sort_keys=True) + "\n")
     if final.exists():
         shutil.rmtree(final)

@@ -28,7 +28,7 @@ from openapi_python_client.parser.properties import (
 from scripts.codegen.parse import s
 from scripts.codegen.paths import RUFF_CONFIG, TEMPLATES
 from scripts.codegen.spec import Json
-from scripts.codegen.split import Split, index_module, names_used, resolve_model_imports, split_models, words
+from scripts.codegen.split import Split, index_module, names_used, resolve_model_imports, split_models
 from scripts.codegen.typemap import construct, is_identity, pytype
 
 __all__ = ["BANNER", "environment", "finish", "write_api", "write_secrets"]
@@ -105,7 +105,7 @@ def write_api(
         for tag in ctx["tags"]
     }
     tag_names = {
-        tag: names_used(ast.parse(text)) | {w for t in ctx["facade_types"][tag] for w in words(t)}
+        tag: names_used(ast.parse(text)) | {w for t in ctx["facade_types"][tag] for w in names_used(t)}
         for tag, text in endpoints.items()
     }
     split = split_models(all_models, tag_names)
@@ -127,7 +127,7 @@ def write_api(
                 sync=sync,
                 paginator="SyncPaginator" if sync else "AsyncPaginator",
             )
-            (pkg / folder / f"{top['module']}.py").write_text(resolve_model_imports(text, split))
+            (pkg / folder / f"{top['attr']}.py").write_text(resolve_model_imports(text, split))
         (pkg / folder / "__init__.py").write_text(
             env.get_template("resources_index.py.jinja").render(api=api, tops=ctx["tops"], sync=sync)
         )

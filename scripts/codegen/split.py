@@ -18,13 +18,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 __all__ = [
+    "OTHER",
     "PLACEHOLDER",
     "Split",
     "index_module",
     "names_used",
     "resolve_model_imports",
     "split_models",
-    "words",
 ]
 
 _WORD = re.compile(r"[A-Za-z_]\w*")
@@ -40,13 +40,14 @@ class Split:
     modules: dict[str, str]
     #: public name -> module name
     where: dict[str, str]
-    #: module name -> the tags it serves (docstring of the group)
-    tags: dict[str, tuple[str, ...]]
 
 
-def names_used(tree: ast.AST) -> set[str]:
+def names_used(tree: ast.AST | str) -> set[str]:
     """Every identifier a module's code or annotations name (annotations are strings under
-    ``from __future__ import annotations``, as is ``cast``'s type); docstrings do not count."""
+    ``from __future__ import annotations``, as is ``cast``'s type; docstrings do not count), or,
+    given text, the identifiers in that type expression (``Meeting | NotGiven``)."""
+    if isinstance(tree, str):
+        return set(_WORD.findall(tree))
     found: set[str] = set()
     strings: list[ast.expr] = []
     for node in ast.walk(tree):
@@ -65,19 +66,12 @@ def names_used(tree: ast.AST) -> set[str]:
     return found
 
 
-def words(text: str) -> set[str]:
-    """The identifiers in a type expression written as text (``Meeting | NotGiven``)."""
-    return set(_WORD.findall(text))
-
-
 def _defined(stmt: ast.stmt) -> str | None:
     """The name a top-level statement of a models module defines (a class or ``_X_get``)."""
     if isinstance(stmt, ast.ClassDef):
         return stmt.name
     if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
         return stmt.targets[0].id
-    if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
-        return stmt.target.id
     return None
 
 
@@ -104,36 +98,24 @@ def split_models(source: str, tag_names: Mapping[str, set[str]]) -> Split:
     holds, per tag, the names its endpoint module and its facade methods use (``names_used`` of the
     rendered ``api/<tag>.py``, plus the words of its facade methods' argument and return types)."""
     tree = ast.parse(source)
-    public: set[str] = set()
-    for stmt in tree.body:
-        if isinstance(stmt, ast.ClassDef):
-            public.add(stmt.name)
-    head: list[str] = []
+    public = {stmt.name for stmt in tree.body if isinstance(stmt, ast.ClassDef)}
     lines = source.splitlines(keepends=True)
-    chunks: dict[str, list[str]] = {}
-    deps: dict[str, set[str]] = {}
-    order: list[str] = []
-    first = True
+    head: list[str] = []  # imports and module-level helpers before the first model: every group's
+    chunks: dict[str, list[str]] = {}  # model -> its class and its ``_X_get`` helper, in order
+    used: dict[str, set[str]] = {}  # model -> every name its chunk uses
     for stmt in tree.body:
         name = _defined(stmt)
         decorators = stmt.decorator_list if isinstance(stmt, ast.ClassDef) else []
-        start = (decorators[0].lineno if decorators else stmt.lineno) - 1
-        text = "".join(lines[start : stmt.end_lineno])
-        if name == "__all__":
+        text = "".join(lines[(decorators[0].lineno if decorators else stmt.lineno) - 1 : stmt.end_lineno])
+        owner = None if name is None else _owner(name, public)
+        if owner is None or owner not in public:
+            if chunks:
+                raise ValueError(f"unexpected top-level statement after the models: {text[:80]!r}")
+            head.append(text)
             continue
-        if name is None or (name not in public and _owner(name, public) == name):
-            if first:  # imports and module-level helpers before the first model: every group's header
-                head.append(text)
-                continue
-            raise ValueError(f"unexpected top-level statement after the models: {text[:80]!r}")
-        first = False
-        owner = _owner(name, public)
-        if owner not in chunks:
-            order.append(owner)
-            chunks[owner] = []
-            deps[owner] = set()
-        chunks[owner].append(text)
-        deps[owner] |= {_owner(n, public) for n in names_used(stmt)} & public - {owner}
+        chunks.setdefault(owner, []).append(text)
+        used.setdefault(owner, set()).update(names_used(stmt))
+    deps = {m: {_owner(n, public) for n in names} & public - {m} for m, names in used.items()}
     # Which tags reach each model.
     reach: dict[str, set[str]] = {m: set() for m in public}
     for tag, names in tag_names.items():
@@ -145,32 +127,29 @@ def split_models(source: str, tag_names: Mapping[str, set[str]]) -> Split:
             reach[m].add(tag)
             stack.extend(deps.get(m, ()))
     where = {m: _module_name(tuple(sorted(reach[m]))) for m in public}
-    group_tags = {where[m]: tuple(sorted(reach[m])) for m in public}
-    header = "".join(h for h in head if not h.lstrip().startswith('"""'))  # each group has its own
     modules: dict[str, str] = {}
     for module in sorted(set(where.values())):
-        members = [m for m in order if where[m] == module]
+        members = [m for m in chunks if where[m] == module]
+        # what the group's models name from other groups: models, and the ``_X_get`` helpers beside
+        # their enums
         needed: dict[str, set[str]] = {}
         for m in members:
-            for d in deps[m]:
-                if where[d] != module:
-                    needed.setdefault(where[d], set()).add(d)
-        # the helpers (``_X_get``) an enum's users call live beside the enum
-        imports = []
-        for other, names in sorted(needed.items()):
-            extra = {f"_{n}_get" for n in names if f"_{n}_get" in source}
-            imports.append(f"from .{other} import {', '.join(sorted(names | extra))}\n")
-        tags = group_tags[module]
+            for n in used[m]:
+                other = _owner(n, public)
+                if other in public and where[other] != module:
+                    needed.setdefault(where[other], set()).add(n)
+        imports = "".join(f"from .{g} import {', '.join(sorted(ns))}\n" for g, ns in sorted(needed.items()))
+        tags = sorted(reach[members[0]])
         what = ", ".join(tags) if tags else "no operation (webhook payloads and other shared shapes)"
-        doc = f'"""Models reached by: {what}."""\n\n'
-        exported = sorted(members)
+        exported = "__all__ = [" + "".join(f"{n!r}, " for n in sorted(members)) + "]\n"
         body = "".join("\n\n" + "".join(chunks[m]) for m in members)
-        all_ = "__all__ = [" + "".join(f"{n!r}, " for n in exported) + "]\n"
-        modules[module] = doc + header + "".join(imports) + "\n" + all_ + body
-    return Split(modules, where, group_tags)
+        modules[module] = (
+            f'"""Models reached by: {what}."""\n\n' + "".join(head) + imports + "\n" + exported + body
+        )
+    return Split(modules, where)
 
 
-def resolve_model_imports(source: str, split: Split, models: str = "..models") -> str:
+def resolve_model_imports(source: str, split: Split) -> str:
     """Replace ``PLACEHOLDER`` in a rendered module with imports of the models it names, each from
     its group (``from ..models._meetings import Meeting``), so loading the module loads only those."""
     if PLACEHOLDER not in source:
@@ -179,7 +158,7 @@ def resolve_model_imports(source: str, split: Split, models: str = "..models") -
     by_group: dict[str, list[str]] = {}
     for name in used:
         by_group.setdefault(split.where[name], []).append(name)
-    lines = "".join(f"from {models}.{g} import {', '.join(names)}\n" for g, names in sorted(by_group.items()))
+    lines = "".join(f"from ..models.{g} import {', '.join(names)}\n" for g, names in sorted(by_group.items()))
     return source.replace(PLACEHOLDER + "\n", lines)
 
 

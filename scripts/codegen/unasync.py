@@ -22,9 +22,10 @@ import io
 import re
 import tokenize
 from dataclasses import dataclass
+from importlib.util import resolve_name
 from pathlib import Path
 
-__all__ = ["MODULE_MAP", "RULES", "TWINS", "UnasyncError", "twin_source", "write_twins"]
+__all__ = ["FORBIDDEN", "PRIMITIVES", "RULES", "TWINS", "UnasyncError", "twin_source", "write_twins"]
 
 #: Sources (relative to ``src/onstage``) whose twins are written, by the folder below ``_generated``
 #: that holds them (at the same relative path): the runtime's loops in ``_sync/`` (below the facade
@@ -41,9 +42,8 @@ TWINS = {
     "webinar/_client.py": "sync_clients",
 }
 
-#: Where a twin's imports point instead, by module (dotted, below ``onstage``): a twinned module's
-#: twin; an API's facade resources become its synchronous ones.
-MODULE_MAP = ((re.compile(r"^_generated\.(\w+)\.resources(\.|$)"), r"_generated.\1.sync_resources\2"),)
+#: An API's facade resources, which a twin imports in their synchronous rendering instead.
+_RESOURCES = re.compile(r"^_generated\.(\w+)\.resources(\.|$)")
 
 
 @dataclass(frozen=True)
@@ -87,28 +87,25 @@ RULES = (
     _rule(r"\bBaseClient\b", "SyncBaseClient", "the sync request loop"),
     _rule(r"\bClientOptions\b", "SyncClientOptions", "sync hooks and an httpx2.Client"),
     _rule(r'\bFLAVOUR: Flavour = "async"', 'FLAVOUR: Flavour = "sync"', "the pool settings' checks"),
-    _rule(
-        r"\b(now|sleep|attempt_within|call_hooks)\b(?!_sync)",
-        r"\1_sync",
-        "onstage._flavour's primitives: the sync clock, sleep, deadline (request timeouts bounded by "
-        "the time left: a blocking call cannot be cancelled) and hooks (async ones refused)",
-    ),
 )
 
-#: Names a twin's code must not contain after the rules ran (strings and comments may mention them).
+#: ``onstage._flavour``'s primitives whose sync form has another name, renamed in code only (a NAME
+#: token: a comment saying "sleep" stays prose): the sync clock, sleep, deadline (request timeouts
+#: bounded by the time left, since a blocking call cannot be cancelled) and hooks (async ones refused).
+PRIMITIVES = ("now", "sleep", "attempt_within", "call_hooks")
+
+#: Names a twin's code must not contain after the rules ran (strings and comments may mention them):
+#: what the rules do not rewrite in every spelling (a bare ``AsyncClient``, ``Awaitable`` outside a
+#: subscript, ``aiter`` not called), and the async-only APIs no rule can translate.
 FORBIDDEN = frozenset(
     {
         "async",
         "await",
         "anyio",
         "AsyncClient",
-        "AsyncIterator",
-        "AsyncPaginator",
         "Awaitable",
-        "aclose",
         "aiter",
         "anext",
-        "StopAsyncIteration",
         "check_event_loop",
         "move_on_after",
         "current_time",
@@ -152,35 +149,48 @@ def _strip_awaitable(source: str) -> str:
         while depth:
             depth += {"[": 1, "]": -1}.get(source[k], 0)
             k += 1
-        out.append(source[i:j] + source[start : k - 1])
+        out.append(source[i:j] + _strip_awaitable(source[start : k - 1]))  # nested ones too
         i = k
     out.append(source[i:])
     return "".join(out)
 
 
-def _map_module(module: str) -> str:
-    for pattern, replacement in MODULE_MAP:
-        if pattern.search(module):
-            return pattern.sub(replacement, module)
-    return module
-
-
 def _rewrite_imports(source: str, path: str, twins: dict[str, str]) -> str:
     """The twin's relative imports (it sits at ``_generated/<folder>/<path>``): each resolved to the
-    module it names below ``onstage``, mapped to that module's twin when it has one (and by
-    ``MODULE_MAP``), then written as a relative import from the twin's own place."""
-    package = path.split("/")[:-1]
-    up = "." * (len(package) + 2 + 1)  # from _generated/<folder>/<package> back to onstage
+    module it names, mapped to that module's twin when it has one (facade resources to their sync
+    rendering), then written relative to ``onstage`` from the twin's own place."""
+    package = _dotted(path).rpartition(".")[0]
+    up = "." * (package.count(".") + 1 + 2)  # from _generated/<folder>/<package> back to onstage
 
     def repl(match: re.Match[str]) -> str:
-        dots = len(match["dots"])
-        base = package[: len(package) - dots + 1]
-        target = ".".join([*base, match["module"]] if match["module"] else base)
+        target = resolve_name(match["dots"] + match["module"], package).removeprefix("onstage.")
         folder = twins.get(target)
-        mapped = f"_generated.{folder}.{target}" if folder else _map_module(target)
+        mapped = (
+            f"_generated.{folder}.{target}"
+            if folder
+            else _RESOURCES.sub(r"_generated.\1.sync_resources\2", target)
+        )
         return f"{match['indent']}from {up}{mapped} import "
 
     return _IMPORT.sub(repl, source)
+
+
+def _rename(source: str, names: tuple[str, ...]) -> str:
+    """``name`` -> ``name_sync`` for each of ``names`` where it is code (a NAME token)."""
+    lines = source.splitlines(keepends=True)
+    ends = [
+        t.end
+        for t in tokenize.generate_tokens(io.StringIO(source).readline)
+        if t.type == tokenize.NAME and t.string in names
+    ]
+    for row, col in reversed(ends):  # right to left: earlier columns stay valid
+        lines[row - 1] = f"{lines[row - 1][:col]}_sync{lines[row - 1][col:]}"
+    return "".join(lines)
+
+
+def _dotted(path: str) -> str:
+    """``tpstreams/_client.py`` -> ``onstage.tpstreams._client``."""
+    return "onstage." + path.removesuffix(".py").replace("/", ".")
 
 
 def _code_names(source: str) -> set[str]:
@@ -195,7 +205,7 @@ def _docstring_header(source: str, path: str) -> str:
     """The twin's module docstring: what it is, then the first paragraph of the source's."""
     match = re.match(r'\s*"""(.*?)"""', source, re.S)
     first = match.group(1).strip().split("\n\n")[0] if match else ""
-    module = "onstage." + path.removesuffix(".py").replace("/", ".")
+    module = _dotted(path)
     return (
         f'"""Synchronous twin of ``{module}``, written by scripts/codegen/unasync.py from its source,\n'
         f"whose summary follows.\n\n{first}\n"
@@ -210,6 +220,7 @@ def twin_source(source: str, path: str, twins: dict[str, str] | None = None) -> 
     text = _drop_async_only(body)
     for rule in RULES:
         text = rule.pattern.sub(rule.replacement, text)
+    text = _rename(text, PRIMITIVES)
     text = re.sub(r"\bAwaitable, |, Awaitable\b", "", _strip_awaitable(text))  # and from its import
     text = _rewrite_imports(text, path, twins or {})
     left = sorted(_code_names(text) & FORBIDDEN)
@@ -219,10 +230,9 @@ def twin_source(source: str, path: str, twins: dict[str, str] | None = None) -> 
     return _docstring_header(source, path) + text
 
 
-def write_twins(src: Path, out: Path) -> list[Path]:
+def write_twins(src: Path, out: Path) -> None:
     """Every twin of ``TWINS``, read from ``src`` (``src/onstage``), under ``out/<folder>``."""
-    twins = {p.removesuffix(".py").replace("/", "."): folder for p, folder in TWINS.items()}
-    written = []
+    twins = {_dotted(p).removeprefix("onstage."): folder for p, folder in TWINS.items()}
     for path, folder in TWINS.items():
         root = out / folder
         target = root / path
@@ -232,8 +242,6 @@ def write_twins(src: Path, out: Path) -> list[Path]:
             if not init.exists():
                 init.write_text('"""Synchronous twins (see scripts/codegen/unasync.py)."""\n')
         target.write_text(twin_source((src / path).read_text(encoding="utf-8"), path, twins))
-        written.append(target)
-    return written
 
 
 def _parents(path: str) -> list[str]:

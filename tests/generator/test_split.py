@@ -12,14 +12,10 @@ import pytest
 from scripts.codegen.split import OTHER, PLACEHOLDER, index_module, resolve_model_imports, split_models
 
 MODELS = textwrap.dedent(
-    '''
-    """Models of the demo API."""
-
+    """
     from __future__ import annotations
 
     from typing import cast
-
-    __all__ = ["A", "B", "C", "Color"]
 
 
     class Color(str):
@@ -40,14 +36,15 @@ MODELS = textwrap.dedent(
 
     class C:
         a: A
-    '''
+    """
 )
 
 
 def test_groups_follow_the_tags_that_reach_each_model() -> None:
     split = split_models(MODELS, {"x": {"A"}, "y": {"B"}})
     assert split.where == {"A": "_x", "Color": "_x", "B": "_x__y", "C": OTHER}
-    assert split.tags == {"_x": ("x",), "_x__y": ("x", "y"), OTHER: ()}
+    assert split.modules["_x__y"].startswith('"""Models reached by: x, y."""')
+    assert split.modules[OTHER].startswith('"""Models reached by: no operation')
     x = split.modules["_x"]
     assert "from ._x__y import B\n" in x and "_Color_get = cast" in x  # an enum's helper stays beside it
     assert "from ._x import" not in split.modules["_x__y"]  # no group imports one fewer tags reach
@@ -82,3 +79,19 @@ def test_index_lists_every_name_with_its_group() -> None:
         for alias in node.names
     }
     assert reexported == split.where  # each name re-exported for type checkers from its group
+
+
+def test_an_enums_helper_is_imported_where_it_is_used_and_many_tags_share_a_hashed_group() -> None:
+    source = MODELS + textwrap.dedent(
+        """
+
+        class D:
+            def color(self) -> Color:
+                return _Color_get("red")
+        """
+    )
+    split = split_models(source, {"x": {"A"}, "z": {"D"}, "p": {"B"}, "q": {"B"}, "r": {"B"}})
+    assert split.where["D"] == "_z" and split.where["Color"] == "_x__z"
+    assert "from ._x__z import Color, _Color_get\n" in split.modules["_z"]
+    assert "_Color_get" not in split.modules["_x"]  # A names the enum, not its helper
+    assert split.where["B"].startswith("_shared_")  # four tags: p, q, r and x (through A)
