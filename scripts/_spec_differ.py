@@ -1,7 +1,8 @@
 """Schema and operation comparison for ``scripts/spec_diff.py``: the ``Change`` records and the
 ``_Differ`` that walks two specs side by side (through ``$ref``s, recursion-guarded) and classifies
-each change as breaking or not for SDK users. Specs are loaded and walked with the generator's
-``scripts.codegen.spec`` (one loader, one list of HTTP methods)."""
+each change as breaking or not for SDK users. References are followed with ``onstage._openapi``'s
+``follow`` (``spec_diff`` loads and walks specs with its loader and ``operations``, like the generator
+and the sandbox)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from onstage._openapi import follow
 from scripts.codegen.spec import Json
 
 MAX_DEPTH = 48
@@ -118,10 +120,7 @@ class _Differ:
                 return node, name
             ref: str = node["$ref"]
             name = ref.rsplit("/", 1)[-1]
-            target: Any = self.docs[side] if ref.startswith("#/") else None
-            for part in ref[2:].split("/"):
-                key = part.replace("~1", "/").replace("~0", "~")
-                target = target.get(key) if isinstance(target, Mapping) else None
+            target = follow(self.docs[side], ref)
             if target is None:
                 return {"x-unresolved-ref": ref}, name
             node = target

@@ -18,24 +18,24 @@ import argparse
 import json
 import subprocess
 import sys
-from collections.abc import Mapping
 from dataclasses import asdict
 from pathlib import Path
 
 import yaml
 
+from onstage._openapi import SpecError, operations
+from onstage._openapi import load_document as load_spec
 from scripts._spec_differ import COMPONENTS, Change, Op, _Differ
-from scripts.codegen.spec import METHODS, Json, SpecError, load_spec
+from scripts.codegen.spec import Json
 
 
 def _operations(doc: Json) -> list[Op]:
     ops = []
-    for path, item in (doc.get("paths") or {}).items():
-        template = "/".join("{}" if p.startswith("{") else p for p in str(path).split("/"))
-        for method in METHODS:
-            if isinstance(item, Mapping) and isinstance(item.get(method), Mapping):
-                op_id = str(item[method].get("operationId") or "")
-                ops.append(Op(f"{method.upper()} {path}", f"{method} {template}", op_id, item, item[method]))
+    for path, method, op, item in operations(doc):
+        template = "/".join("{}" if p.startswith("{") else p for p in path.split("/"))
+        ops.append(
+            Op(f"{method.upper()} {path}", f"{method} {template}", str(op.get("operationId") or ""), item, op)
+        )
     return ops
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from scripts.codegen.spec import METHODS, Json, resolve
+from onstage._openapi import operations
+from scripts.codegen.spec import Json, resolve
 
 __all__ = ["is_secret_param", "is_secret_schema", "secret_fields", "secret_params"]
 
@@ -52,9 +53,7 @@ def is_secret_param(spec: Json, param: Any) -> bool:
 def secret_params(spec: Json) -> set[str]:
     """Names of the path, query and header parameters marked secret in any operation."""
     names: set[str] = set()
-    for item in (spec.get("paths") or {}).values():
-        params = list(item.get("parameters") or [])
-        for method in METHODS:
-            params += (item.get(method) or {}).get("parameters") or []
+    for _, _, op, item in operations(spec):
+        params = [*(item.get("parameters") or []), *(op.get("parameters") or [])]
         names.update(str(resolve(spec, p)["name"]) for p in params if is_secret_param(spec, p))
     return names

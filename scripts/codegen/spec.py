@@ -1,31 +1,24 @@
-"""Reading the OpenAPI document for the tools: one API's operations; the loader, the HTTP methods a
-path item may hold and ``$ref`` resolution are ``onstage._openapi``'s (the sandbox reads the spec
-with the same ones).
-
-The spec differ (``scripts/_spec_differ.py``) loads specs and walks path items with these too.
-Imports only PyYAML (when loading), so the differ does not pull in the parser or jinja.
+"""Reading the OpenAPI document for the generator: one API's operations. Loading, walking the
+operations and following ``$ref`` are ``onstage._openapi``'s, shared with the sandbox and the spec
+differ; this module re-exports them under the generator's names.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
-from onstage._openapi import METHODS, SpecError, resolve
+from onstage._openapi import Json, resolve
 from onstage._openapi import load_document as load_spec
+from onstage._openapi import operations as walk
 
-__all__ = ["METHODS", "Json", "SpecError", "load_spec", "operations", "resolve"]
-
-Json = Mapping[str, Any]
+__all__ = ["Json", "load_spec", "operations", "resolve"]
 
 
 def operations(spec: Json, api: str) -> list[tuple[str, str, dict[str, Any], list[Any]]]:
     """``(path, method, operation, path-level parameters)`` of one API (its operations are tagged
     ``<api>-<resource>``), in spec order."""
-    out = []
-    for path, item in spec.get("paths", {}).items():
-        for method in METHODS:
-            op = item.get(method)
-            if op and (op.get("tags") or [""])[0].startswith(f"{api}-"):
-                out.append((path, method, op, item.get("parameters", [])))
-    return out
+    return [
+        (path, method, dict(op), list(item.get("parameters", [])))
+        for path, method, op, item in walk(spec)
+        if (op.get("tags") or [""])[0].startswith(f"{api}-")
+    ]

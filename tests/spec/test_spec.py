@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from openapi_spec_validator import validate
 
-from onstage._openapi import METHODS
+from onstage._openapi import operations
 from onstage.testing._spec import load_spec
 
 SPEC_PATH = Path(__file__).resolve().parents[2] / "openapi" / "onstage.yaml"
@@ -21,7 +21,7 @@ def spec() -> dict[str, Any]:
 
 
 def ops(spec: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
-    return [(p, m, o) for p, item in spec["paths"].items() for m, o in item.items() if m in METHODS]
+    return [(path, method, dict(op)) for path, method, op, _ in operations(spec)]
 
 
 def test_spec_validates(spec: dict[str, Any]) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from onstage._openapi import SpecError, load_document, resolve
+from onstage._openapi import SpecError, follow, load_document, operations, resolve
 
 DOC = {
     "components": {
@@ -47,3 +47,20 @@ def test_load_refuses_a_document_that_is_not_a_mapping(tmp_path: Path) -> None:
     with pytest.raises(SpecError, match="not an OpenAPI document"):
         load_document(path)
     assert load_document(path, "openapi: 3.1.0\n") == {"openapi": "3.1.0"}
+
+
+def test_operations_walks_every_method_and_skips_what_is_not_an_operation() -> None:
+    doc = {
+        "paths": {
+            "/a": {"parameters": [], "get": {"operationId": "a"}, "post": {"operationId": "b"}, "x-y": {}},
+            "/b": "not a path item",
+            "/c": {"delete": None, "put": {"operationId": "c"}},
+        }
+    }
+    assert [(p, m, op["operationId"]) for p, m, op, _ in operations(doc)] == [
+        ("/a", "get", "a"),
+        ("/a", "post", "b"),
+        ("/c", "put", "c"),
+    ]
+    assert follow(DOC, "#/components/schemas/B") == {"type": "string"}
+    assert follow(DOC, "#/components/schemas/B/type/x") is None and follow(DOC, "other#/x") is None

@@ -11,7 +11,7 @@ from typing import Any
 from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
 
 from ..._apis import API_NAMES
-from ..._openapi import METHODS, resolve
+from ..._openapi import operations, resolve
 from .formats import FORMATS
 
 __all__ = ["FieldError", "Operation", "Router", "Spec"]
@@ -87,13 +87,9 @@ class Spec:
         self.document = document
         self.components: dict[str, Any] = dict(document.get("components", {}))
         self.operations: dict[str, Operation] = {}
-        for path, item in document.get("paths", {}).items():
+        for path, method, op, item in operations(document):
             shared = [self.deref(p) for p in item.get("parameters", [])]
-            for method in METHODS:
-                op = item.get(method)
-                if op is None:
-                    continue
-                self.operations[op["operationId"]] = self._operation(path, method, op, shared)
+            self.operations[op["operationId"]] = self._operation(path, method, dict(op), shared)
         self.router = Router(self.operations.values())
         self._validators: dict[int, tuple[dict[str, Any], Draft202012Validator]] = {}
 
