@@ -16,7 +16,7 @@ import json
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol, TypeVar
 
-from .._asgi import ASGIApp, Receive, Scope, Send
+from .._asgi import ASGIApp, BodyOverLimit, Receive, Scope, Send, lifespan, read_body
 from .._errors import WebhookVerificationError
 from ._body import PublicKeyUnavailableError
 from ._headers import HeadersLike, normalize_headers
@@ -63,23 +63,6 @@ async def read_verified(verifier: Verifier[_E], request: _Request) -> _E:
     return await verifier.unwrap(await request.body(), request.headers)
 
 
-async def _read_body(receive: Receive, limit: int) -> bytes | None:
-    """The whole request body, or ``None`` if the client went away."""
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            return None
-        chunk = message.get("body", b"")
-        size += len(chunk)
-        if size > limit:
-            raise _too_large(size, limit)
-        chunks.append(chunk)
-        if not message.get("more_body", False):
-            return b"".join(chunks)
-
-
 async def _respond(send: Send, status: int, payload: dict[str, str] | None = None) -> None:
     body = json.dumps(payload).encode() if payload is not None else b""
     headers: list[tuple[bytes, bytes]] = []
@@ -91,22 +74,12 @@ async def _respond(send: Send, status: int, payload: dict[str, str] | None = Non
     await send({"type": "http.response.body", "body": body})
 
 
-async def _lifespan(receive: Receive, send: Send) -> None:
-    while True:
-        message = await receive()
-        if message["type"] == "lifespan.startup":
-            await send({"type": "lifespan.startup.complete"})
-        elif message["type"] == "lifespan.shutdown":
-            await send({"type": "lifespan.shutdown.complete"})
-            return
-
-
 def webhook_app(verifier: Verifier[_E], handler: Callable[[_E], Awaitable[object]]) -> ASGIApp:
     """An ASGI app that verifies each POSTed delivery and hands the event to ``handler``."""
 
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
-            await _lifespan(receive, send)
+            await lifespan(receive, send)
             return
         if scope["type"] != "http":
             raise RuntimeError(f"webhook_app serves HTTP only, not {scope['type']!r}")
@@ -118,7 +91,10 @@ def webhook_app(verifier: Verifier[_E], handler: Callable[[_E], Awaitable[object
             length = _declared_length(normalize_headers(headers))
             if length is not None and length > verifier.max_body_bytes:
                 raise _too_large(length, verifier.max_body_bytes)
-            body = await _read_body(receive, verifier.max_body_bytes)
+            try:
+                body = await read_body(receive, verifier.max_body_bytes)
+            except BodyOverLimit as exc:
+                raise _too_large(exc.size, verifier.max_body_bytes) from None
             if body is None:
                 return
             event = await verifier.unwrap(body, headers)

@@ -12,11 +12,10 @@ from urllib.parse import unquote
 
 import anyio
 
-from ...webhooks.asgi import _lifespan
-from .asgi import Receive, Request, Scope, Send, read_body
+from .asgi import Receive, Request, Scope, Send, lifespan, read_body
 from .core import Core, RecordedRequest
 from .faults import FaultRule
-from .handler import ApiError, Ctx, Reply
+from .handler import ApiError, Ctx, Reply, compact_json
 from .raw_http_server import DropConnection
 from .service import Service
 from .spec import FieldError, Operation
@@ -65,7 +64,7 @@ def _multipart(ctype: str, raw: bytes) -> dict[str, Any]:
 
 
 def _encode(body: Any) -> bytes:
-    return b"" if body is None else json.dumps(body, separators=(",", ":")).encode()
+    return b"" if body is None else compact_json(body)
 
 
 def _payload(reply: Reply) -> bytes:
@@ -94,11 +93,12 @@ class SandboxApp:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
-            return await _lifespan(receive, send)
+            return await lifespan(receive, send)
         if scope["type"] != "http":
             return
-        request = Request(scope, receive, await read_body(receive))
-        await self._handle(request, send)
+        body = await read_body(receive)
+        if body is not None:  # else the client went away before sending it all
+            await self._handle(Request(scope, receive, body), send)
 
     async def _handle(self, request: Request, send: Send) -> None:
         core = self.core

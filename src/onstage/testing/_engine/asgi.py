@@ -8,23 +8,12 @@ from typing import Any
 from urllib.parse import parse_qs, quote
 
 from ..._asgi import ASGIApp as App
-from ..._asgi import Message, Receive, Scope, Send
+from ..._asgi import Message, Receive, Scope, Send, lifespan, read_body
 
-__all__ = ["App", "Headers", "Message", "Receive", "Request", "Scope", "Send", "read_body"]
+__all__ = ["App", "Headers", "Message", "Receive", "Request", "Scope", "Send", "lifespan", "read_body"]
 
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
-
-
-async def read_body(receive: Receive) -> bytes:
-    """Every ``http.request`` body chunk up to the last one."""
-    body = b""
-    more = True
-    while more:
-        message = await receive()
-        body += message.get("body", b"")
-        more = message.get("more_body", False)
-    return body
 
 
 class Headers(Mapping[str, str]):

@@ -3,20 +3,24 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
-
-from .faker import iso_now
 
 if TYPE_CHECKING:
     from .spec import Operation
     from .world import World
 
-__all__ = ["ApiError", "Ctx", "Handler", "Reply", "default_handler", "find", "iso_now"]
+__all__ = ["ApiError", "Ctx", "Handler", "Reply", "compact_json", "default_handler", "find"]
 
 _K = TypeVar("_K")
 _T = TypeVar("_T")
+
+
+def compact_json(payload: Any) -> bytes:
+    """What the sandbox sends as JSON (response bodies, webhook deliveries): no spaces."""
+    return json.dumps(payload, separators=(",", ":")).encode()
 
 
 class ApiError(Exception):

@@ -8,7 +8,7 @@ from typing import Self
 import anyio
 import anyio.abc
 
-from .asgi import Receive, Scope, Send, read_body
+from .asgi import Headers, Receive, Scope, Send, read_body
 from .raw_http_server import HttpServer
 
 __all__ = ["WebhookReceiver"]
@@ -58,8 +58,9 @@ class WebhookReceiver:
         if scope["type"] != "http":
             return
         body = await read_body(receive)
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
-        self.received.append((headers, body))
+        if body is None:
+            return
+        self.received.append((dict(Headers(scope["headers"])), body))
         start = {"type": "http.response.start", "status": self.status, "headers": [(b"content-length", b"0")]}
         await send(start)
         await send({"type": "http.response.body", "body": b""})

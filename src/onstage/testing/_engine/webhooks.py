@@ -4,6 +4,7 @@ RSA key), sent with retries by a background worker with an ``httpx2.AsyncClient`
 from __future__ import annotations
 
 import base64
+import functools
 import json
 from collections import deque
 from dataclasses import dataclass, field
@@ -14,14 +15,9 @@ import httpx2
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
-__all__ = ["Delivery", "Dispatcher", "compact_json"]
+__all__ = ["Delivery", "Dispatcher"]
 
 _RETRY_DELAY = 0.05
-
-
-def compact_json(payload: Any) -> bytes:
-    """A delivery body: JSON without spaces."""
-    return json.dumps(payload, separators=(",", ":")).encode()
 
 
 @dataclass
@@ -56,12 +52,6 @@ class Dispatcher:
     """Signs and queues deliveries; ``run`` delivers them; ``flush`` waits until the queue is empty."""
 
     def __init__(self, *, retries: int = 2, timeout: float = 5.0) -> None:
-        self.private_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        self.public_key_pem = (
-            self.private_key.public_key()
-            .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
-            .decode("ascii")
-        )
         self.deliveries: list[Delivery] = []
         self.retries = retries
         self.timeout = timeout
@@ -70,6 +60,20 @@ class Dispatcher:
         self._idle: anyio.Event | None = None
 
     # -- producing ---------------------------------------------------------------------------------
+    @functools.cached_property
+    def private_key(self) -> rsa.RSAPrivateKey:
+        """The signing key, made on first use (a 2048-bit key takes ~65 ms: most sandboxes in a test
+        run never sign)."""
+        return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+    @functools.cached_property
+    def public_key_pem(self) -> str:
+        return (
+            self.private_key.public_key()
+            .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+            .decode("ascii")
+        )
+
     def sign(self, body: bytes) -> str:
         """Base64 RSA PKCS#1 v1.5 SHA-256 signature of ``body`` with the sandbox's key."""
         signature = self.private_key.sign(body, padding.PKCS1v15(), hashes.SHA256())

@@ -7,7 +7,8 @@ from typing import Any
 
 from ...webhooks.realtimekit import DELIVERY_ID_HEADER, SIGNATURE_HEADER, WEBHOOK_ID_HEADER
 from .._engine.faker import iso_now
-from .._engine.webhooks import Delivery, compact_json
+from .._engine.handler import compact_json
+from .._engine.webhooks import Delivery
 from .._engine.world import World
 from .state import API, RtkApp
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from ...webhooks.tpstreams import TOKEN_HEADER
-from .._engine.handler import Ctx, Reply, find
-from .._engine.webhooks import Delivery, compact_json
+from .._engine.handler import Ctx, Reply, compact_json, find
+from .._engine.webhooks import Delivery
 from .._engine.world import World
 from .state import API, TpOrg, asset_view, drf_page, tp_org
 
