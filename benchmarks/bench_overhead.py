@@ -3,30 +3,27 @@
 
     python benchmarks/bench_overhead.py [--rounds 41] [--calls 300]
 
-Each round times a batch of raw calls and a batch of onstage calls back to back (alternating which
-goes first), so both sides see the same machine load; the printed ratio is the median of the
-per-round ratios, with the median time per call of each side, all measured in this one run.
-Targets: <= 1.15x for one object (``rtk.meetings.get``), <= 1.4x for a 100-item page
-(``rtk.meetings.list``).
-
-The synchronous client (``onstage.sync.RealtimeKit``) is measured the same way against raw
-``httpx2.Client`` + ``json.loads`` (targets: <= 1.0x for one object, <= 1.1x for a 100-item page).
-
-With the ``bench`` extra installed (``make bench`` does it), the official Cloudflare SDK
-(``cloudflare.AsyncCloudflare``, on the old ``httpx`` 0.28) joins the same rounds on the same payloads
-through ``httpx.MockTransport``, with raw ``httpx.AsyncClient`` + ``json.loads`` as its own baseline:
-its rows print its ratio to raw old httpx and its cost relative to onstage. Each round runs the four
-sides in a rotated order.
+Each round times a batch of calls of every side back to back, in a rotated order, so all sides see
+the same machine load; a ratio is the median of the per-round ratios, printed with the median time
+per call of each side, all measured in this one run. The sides: onstage's async client against raw
+``httpx2.AsyncClient`` + ``json.loads``; the synchronous client (``onstage.sync``) against raw
+``httpx2.Client`` + ``json.loads``; and, with the ``bench`` extra installed (``make bench`` does it),
+the official Cloudflare SDK (``cloudflare.AsyncCloudflare``, on the old ``httpx`` 0.28, through
+``httpx.MockTransport``) against raw ``httpx.AsyncClient`` + ``json.loads``, with its cost relative
+to onstage. Targets, for both of onstage's flavours: <= 1.0x for one object (``rtk.meetings.get``),
+<= 1.1x for a 100-item page (``rtk.meetings.list``); each row says whether it was met.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import inspect
 import json
 import statistics
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import httpx2
@@ -69,155 +66,145 @@ def old_handler(request: Any) -> Any:
     return httpx.Response(200, content=body, headers={"content-type": "application/json"})
 
 
-async def timeit(fn: Callable[[], Awaitable[Any]], calls: int) -> float:
-    start = time.perf_counter()
-    for _ in range(calls):
-        await fn()
-    return (time.perf_counter() - start) / calls
+#: case -> (which of a side's two calls, target ratio for onstage)
+CASES = {"single object": (0, 1.0), "100-item page": (1, 1.10)}
+
+
+@dataclass(frozen=True)
+class Side:
+    """One way of making the two calls (one object, one page): async functions or plain ones."""
+
+    get: Callable[[], Any]
+    page: Callable[[], Any]
+
+    async def time(self, which: int, calls: int) -> float:
+        """Seconds per call of a batch of ``calls``."""
+        fn = (self.get, self.page)[which]
+        start = time.perf_counter()
+        if inspect.iscoroutinefunction(fn):
+            for _ in range(calls):
+                await fn()
+        else:
+            for _ in range(calls):
+                fn()
+        return (time.perf_counter() - start) / calls
+
+
+def _raw_side(client: Any) -> Side:
+    """Raw ``client.get`` + ``json.loads`` (async for an async client)."""
+    page = {"page_no": 1, "per_page": 100}
+    if isinstance(client, httpx2.Client) or (httpx is not None and isinstance(client, httpx.Client)):
+        return Side(
+            lambda: json.loads(client.get(f"{BASE}/meetings/m-1").content)["data"],
+            lambda: json.loads(client.get(f"{BASE}/meetings", params=page).content)["data"],
+        )
+
+    async def get() -> Any:
+        return json.loads((await client.get(f"{BASE}/meetings/m-1")).content)["data"]
+
+    async def list_() -> Any:
+        return json.loads((await client.get(f"{BASE}/meetings", params=page)).content)["data"]
+
+    return Side(get, list_)
 
 
 async def main(rounds: int, calls: int) -> None:
-    raw = httpx2.AsyncClient(transport=httpx2.MockTransport(handler), headers={"Authorization": "Bearer t"})
-    rtk = RealtimeKit(
-        api_token="t",
-        account_id="acc",
-        app_id="app",
-        http_client=httpx2.AsyncClient(transport=httpx2.MockTransport(handler)),
-    )
+    async_http = httpx2.AsyncClient(transport=httpx2.MockTransport(handler))
+    sync_http = httpx2.Client(transport=httpx2.MockTransport(handler))
+    auth = {"Authorization": "Bearer t"}
+    ids = {"api_token": "t", "account_id": "acc", "app_id": "app"}
+    async with (
+        httpx2.AsyncClient(transport=httpx2.MockTransport(handler), headers=auth) as raw,
+        RealtimeKit(**ids, http_client=async_http) as rtk,
+    ):
+        with (
+            httpx2.Client(transport=httpx2.MockTransport(handler), headers=auth) as raw_sync,
+            onstage.sync.RealtimeKit(**ids, http_client=sync_http) as rtk_sync,
+        ):
 
-    async def raw_get() -> Any:
-        r = await raw.get(f"{BASE}/meetings/m-1")
-        return json.loads(r.content)["data"]
+            async def sdk_get() -> Any:
+                return await rtk.meetings.get("m-1")
 
-    async def raw_list() -> Any:
-        r = await raw.get(f"{BASE}/meetings", params={"page_no": 1, "per_page": 100})
-        return json.loads(r.content)["data"]
+            async def sdk_list() -> Any:
+                return await rtk.meetings.list(per_page=100).first_page()
 
-    async def sdk_get() -> Any:
-        return await rtk.meetings.get("m-1")
+            sides = {
+                "raw": _raw_side(raw),
+                "sdk": Side(sdk_get, sdk_list),
+                "raw sync": _raw_side(raw_sync),
+                "sdk sync": Side(
+                    lambda: rtk_sync.meetings.get("m-1"),
+                    lambda: rtk_sync.meetings.list(per_page=100).first_page(),
+                ),
+            }
+            if cloudflare is None:
+                await report(sides, rounds, calls)
+                print("official cloudflare SDK: n/a (install the bench extra: make bench)")
+                return
+            async with (
+                httpx.AsyncClient(transport=httpx.MockTransport(old_handler), headers=auth) as old_raw,
+                cloudflare.AsyncCloudflare(
+                    api_token="t",
+                    base_url="https://api.cloudflare.com/client/v4",
+                    http_client=httpx.AsyncClient(transport=httpx.MockTransport(old_handler)),
+                ) as cf,
+            ):
+                # cloudflare 5.9.0: get_meeting_by_id is GET /meetings/{id}; meetings.get(app_id) lists
+                async def cf_get() -> Any:
+                    return await cf.realtime_kit.meetings.get_meeting_by_id(
+                        "m-1", account_id="acc", app_id="app"
+                    )
 
-    async def sdk_list() -> Any:
-        return await rtk.meetings.list(per_page=100).first_page()
+                async def cf_list() -> Any:
+                    return await cf.realtime_kit.meetings.get(
+                        "app", account_id="acc", page_no=1, per_page=100
+                    )
 
-    # side name -> (single object fn, 100-item page fn)
-    sides: dict[str, tuple[Callable[[], Awaitable[Any]], Callable[[], Awaitable[Any]]]] = {
-        "raw": (raw_get, raw_list),
-        "sdk": (sdk_get, sdk_list),
-    }
-    closers: list[Callable[[], Awaitable[Any]]] = [raw.aclose, rtk._http.aclose]
-    if cloudflare is not None:
-        old_raw = httpx.AsyncClient(
-            transport=httpx.MockTransport(old_handler), headers={"Authorization": "Bearer t"}
-        )
-        cf = cloudflare.AsyncCloudflare(
-            api_token="t",
-            base_url="https://api.cloudflare.com/client/v4",
-            http_client=httpx.AsyncClient(transport=httpx.MockTransport(old_handler)),
-        )
+                sides |= {"old": _raw_side(old_raw), "cf": Side(cf_get, cf_list)}
+                await report(sides, rounds, calls)
 
-        async def old_get() -> Any:
-            r = await old_raw.get(f"{BASE}/meetings/m-1")
-            return json.loads(r.content)["data"]
 
-        async def old_list() -> Any:
-            r = await old_raw.get(f"{BASE}/meetings", params={"page_no": 1, "per_page": 100})
-            return json.loads(r.content)["data"]
-
-        # cloudflare 5.9.0: get_meeting_by_id is GET /meetings/{id}; meetings.get(app_id) is the list
-        async def cf_get() -> Any:
-            return await cf.realtime_kit.meetings.get_meeting_by_id("m-1", account_id="acc", app_id="app")
-
-        async def cf_list() -> Any:
-            return await cf.realtime_kit.meetings.get("app", account_id="acc", page_no=1, per_page=100)
-
-        sides["old"] = (old_get, old_list)
-        sides["cf"] = (cf_get, cf_list)
-        closers += [old_raw.aclose, cf.close]
-
+async def report(sides: dict[str, Side], rounds: int, calls: int) -> None:
+    """Warm up, measure every case in interleaved rounds, print a row per comparison."""
     names = list(sides)
-    for fns in sides.values():  # warm up
-        for fn in fns:
-            await timeit(fn, 50)
-    targets = {"single object": (0, calls, 1.15), "100-item page": (1, 0, 1.40)}
-    cf_rows: list[str] = []
-    for label, (which, n, target) in targets.items():
-        n = n or max(calls // 10, 20)
+    for side in sides.values():
+        for which in (0, 1):
+            await side.time(which, 50)
+    rows: dict[str, list[str]] = {"async": [], "sync": [], "cf": []}
+    for label, (which, target) in CASES.items():
+        n = calls if which == 0 else max(calls // 10, 20)
         times: dict[str, list[float]] = {name: [] for name in names}
         for i in range(rounds):
             k = i % len(names)  # rotate which side goes first
             for name in names[k:] + names[:k]:
-                times[name].append(await timeit(sides[name][which], n))
+                times[name].append(await sides[name].time(which, n))
 
         def ratio(a: str, b: str, times: dict[str, list[float]] = times) -> float:
             return statistics.median(x / y for x, y in zip(times[a], times[b], strict=True))
 
+        def verdict(value: float, target: float = target) -> str:
+            return f"(target <= {target:.2f}x: {'met' if value <= target else 'MISSED'})"
+
         us = {name: statistics.median(t) * 1e6 for name, t in times.items()}
-        print(
+        r, rs = ratio("sdk", "raw"), ratio("sdk sync", "raw sync")
+        rows["async"].append(
             f"{label}  raw httpx2+json.loads {us['raw']:8.1f} us   onstage {us['sdk']:8.1f} us   "
-            f"ratio {ratio('sdk', 'raw'):.3f}x  (target <= {target:.2f}x)"
+            f"ratio {r:.3f}x  {verdict(r)}"
+        )
+        rows["sync"].append(
+            f"sync {label}  raw httpx2.Client+json.loads {us['raw sync']:8.1f} us   onstage.sync "
+            f"{us['sdk sync']:8.1f} us   ratio {rs:.3f}x  {verdict(rs)}"
         )
         if "cf" in times:
-            cf_rows.append(
+            rows["cf"].append(
                 f"{label}  raw httpx 0.28+json.loads {us['old']:8.1f} us   "
                 f"official cloudflare SDK {us['cf']:8.1f} us   ratio {ratio('cf', 'old'):.3f}x   "
                 f"{ratio('cf', 'sdk'):.2f}x onstage"
             )
-    if cloudflare is None:
-        print("official cloudflare SDK: n/a (install the bench extra: make bench)")
-    else:
+    print(*rows["async"], *rows["sync"], sep="\n")
+    if rows["cf"]:
         print(f"official cloudflare SDK {cloudflare.__version__} on httpx {httpx.__version__}:")
-        for row in cf_rows:
-            print(row)
-    for close in closers:
-        await close()
-
-
-def timeit_sync(fn: Callable[[], Any], calls: int) -> float:
-    start = time.perf_counter()
-    for _ in range(calls):
-        fn()
-    return (time.perf_counter() - start) / calls
-
-
-def main_sync(rounds: int, calls: int) -> None:
-    """The synchronous client against raw ``httpx2.Client`` + ``json.loads``, interleaved rounds."""
-    raw = httpx2.Client(transport=httpx2.MockTransport(handler), headers={"Authorization": "Bearer t"})
-    rtk = onstage.sync.RealtimeKit(
-        api_token="t",
-        account_id="acc",
-        app_id="app",
-        http_client=httpx2.Client(transport=httpx2.MockTransport(handler)),
-    )
-    sides: dict[str, tuple[Callable[[], Any], Callable[[], Any]]] = {
-        "raw": (
-            lambda: json.loads(raw.get(f"{BASE}/meetings/m-1").content)["data"],
-            lambda: json.loads(raw.get(f"{BASE}/meetings", params={"page_no": 1, "per_page": 100}).content)[
-                "data"
-            ],
-        ),
-        "sdk": (
-            lambda: rtk.meetings.get("m-1"),
-            lambda: rtk.meetings.list(per_page=100).first_page(),
-        ),
-    }
-    for fns in sides.values():  # warm up
-        for fn in fns:
-            timeit_sync(fn, 50)
-    targets = {"single object": (0, calls, 1.0), "100-item page": (1, 0, 1.10)}
-    for label, (which, n, target) in targets.items():
-        n = n or max(calls // 10, 20)
-        times: dict[str, list[float]] = {"raw": [], "sdk": []}
-        for i in range(rounds):
-            for name in ("raw", "sdk") if i % 2 == 0 else ("sdk", "raw"):
-                times[name].append(timeit_sync(sides[name][which], n))
-        ratio = statistics.median(x / y for x, y in zip(times["sdk"], times["raw"], strict=True))
-        us = {name: statistics.median(t) * 1e6 for name, t in times.items()}
-        print(
-            f"sync {label}  raw httpx2.Client+json.loads {us['raw']:8.1f} us   onstage.sync "
-            f"{us['sdk']:8.1f} us   ratio {ratio:.3f}x  (target <= {target:.2f}x)"
-        )
-    raw.close()
-    rtk.close()
+        print(*rows["cf"], sep="\n")
 
 
 if __name__ == "__main__":
@@ -226,4 +213,3 @@ if __name__ == "__main__":
     parser.add_argument("--calls", type=int, default=300)
     args = parser.parse_args()
     asyncio.run(main(args.rounds, args.calls))
-    main_sync(args.rounds, args.calls)
