@@ -5,6 +5,7 @@ names is a cycle for a reader and for a type checker even when it is not one at 
 from __future__ import annotations
 
 import ast
+from importlib.util import resolve_name
 from pathlib import Path
 
 
@@ -24,17 +25,13 @@ def imports(name: str, path: Path, known: set[str] | dict[str, Path]) -> set[str
     importing them initialises (less ``name``'s own parents, which run before it whatever it
     imports); ``from . import x`` counts as importing the submodule ``x``, ``from . import y`` of a
     name ``y`` as importing the package."""
-    is_package = path.name == "__init__.py"
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     targets: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
             targets.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:
-                anchor = name.split(".") if is_package else name.split(".")[:-1]
-                anchor = anchor[: len(anchor) - node.level + 1]
-                base = ".".join([*anchor, base] if base else anchor)
+            base = resolve_name("." * node.level + (node.module or ""), package)
             submodules = {f"{base}.{alias.name}" for alias in node.names} & set(known)
             targets.update(submodules or {base})
     parents = {".".join(name.split(".")[:i]) for i in range(1, name.count(".") + 1)}

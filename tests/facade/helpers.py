@@ -20,28 +20,15 @@ WB_KEY = "wb-FAKE-key-9876543210"
 
 
 def rtk(handler: Handler, **kw: Any) -> RealtimeKit:
-    return RealtimeKit(
-        api_token=TOKEN,
-        account_id="acc",
-        app_id="app",
-        http_client=httpx2.AsyncClient(transport=httpx2.MockTransport(handler)),
-        **kw,
-    )
+    return client_for("realtimekit", handler, "async", **kw)  # type: ignore[no-any-return]
 
 
 def tp(handler: Handler, **kw: Any) -> TPStreams:
-    return TPStreams(
-        token=TP_TOKEN,
-        organization_id="org1",
-        http_client=httpx2.AsyncClient(transport=httpx2.MockTransport(handler)),
-        **kw,
-    )
+    return client_for("tpstreams", handler, "async", **kw)  # type: ignore[no-any-return]
 
 
 def wb(handler: Handler, **kw: Any) -> Webinar:
-    return Webinar(
-        api_key=WB_KEY, http_client=httpx2.AsyncClient(transport=httpx2.MockTransport(handler)), **kw
-    )
+    return client_for("webinar", handler, "async", **kw)  # type: ignore[no-any-return]
 
 
 def meeting(i: int | str = 1, **extra: Any) -> dict[str, Any]:
@@ -94,14 +81,25 @@ _CLASSES = {
 }
 
 
-def client_for(api: str, handler: Handler, flavour: Flavour, **kw: Any) -> Any:
-    """A client of ``api`` in ``flavour`` on ``MockTransport(handler)``."""
-    http: Any = (
-        httpx2.AsyncClient(transport=httpx2.MockTransport(handler))
-        if flavour == "async"
-        else httpx2.Client(transport=httpx2.MockTransport(handler))
-    )
-    return _CLASSES[flavour][api](**_CREDENTIALS[api], http_client=http, **kw)
+def client_for(
+    api: str,
+    handler: Handler | None,
+    flavour: Flavour = "async",
+    *,
+    http: httpx2.AsyncClient | httpx2.Client | None = None,
+    **kw: Any,
+) -> Any:
+    """A client of ``api`` in ``flavour`` with the test credentials and ids (``kw`` overrides them),
+    on ``MockTransport(handler)`` or on ``http``, a pool to share."""
+    if http is None:
+        assert handler is not None
+        transport = httpx2.MockTransport(handler)
+        http = (
+            httpx2.AsyncClient(transport=transport)
+            if flavour == "async"
+            else httpx2.Client(transport=transport)
+        )
+    return _CLASSES[flavour][api](**{**_CREDENTIALS[api], "http_client": http, **kw})
 
 
 @asynccontextmanager

@@ -19,10 +19,8 @@ from urllib.parse import unquote
 
 import httpx2
 
-import onstage
-import onstage.sync
 from onstage.testing._engine.spec import Operation
-from tests.facade.helpers import TOKEN, TP_TOKEN, WB_KEY
+from tests.facade.helpers import client_for
 from tests.facade.test_every_operation import (
     BOUND,
     CALLS,
@@ -112,19 +110,7 @@ def client(
     """A facade client on ``MockTransport(handler)`` (or on ``http``, an ``httpx2.AsyncClient`` to
     share, or an ``httpx2.Client`` for ``sync``: building one per call costs more than the call);
     bound ids default to ``BOUND``. ``sync``: the ``onstage.sync`` client."""
-    if http is None:
-        assert handler is not None
-        transport = httpx2.MockTransport(handler)
-        http = httpx2.Client(transport=transport) if sync else httpx2.AsyncClient(transport=transport)
-    classes = onstage.sync if sync else onstage
-    if api == "realtimekit":
-        ids = {"account_id": BOUND["account_id"], "app_id": BOUND["app_id"]}
-        ids.update({k: kw.pop(k) for k in list(kw) if k in ids})
-        return classes.RealtimeKit(api_token=TOKEN, http_client=http, **ids, **kw)
-    if api == "tpstreams":
-        org = kw.pop("organization_id", BOUND["organization_id"])
-        return classes.TPStreams(token=TP_TOKEN, organization_id=org, http_client=http, **kw)
-    return classes.Webinar(api_key=WB_KEY, http_client=http, **kw)
+    return client_for(api, handler, "sync" if sync else "async", http=http, **kw)
 
 
 @dataclass(frozen=True)
