@@ -129,6 +129,12 @@ def facade_context(spec: Json, api: str, data: GeneratorData, bound: Sequence[st
         "tags": sorted(ops_by_tag),
         "ops_by_tag": ops_by_tag,
         "tops": _tops(tree),
+        # model class -> the field its ``__getattr__`` reads through (``x-onstage-delegate``)
+        "delegates": {
+            str(strings.ClassName(name[len(api) + 1 :], "")): schema["x-onstage-delegate"]
+            for name, schema in spec.get("components", {}).get("schemas", {}).items()
+            if name.startswith(f"{api}_") and isinstance(schema, dict) and schema.get("x-onstage-delegate")
+        },
         "facade_types": {tag: _facade_types(ops) for tag, ops in ops_by_tag.items()},
     }
 
@@ -283,13 +289,18 @@ def _tree(resources: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
         children = sorted(
             n for n in names if n.startswith(name + ".") and n.count(".") == name.count(".") + 1
         )
+        methods = sorted(resources.get(name, []), key=lambda m: m["method"])
+        listed = [", ".join(m["method"] for m in methods)] if methods else []
+        listed += ["sub-resources: " + ", ".join(c.rsplit(".", 1)[-1] for c in children)] if children else []
         out.append(
             {
                 "name": name,
                 "attr": name.rsplit(".", 1)[-1],
                 "cls": _resource_class(name),
                 "children": [{"attr": c.rsplit(".", 1)[-1], "cls": _resource_class(c)} for c in children],
-                "methods": sorted(resources.get(name, []), key=lambda m: m["method"]),
+                "methods": methods,
+                # its docstring (the class's and the client property's): ``meetings``: create, get…
+                "summary": f"``{name}``: {'; '.join(listed)}.",
             }
         )
     return out

@@ -61,7 +61,7 @@ def generate(
             changed[patch][name] = counts
         data = parse(doc, name, out)
         ctx = facade_context(spec, name, data, api.bound_names)
-        render.write_api(env, out, spec, name, data, ctx, fields)
+        render.write_api(env, out, name, data, ctx, fields)
     render.write_secrets(env, out, fields, secret_params(spec))
     if twins:
         unasync.write_twins(PACKAGE, out)

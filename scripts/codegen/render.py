@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from openapi_python_client import TEMPLATE_FILTERS, strings
+from openapi_python_client import TEMPLATE_FILTERS
 from openapi_python_client.parser import GeneratorData
 from openapi_python_client.parser.properties import (
     EnumProperty,
@@ -27,8 +27,7 @@ from openapi_python_client.parser.properties import (
 
 from scripts.codegen.parse import s
 from scripts.codegen.paths import RUFF_CONFIG, TEMPLATES
-from scripts.codegen.spec import Json
-from scripts.codegen.split import Split, index_module, names_used, resolve_model_imports, split_models
+from scripts.codegen.split import index_module, names_used, resolve_model_imports, split_models
 from scripts.codegen.typemap import construct, is_identity, pytype
 
 __all__ = ["BANNER", "environment", "finish", "write_api", "write_secrets"]
@@ -77,28 +76,21 @@ def environment(templates: Path = TEMPLATES) -> Environment:
 def write_api(
     env: Environment,
     out: Path,
-    spec: Json,
     api: str,
     data: GeneratorData,
     ctx: dict[str, Any],
     secret_fields: Collection[str],
-) -> Split:
+) -> None:
     """``<out>/<api>/``: ``models/`` (groups that load on first use, and an index), ``api/<tag>.py``
     per tag, ``resources/<top>.py`` per top-level resource and ``resources/__init__.py`` (the lazy
-    ``Resources`` mixin), and the same for the sync flavour in ``sync_resources/``. Returns the models
-    split."""
+    ``Resources`` mixin), and the same for the sync flavour in ``sync_resources/``."""
     pkg = out / api
     for sub in ("api", "models"):
         (pkg / sub).mkdir(parents=True)
     models = sorted(data.models, key=lambda m: str(m.class_info.name))
     enums = sorted(data.enums, key=lambda e: str(e.class_info.name))
-    delegates = {
-        str(strings.ClassName(name[len(api) + 1 :], "")): schema["x-onstage-delegate"]
-        for name, schema in spec.get("components", {}).get("schemas", {}).items()
-        if name.startswith(f"{api}_") and isinstance(schema, dict) and schema.get("x-onstage-delegate")
-    }
     all_models = env.get_template("models.py.jinja").render(
-        models=models, enums=enums, api=api, secret_fields=secret_fields, delegates=delegates
+        models=models, enums=enums, api=api, secret_fields=secret_fields, delegates=ctx["delegates"]
     )
     endpoints = {
         tag: env.get_template("endpoint_module.py.jinja").render(tag=tag, api=api, ops=ctx["ops_by_tag"][tag])
@@ -125,14 +117,12 @@ def write_api(
                 resources=top["members"],
                 tags=top["tags"],
                 sync=sync,
-                paginator="SyncPaginator" if sync else "AsyncPaginator",
             )
             (pkg / folder / f"{top['attr']}.py").write_text(resolve_model_imports(text, split))
         (pkg / folder / "__init__.py").write_text(
             env.get_template("resources_index.py.jinja").render(api=api, tops=ctx["tops"], sync=sync)
         )
     (pkg / "__init__.py").write_text(f'"""Generated layer of the {api} API."""\n')
-    return split
 
 
 def write_secrets(env: Environment, out: Path, fields: Iterable[str], params: Iterable[str]) -> None:

@@ -454,7 +454,7 @@ class ThreadedSandbox:
 
     @property
     def webhook_public_key_pem(self) -> str:
-        return self._sandbox.webhook_public_key_pem
+        return self._marshalled.webhook_public_key_pem  # type: ignore[no-any-return]
 
     @property
     def sandbox(self) -> Sandbox:
