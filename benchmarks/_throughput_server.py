@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from onstage._asgi import lifespan
+
 _HEADERS = [(b"content-type", b"application/json")]
 _NOT_FOUND = b'{"success": false, "errors": [{"code": 404, "message": "not found"}]}'
 _MARK = "@@ID@@"
@@ -49,13 +51,7 @@ def _body(path: str) -> bytes | None:
 
 async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
     if scope["type"] == "lifespan":
-        while True:
-            message = await receive()
-            if message["type"] == "lifespan.startup":
-                await send({"type": "lifespan.startup.complete"})
-            elif message["type"] == "lifespan.shutdown":
-                await send({"type": "lifespan.shutdown.complete"})
-                return
+        return await lifespan(receive, send)
     if scope["type"] != "http":
         return
     body = _body(scope["path"]) if scope["method"] == "GET" else None
