@@ -11,15 +11,9 @@ import pytest
 
 import onstage
 
-from .helpers import FLAVOURS, TOKEN, TP_TOKEN, Flavour, Handler, Recorder, meeting, ok, opened, resolved
+from .helpers import TOKEN, TP_TOKEN, Flavour, Handler, Recorder, meeting, ok, opened, resolved
 
 pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture(params=FLAVOURS)
-def flavour(request: pytest.FixtureRequest) -> Flavour:
-    """Each test runs on the async and the sync client."""
-    return request.param  # type: ignore[no-any-return]
 
 
 @pytest.fixture

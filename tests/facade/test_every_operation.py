@@ -28,7 +28,7 @@ from onstage.testing._engine.faker import Faker
 from onstage.testing._engine.spec import Operation, Spec
 from onstage.testing._spec import load_spec
 
-from .helpers import FLAVOURS, TOKEN, TP_TOKEN, WB_KEY, Flavour, opened, resolved
+from .helpers import TOKEN, TP_TOKEN, WB_KEY, Flavour, opened, resolved
 
 pytestmark = pytest.mark.anyio
 
@@ -96,12 +96,6 @@ class Wire:
 def _client(api: str, wire: Wire, flavour: Flavour = "async") -> Any:
     """The client of ``api`` in ``flavour``, opened (``async with`` / ``with``)."""
     return opened(api, wire, flavour, max_retries=1)
-
-
-@pytest.fixture(params=FLAVOURS)
-def flavour(request: pytest.FixtureRequest) -> Flavour:
-    """Each test runs on the async and the sync client (same spec, same checks)."""
-    return request.param  # type: ignore[no-any-return]
 
 
 def _method(client: Any, resource: str, name: str) -> Callable[..., Any]:

@@ -8,15 +8,9 @@ import pytest
 
 import onstage
 
-from .helpers import FLAVOURS, Flavour, Recorder, every, meeting, opened, resolved
+from .helpers import Flavour, Recorder, every, meeting, opened, resolved
 
 pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture(params=FLAVOURS)
-def flavour(request: pytest.FixtureRequest) -> Flavour:
-    """Each test runs on the async and the sync client."""
-    return request.param  # type: ignore[no-any-return]
 
 
 def rtk_page(request: httpx2.Request, total: int = 5) -> httpx2.Response:
