@@ -35,7 +35,7 @@ from ._errors import (
 from ._hooks import Hooks
 from ._operation import Operation
 from ._pool_settings import DEFAULT_MAX_RESPONSE_BYTES, Pool
-from ._redact import REDACTED, redact_text, url_secrets
+from ._redact import REDACTED, redact_text, redact_url, url_secrets
 from ._response import APIResponse
 from ._retry import (
     DEFAULT_MAX_RETRIES,
@@ -375,6 +375,7 @@ class ClientCore:
         ]
         detail = bounded(redact_text(str(exc), secrets), 500)
         message = f"{op.id}: {type(exc).__name__}: {detail}" if detail else f"{op.id}: {type(exc).__name__}"
+        message += f" ({_target(op, request)})"
         if retries:
             message += f" (after {retries} retries)"
         if maybe_applied:
@@ -443,9 +444,20 @@ class ClientCore:
         return APIResponse(parsed, response, body, retries)
 
     def _status_error(self, op: Operation, response: httpx2.Response, content: Content) -> APIStatusError:
-        error = make_status_error(response, _error_body(response, content), operation=op.id)
+        error = make_status_error(
+            response, _error_body(response, content), operation=op.id, target=_target(op, response.request)
+        )
         if not isinstance(content, bytes):
             error.__cause__ = content
         if isinstance(error, RateLimitError):
             error.retry_after = retry_after_seconds(response.headers)
         return error
+
+
+def _target(op: Operation, request: httpx2.Request) -> str:
+    """``METHOD scheme://host/path`` of ``request`` for an error message: no query, user info and the
+    operation's secret path segments masked (the path as sent, so a doubled base-URL prefix shows)."""
+    url = request.url
+    path = url.raw_path.split(b"?")[0].decode("ascii", "replace")
+    bare = f"{url.scheme}://{url.netloc.decode('ascii', 'replace')}{path}"
+    return f"{request.method} {redact_url(bare, op.path, op.secret_params)}"

@@ -189,7 +189,9 @@ class APIStatusError(APIError):
     Attributes: ``status_code``; ``code`` and ``message`` as the API reported them (parsed from each
     API's error shape); ``operation`` (the spec's operationId, when raised by a facade call);
     ``request_id`` when the response carries one; ``body`` (parsed JSON or text); ``response`` (the
-    raw ``httpx2.Response``).
+    raw ``httpx2.Response``); ``target``, the method and URL the request went to (secrets masked,
+    no query), which ``str()`` shows for statuses that usually mean a wrong route or base URL
+    (404, 405).
     """
 
     status_code: int
@@ -203,6 +205,7 @@ class APIStatusError(APIError):
         code: str | int | None = None,
         request_id: str | None = None,
         operation: str | None = None,
+        target: str | None = None,
     ) -> None:
         self.status_code = response.status_code
         self.code = code
@@ -210,6 +213,7 @@ class APIStatusError(APIError):
         self.response = response
         self.request_id = request_id
         self.operation = operation
+        self.target = target
         super().__init__(message, request=response.request)
 
     def __str__(self) -> str:
@@ -219,6 +223,8 @@ class APIStatusError(APIError):
         parts.append(self.message)
         if self.operation:
             parts.append(f"({self.operation})")
+        if self.target and self.status_code in _ROUTE_STATUSES:
+            parts.append(f"from {self.target}")
         if self.request_id:
             parts.append(f"(request id {self.request_id})")
         return " ".join(parts)
@@ -257,6 +263,9 @@ class RateLimitError(APIStatusError):
 class InternalServerError(APIStatusError):
     """5xx."""
 
+
+#: Statuses whose message shows where the request went: most often a wrong base URL or route.
+_ROUTE_STATUSES = frozenset({404, 405})
 
 _STATUS_CLASSES: dict[int, type[APIStatusError]] = {
     400: BadRequestError,
@@ -299,7 +308,8 @@ def parse_error_body(body: object) -> tuple[str | int | None, str]:
             detail = _first_str(first.get("message"))
             if detail:
                 field = first.get("field")
-                detail = f"{field}: {detail}" if isinstance(field, str) else detail
+                if isinstance(field, str) and field and not detail.startswith(f"{field}:"):
+                    detail = f"{field}: {detail}"  # a message that names its field already keeps one
                 message = f"{message}: {detail}" if message and message != detail else detail
         if message:
             return code, message
@@ -330,7 +340,7 @@ def request_id_of(response: httpx2.Response) -> str | None:
 
 
 def make_status_error(
-    response: httpx2.Response, body: object, *, operation: str | None = None
+    response: httpx2.Response, body: object, *, operation: str | None = None, target: str | None = None
 ) -> APIStatusError:
     """Build the right ``APIStatusError`` subclass for a non-2xx response."""
     status = response.status_code
@@ -348,4 +358,5 @@ def make_status_error(
         code=code,
         request_id=request_id_of(response),
         operation=operation,
+        target=target,
     )

@@ -1,0 +1,87 @@
+"""Error messages that say enough: where the request went (method and URL, secrets masked) for a
+404 from every operation and for connection errors, and a field named once in a 422."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx2
+import pytest
+
+import onstage
+
+from .helpers import Flavour
+from .test_every_operation import CALLS, IDS, NOT_FOUND, SPEC, Wire, _arguments, _client, _invoke, _method
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.mark.parametrize(("op_id", "resource", "name", "fixed"), CALLS, ids=IDS)
+async def test_a_404_says_where_the_request_went(
+    op_id: str, resource: str, name: str, fixed: dict[str, Any], flavour: Flavour
+) -> None:
+    op = SPEC.operations[op_id]
+    wire = Wire(404, NOT_FOUND[op.api][0])
+    async with _client(op.api, wire, flavour) as client:
+        fn = _method(client, resource, name)
+        args, kwargs = _arguments(op, fn, fixed)
+        with pytest.raises(onstage.NotFoundError) as info:
+            await _invoke(fn, args, kwargs)
+    (request,) = wire.requests
+    text = str(info.value)
+    assert info.value.target is not None and f"from {info.value.target}" in text
+    assert info.value.target.startswith(f"{op.method} {request.url.scheme}://{request.url.host}")
+    # the path as sent (a static segment of the route shows; a secret segment would be masked)
+    last_static = [s for s in op.path.split("/") if s and not s.startswith("{")][-1]
+    assert last_static in info.value.target and "?" not in info.value.target
+
+
+async def test_a_doubled_base_url_path_shows_in_the_404() -> None:
+    """The newcomer's mistake: ``base_url`` given with the API's path already in it."""
+    wire = Wire(404, NOT_FOUND["webinar"][0])
+    async with onstage.Webinar(
+        api_key="k",
+        base_url="https://api.tenbyte.io/v1/webinar/v1/webinar",
+        http_client=httpx2.AsyncClient(transport=httpx2.MockTransport(wire)),
+    ) as wb:
+        with pytest.raises(onstage.NotFoundError) as info:
+            await wb.rooms.get("r-1")
+    assert "from GET https://api.tenbyte.io/v1/webinar/v1/webinar/rooms/r-1" in str(info.value)
+
+
+async def test_a_422_does_not_repeat_the_field() -> None:
+    body = {
+        "success": False,
+        "message": "Invalid Request",
+        "errors": [{"field": "title", "code": "validation_invalid", "message": "title: 'Q3' is too short"}],
+    }
+    plain = {**body, "errors": [{"field": "title", "message": "is too short"}]}
+    for answer, expected in (
+        (body, "Invalid Request: title: 'Q3' is too short"),
+        (plain, "title: is too short"),
+    ):
+        wire = Wire(422, answer)
+        transport = httpx2.MockTransport(wire)
+        async with onstage.Webinar(api_key="k", http_client=httpx2.AsyncClient(transport=transport)) as wb:
+            with pytest.raises(onstage.UnprocessableEntityError) as info:
+                await wb.rooms.create(title="Q3")
+        assert expected in str(info.value) and "title: title:" not in str(info.value)
+        assert "from POST" not in str(info.value)  # only route-like statuses say where
+
+
+async def test_a_connection_error_says_where() -> None:
+    def refuse(request: httpx2.Request) -> httpx2.Response:
+        raise httpx2.ConnectError("connection refused", request=request)
+
+    async with onstage.RealtimeKit(
+        api_token="t",
+        account_id="acc",
+        app_id="app",
+        max_retries=0,
+        http_client=httpx2.AsyncClient(transport=httpx2.MockTransport(refuse)),
+    ) as rtk:
+        with pytest.raises(onstage.APIConnectionError) as info:
+            await rtk.meetings.get("m-1")
+    assert "(GET https://api.cloudflare.com/client/v4/accounts/acc/realtime/kit/app/meetings/m-1)" in str(
+        info.value
+    )
