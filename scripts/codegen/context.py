@@ -18,6 +18,7 @@ from openapi_python_client.parser.bodies import BodyType
 from openapi_python_client.parser.properties import ListProperty, ModelProperty, NoneProperty, UnionProperty
 
 from onstage._retry import is_idempotent
+from scripts.codegen.docs import MISSING, describe, inferred, is_datetime
 from scripts.codegen.parse import s
 from scripts.codegen.secret_marks import is_secret_param
 from scripts.codegen.spec import Json, operations, resolve
@@ -32,6 +33,7 @@ RESERVED = {
     "total_timeout",
     "extra_headers",
     "extra_query",
+    "extra_body",
     "options",
     "client",
     "self",
@@ -71,6 +73,7 @@ def facade_context(spec: Json, api: str, data: GeneratorData, bound: Sequence[st
                     "kind": kind,
                     "type": PATH_TYPES[kind],
                     "secret": is_secret_param(spec, raw[("path", n)]),
+                    "doc": describe(spec, raw[("path", n)], raw[("path", n)].get("schema")),
                 }
             )
         path_expr = path
@@ -82,17 +85,8 @@ def facade_context(spec: Json, api: str, data: GeneratorData, bound: Sequence[st
         secret = [
             name for (where, name), param in raw.items() if where != "cookie" and is_secret_param(spec, param)
         ]
-        query = [
-            {
-                "name": s(q.name),
-                "py": _pyname(s(q.name)),
-                "type": argtype(q),
-                "required": q.required,
-                "doc": s(q.description or "").replace("\n", " "),
-            }
-            for q in ep.query_parameters
-        ]
-        body = _body(ep, xo, _raw_body_props(spec, op))
+        query = [_query_param(spec, q, raw.get(("query", s(q.name))) or {}) for q in ep.query_parameters]
+        body = _body(spec, ep, xo, op)
         resp = _success(ep)
         pag = xo.get("paginate")
         ctx = {
@@ -106,8 +100,9 @@ def facade_context(spec: Json, api: str, data: GeneratorData, bound: Sequence[st
             "query": query,
             "body": body,
             "summary": s(op.get("summary", "")),
-            "description": s(op.get("description", "")).strip(),
+            "description": _op_description(op),
             "returns": pytype(resp) if resp is not None else "None",
+            "returns_doc": _success_description(spec, op),
             "parse": construct(resp, "data", lookups=False) if resp is not None else "None",
             "resource": xo["resource"],
             "name": xo["method"],
@@ -226,18 +221,48 @@ def _path_kind(spec: Json, param: dict[str, Any]) -> str:
 DATETIME_MARKS = {"naive": "naive_datetime"}
 
 
-def _raw_body_props(spec: Json, op: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """The top-level properties of the operation's request body as written in the spec (with their
-    ``x-*`` marks, which the parser does not see), by name."""
+def _op_description(op: dict[str, Any]) -> str:
+    """The operation's description, with its ``x-onstage-inferred`` reason when it has one."""
+    text = s(op.get("description", "")).strip()
+    reason = inferred(op)
+    return f"{text}\n\nInferred: {reason}".strip() if reason else text
+
+
+def _query_param(spec: Json, q: Any, node: dict[str, Any]) -> dict[str, Any]:
+    """One query parameter as a keyword argument (``node``: the parameter as written in the spec)."""
+    return {
+        "name": s(q.name),
+        "py": _pyname(s(q.name)),
+        "type": argtype(q),
+        "required": q.required,
+        "doc": describe(spec, node, node.get("schema")) if node else MISSING,
+        "datetime": bool(node) and is_datetime(spec, node.get("schema")),
+    }
+
+
+def _raw_body(spec: Json, op: dict[str, Any]) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """The operation's request body object and its schema's top-level properties as written in the
+    spec (with their ``x-*`` marks, which the parser does not see), by name."""
     body = resolve(spec, op.get("requestBody")) or {}
     for media in (body.get("content") or {}).values():
         schema = resolve(spec, (media or {}).get("schema")) or {}
-        return {str(k): resolve(spec, v) or {} for k, v in (schema.get("properties") or {}).items()}
-    return {}
+        props = {str(k): resolve(spec, v) or {} for k, v in (schema.get("properties") or {}).items()}
+        return {**schema, **body}, props
+    return body, {}
 
 
-def _body_prop(p: Any, kind: str, raw: dict[str, Any]) -> dict[str, Any]:
-    """One body field as a keyword argument: its type, and the expression that puts it in the body."""
+def _success_description(spec: Json, op: dict[str, Any]) -> str:
+    """The description of the operation's first 2xx response (what the call returns)."""
+    for status, response in sorted((op.get("responses") or {}).items()):
+        if str(status).startswith("2"):
+            text = " ".join(str((resolve(spec, response) or {}).get("description") or "").split())
+            return text if not text or text.endswith(".") else text + "."
+    return ""
+
+
+def _body_prop(spec: Json, p: Any, kind: str, raw: dict[str, Any]) -> dict[str, Any]:
+    """One body field as a keyword argument: its type, the expression that puts it in the body (a
+    ``date-time`` field refuses a naive ``datetime``), and its documentation."""
     name, py = s(p.name), _pyname(s(p.name))
     mark = raw.get("x-onstage-datetime")
     if mark is not None and mark not in DATETIME_MARKS:
@@ -245,26 +270,28 @@ def _body_prop(p: Any, kind: str, raw: dict[str, Any]) -> dict[str, Any]:
     if mark is not None:
         type_, value = "datetime.datetime | str", f"{DATETIME_MARKS[mark]}({py}, {name!r})"
     else:
-        type_, value = ("FileInput" if kind == "files" and "File" in pytype(p) else argtype(p)), py
+        type_ = "FileInput" if kind == "files" and "File" in pytype(p) else argtype(p)
+        value = f"aware_datetime({py}, {name!r})" if is_datetime(spec, raw) else py
     return {
         "name": name,
         "py": py,
         "type": type_,
         "value": value,
         "required": p.required,
-        "doc": s(p.description or "").replace("\n", " "),
+        "doc": describe(spec, raw) if raw else MISSING,
     }
 
 
-def _body(ep: Any, xo: dict[str, Any], raw: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
+def _body(spec: Json, ep: Any, xo: dict[str, Any], op: dict[str, Any]) -> dict[str, Any] | None:
     if not ep.bodies:
         return None
+    whole, raw = _raw_body(spec, op)
     body = ep.bodies[0]
     prop = body.prop
     kind = {BodyType.JSON: "json", BodyType.FILES: "files", BodyType.DATA: "data"}.get(body.body_type, "json")
     if isinstance(prop, ModelProperty) and not xo.get("body_param"):
         props = [
-            _body_prop(p, kind, raw.get(s(p.name)) or {})
+            _body_prop(spec, p, kind, raw.get(s(p.name)) or {})
             for p in (prop.required_properties or []) + (prop.optional_properties or [])
         ]
         return {"kind": kind, "props": props, "param": None, "required": prop.required}
@@ -274,6 +301,7 @@ def _body(ep: Any, xo: dict[str, Any], raw: dict[str, dict[str, Any]]) -> dict[s
         "param": xo.get("body_param", "body"),
         "type": argtype(prop),
         "required": prop.required,
+        "doc": describe(spec, whole),
     }
 
 
@@ -284,23 +312,31 @@ def _tree(resources: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
         parts = name.split(".")
         for i in range(1, len(parts)):
             names.add(".".join(parts[:i]))
+
+    def children_of(name: str) -> list[str]:
+        return sorted(n for n in names if n.startswith(name + ".") and n.count(".") == name.count(".") + 1)
+
+    def summary(name: str) -> str:
+        """A resource's docstring (the class's and the property's that reaches it)."""
+        methods = sorted(m["method"] for m in resources.get(name, []))
+        listed = [", ".join(methods)] if methods else []
+        children = children_of(name)
+        listed += ["sub-resources: " + ", ".join(c.rsplit(".", 1)[-1] for c in children)] if children else []
+        return f"``{name}``: {'; '.join(listed)}."
+
     out: list[dict[str, Any]] = []
     for name in sorted(names, key=lambda n: (-n.count("."), n)):
-        children = sorted(
-            n for n in names if n.startswith(name + ".") and n.count(".") == name.count(".") + 1
-        )
-        methods = sorted(resources.get(name, []), key=lambda m: m["method"])
-        listed = [", ".join(m["method"] for m in methods)] if methods else []
-        listed += ["sub-resources: " + ", ".join(c.rsplit(".", 1)[-1] for c in children)] if children else []
         out.append(
             {
                 "name": name,
                 "attr": name.rsplit(".", 1)[-1],
                 "cls": _resource_class(name),
-                "children": [{"attr": c.rsplit(".", 1)[-1], "cls": _resource_class(c)} for c in children],
-                "methods": methods,
-                # its docstring (the class's and the client property's): ``meetings``: create, get…
-                "summary": f"``{name}``: {'; '.join(listed)}.",
+                "children": [
+                    {"attr": c.rsplit(".", 1)[-1], "cls": _resource_class(c), "summary": summary(c)}
+                    for c in children_of(name)
+                ],
+                "methods": sorted(resources.get(name, []), key=lambda m: m["method"]),
+                "summary": summary(name),
             }
         )
     return out

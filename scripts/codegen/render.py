@@ -10,6 +10,7 @@ import ast
 import re
 import subprocess
 import sys
+import textwrap
 from collections.abc import Collection, Iterable
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from openapi_python_client.parser.properties import (
     UnionProperty,
 )
 
+from scripts.codegen.docs import PER_CALL, RAISES
 from scripts.codegen.parse import s
 from scripts.codegen.paths import RUFF_CONFIG, TEMPLATES
 from scripts.codegen.split import index_module, names_used, resolve_model_imports, split_models
@@ -44,6 +46,41 @@ BANNER = (
 def _builtin_list(text: str) -> str:
     """``list[`` as ``builtins.list[`` (inside classes that define a ``list`` method)."""
     return re.sub(r"(?<![\w.])list\[", "builtins.list[", text)
+
+
+def delegated_fields(model: Any, target: str) -> list[tuple[str, str]]:
+    """``(python name, type)`` of the fields of ``model``'s ``target`` field's model that ``model``
+    does not have itself: the typed properties it reads through (``x-onstage-delegate``)."""
+    props = (model.required_properties or []) + (model.optional_properties or [])
+    own = {str(p.python_name) for p in props}
+    (inner,) = [p for p in props if s(p.name) == target]
+    while isinstance(inner, UnionProperty):
+        (inner,) = [b for b in inner.inner_properties if isinstance(b, ModelProperty)]
+    if not isinstance(inner, ModelProperty):
+        raise ValueError(f"x-onstage-delegate of {model.class_info.name}: {target!r} is not an object")
+    out = []
+    for p in (inner.required_properties or []) + (inner.optional_properties or []):
+        if str(p.python_name) in own:
+            continue
+        type_ = pytype(p)
+        if not p.required and not type_.endswith("None") and type_ != "Any":
+            type_ += " | None"
+        out.append((str(p.python_name), type_))
+    return out
+
+
+def doc_entry(name: str, text: str, indent: int = 12) -> str:
+    """One ``Args:``/``Returns:``/``Raises:`` entry of a Google-style docstring, wrapped at 100
+    columns with its continuation lines indented, made safe for a docstring."""
+    safe = str(TEMPLATE_FILTERS["safe_for_docstring"](f"{name}: {text}" if name else text))
+    return textwrap.fill(
+        safe,
+        width=100,
+        initial_indent=" " * indent,
+        subsequent_indent=" " * (indent + 4),
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
 
 
 def environment(templates: Path = TEMPLATES) -> Environment:
@@ -69,6 +106,10 @@ def environment(templates: Path = TEMPLATES) -> Environment:
         UnionProperty=UnionProperty,
         FileProperty=FileProperty,
         banner=BANNER,
+        doc_entry=doc_entry,
+        delegated_fields=delegated_fields,
+        PER_CALL=PER_CALL,
+        RAISES=RAISES,
     )
     return env
 

@@ -11,7 +11,7 @@ import enum
 import re
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from typing import IO, Any, Final, Literal, TypeAlias
+from typing import IO, Any, Final, Literal, TypeAlias, TypeVar
 from urllib.parse import quote, unquote
 
 from ._errors import InvalidArgumentError
@@ -24,6 +24,8 @@ __all__ = [
     "NotGiven",
     "OpenStrEnum",
     "PathParamKind",
+    "aware_datetime",
+    "extra_body_fields",
     "jsonable",
     "multipart",
     "naive_datetime",
@@ -35,6 +37,8 @@ __all__ = [
 ]
 
 EMPTY: Final[dict[str, Any]] = {}
+
+_T = TypeVar("_T")
 
 FileInput: TypeAlias = bytes | IO[bytes] | tuple[str, bytes | IO[bytes]] | tuple[str, bytes | IO[bytes], str]
 
@@ -135,6 +139,34 @@ def naive_datetime(value: datetime.datetime | str, name: str) -> str:
     raise InvalidArgumentError(
         f"{name} must be a datetime or 'YYYY-MM-DD HH:MM:SS', got {type(value).__name__}"
     )
+
+
+def aware_datetime(value: Any, name: str) -> Any:
+    """A ``date-time`` argument: a naive ``datetime`` is refused here rather than sent without a zone
+    (the APIs read it as UTC or reject it); anything else goes on to ``jsonable``/``query_value``."""
+    if isinstance(value, datetime.datetime) and (value.tzinfo is None or value.utcoffset() is None):
+        raise InvalidArgumentError(
+            f"{name} is a naive datetime: the API needs a time zone; pass an aware one "
+            f"(e.g. datetime.datetime.now(datetime.UTC)) or an ISO 8601 string with an offset"
+        )
+    return value
+
+
+def extra_body_fields(extra_body: Any) -> dict[str, Any]:
+    """``extra_body=``: the JSON fields to merge last into a request body (fields the spec lacks)."""
+    if not isinstance(extra_body, Mapping) or not all(type(k) is str for k in extra_body):
+        raise InvalidArgumentError(
+            f"extra_body must be a mapping of field names to JSON values, got {type(extra_body).__name__}"
+        )
+    return dict(extra_body)
+
+
+def _through(inner: _T | None, owner: object, field: str) -> _T:
+    """``owner.<field>``, which a model's read-through properties delegate to (``x-onstage-delegate``);
+    an ``AttributeError`` when the response had none."""
+    if inner is None:
+        raise AttributeError(f"{type(owner).__name__} has no {field}: nothing to read through")
+    return inner
 
 
 def query_value(value: Any) -> Any:

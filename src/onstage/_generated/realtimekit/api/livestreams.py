@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from ...._gen_support import (
     NOT_GIVEN,
     NotGiven,
+    aware_datetime,
     jsonable,
     parse_union,
     path_param,
@@ -298,9 +299,9 @@ def fetch_all_livestreams(
     if not isinstance(status, NotGiven):
         params["status"] = query_value(status)
     if not isinstance(start_time, NotGiven):
-        params["start_time"] = query_value(start_time)
+        params["start_time"] = query_value(aware_datetime(start_time, "start_time"))
     if not isinstance(end_time, NotGiven):
-        params["end_time"] = query_value(end_time)
+        params["end_time"] = query_value(aware_datetime(end_time, "end_time"))
     if not isinstance(sort_order, NotGiven):
         params["sort_order"] = query_value(sort_order)
     return client._request(

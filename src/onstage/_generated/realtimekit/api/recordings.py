@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from ...._gen_support import (
     NOT_GIVEN,
     NotGiven,
+    aware_datetime,
     jsonable,
     path_param,
     query_value,
@@ -81,9 +82,9 @@ def get_all_recordings(
     if not isinstance(sort_order, NotGiven):
         params["sort_order"] = query_value(sort_order)
     if not isinstance(start_time, NotGiven):
-        params["start_time"] = query_value(start_time)
+        params["start_time"] = query_value(aware_datetime(start_time, "start_time"))
     if not isinstance(end_time, NotGiven):
-        params["end_time"] = query_value(end_time)
+        params["end_time"] = query_value(aware_datetime(end_time, "end_time"))
     if not isinstance(status, NotGiven):
         params["status"] = query_value(status)
     return client._request(

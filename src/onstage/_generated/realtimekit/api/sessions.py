@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from ...._gen_support import (
     NOT_GIVEN,
     NotGiven,
+    aware_datetime,
     path_param,
     query_value,
 )
@@ -83,9 +84,9 @@ def get_sessions(
     if not isinstance(sort_order, NotGiven):
         params["sort_order"] = query_value(sort_order)
     if not isinstance(start_time, NotGiven):
-        params["start_time"] = query_value(start_time)
+        params["start_time"] = query_value(aware_datetime(start_time, "start_time"))
     if not isinstance(end_time, NotGiven):
-        params["end_time"] = query_value(end_time)
+        params["end_time"] = query_value(aware_datetime(end_time, "end_time"))
     if not isinstance(participants, NotGiven):
         params["participants"] = query_value(participants)
     if not isinstance(status, NotGiven):

@@ -507,7 +507,7 @@ class LivestreamSession:
 
 @define(slots=True, eq=True)
 class LivestreamVideoConfig:
-    """LivestreamVideoConfig.
+    """Video dimensions of the livestream: `height` and `width` (integers).
 
     Attributes:
         height: Height of the livestream video.

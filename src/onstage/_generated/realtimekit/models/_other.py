@@ -456,9 +456,15 @@ class CreatePresetRequest:
 
     Attributes:
         name: Name of the preset.
-        config: ``config``
-        permissions: ``permissions``
-        ui: ``ui``
+        config: Meeting configuration of the preset: the layout (`view_type`), the maximum number of
+            screen shares, the maximum video streams on desktop and mobile, video and screen-share
+            quality and frame rate, audio options, and the qualities offered to livestream viewers.
+        permissions: What a participant with this preset may do: host controls (kick, pin, spotlight, accept
+            waiting-room and stage requests, change others' permissions), chat, polls, plugins,
+            producing audio, video and screen share, recording and livestreaming, connected meetings,
+            the waiting-room behaviour, and whether the participant is hidden or a recorder.
+        ui: Look of the meeting UI for this preset: `design_tokens` (border radius and width, colours,
+            spacing base, theme, optional font and logo); `config_diff` appears in S3 only.
     Unknown fields sent by the API are kept: see ``additional_properties`` and ``to_dict()``.
     """
 
@@ -515,7 +521,7 @@ class CreateWebhookRequest:
         name: Name of the webhook.
         url: URL the events are posted to.
         events: Events to deliver.
-        enabled: ``enabled``
+        enabled: Whether the webhook is active and delivers events (default `true`).
     Unknown fields sent by the API are kept: see ``additional_properties`` and ``to_dict()``.
     """
 
@@ -1026,9 +1032,15 @@ class ReplacePresetRequest:
 
     Attributes:
         name: Name of the preset.
-        config: ``config``
-        permissions: ``permissions``
-        ui: ``ui``
+        config: Meeting configuration of the preset: the layout (`view_type`), the maximum number of
+            screen shares, the maximum video streams on desktop and mobile, video and screen-share
+            quality and frame rate, audio options, and the qualities offered to livestream viewers.
+        permissions: What a participant with this preset may do: host controls (kick, pin, spotlight, accept
+            waiting-room and stage requests, change others' permissions), chat, polls, plugins,
+            producing audio, video and screen share, recording and livestreaming, connected meetings,
+            the waiting-room behaviour, and whether the participant is hidden or a recorder.
+        ui: Look of the meeting UI for this preset: `design_tokens` (border radius and width, colours,
+            spacing base, theme, optional font and logo); `config_diff` appears in S3 only.
     Unknown fields sent by the API are kept: see ``additional_properties`` and ``to_dict()``.
     """
 
@@ -1085,7 +1097,7 @@ class ReplaceWebhookRequest:
         name: Name of the webhook.
         url: URL the events are posted to.
         events: Events to deliver.
-        enabled: ``enabled``
+        enabled: Whether the webhook is active and delivers events (default `true`).
     Unknown fields sent by the API are kept: see ``additional_properties`` and ``to_dict()``.
     """
 
@@ -1140,7 +1152,7 @@ class SetRecordingStateRequest:
     """SetRecordingStateRequest.
 
     Attributes:
-        action: ``action``
+        action: What to do with the recording: `stop`, `pause` or `resume`.
     Unknown fields sent by the API are kept: see ``additional_properties`` and ``to_dict()``.
     """
 
@@ -1183,7 +1195,7 @@ class StartLivestreamRequest:
 
     Attributes:
         name: Name of the livestream.
-        video_config: ``video_config``
+        video_config: Video dimensions of the livestream: `height` and `width` (integers).
     Unknown fields sent by the API are kept: see ``additional_properties`` and ``to_dict()``.
     """
 
@@ -1239,11 +1251,13 @@ class StartRecordingRequest:
         audio_config: Configuration of the recorded audio.
         video_config: Configuration of the recorded video.
         file_name_prefix: Prefix of the recording file names.
-        interactive_config: ``interactive_config``
+        interactive_config: Interactive-recording settings (start recording only): `type: ID3` embeds timed metadata
+            in the recording.
         max_seconds: Maximum recording duration in seconds, from 60 seconds to 24 hours.
         realtimekit_bucket_config: Upload the recording to the RealtimeKit bucket.
-        rtmp_out_config: ``rtmp_out_config``
-        storage_config: ``storage_config``
+        rtmp_out_config: Also stream the recording out to this RTMP destination (`rtmp_url`) while it is recorded.
+        storage_config: Your own storage (`aws`, `azure`, `digitalocean`, `gcs` or `sftp`) to upload the recording
+            to, or `null`.
         url: Record this web page instead of the default meeting view.
     Unknown fields sent by the API are kept: see ``additional_properties`` and ``to_dict()``.
     """
@@ -1683,9 +1697,15 @@ class UpdatePresetRequest:
 
     Attributes:
         name: Name of the preset.
-        config: ``config``
-        permissions: ``permissions``
-        ui: ``ui``
+        config: Meeting configuration of the preset: the layout (`view_type`), the maximum number of
+            screen shares, the maximum video streams on desktop and mobile, video and screen-share
+            quality and frame rate, audio options, and the qualities offered to livestream viewers.
+        permissions: What a participant with this preset may do: host controls (kick, pin, spotlight, accept
+            waiting-room and stage requests, change others' permissions), chat, polls, plugins,
+            producing audio, video and screen share, recording and livestreaming, connected meetings,
+            the waiting-room behaviour, and whether the participant is hidden or a recorder.
+        ui: Look of the meeting UI for this preset: `design_tokens` (border radius and width, colours,
+            spacing base, theme, optional font and logo); `config_diff` appears in S3 only.
     Unknown fields sent by the API are kept: see ``additional_properties`` and ``to_dict()``.
     """
 
@@ -1743,10 +1763,10 @@ class UpdateWebhookRequest:
     """Body of edit webhook. Every field is optional.
 
     Attributes:
-        name: ``name``
-        url: ``url``
-        events: ``events``
-        enabled: ``enabled``
+        name: New name of the webhook.
+        url: New URL the events are posted to.
+        events: New list of events to deliver.
+        enabled: Turn event delivery on (`true`) or off (`false`).
     Unknown fields sent by the API are kept: see ``additional_properties`` and ``to_dict()``.
     """
 

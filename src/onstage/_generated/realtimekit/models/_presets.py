@@ -802,9 +802,15 @@ class Preset:
     Attributes:
         id: ID of the preset.
         name: Name of the preset.
-        config: ``config``
-        ui: ``ui``
-        permissions: ``permissions``
+        config: Meeting configuration of the preset: the layout (`view_type`), the maximum number of
+            screen shares, the maximum video streams on desktop and mobile, video and screen-share
+            quality and frame rate, audio options, and the qualities offered to livestream viewers.
+        ui: Look of the meeting UI for this preset: `design_tokens` (border radius and width, colours,
+            spacing base, theme, optional font and logo); `config_diff` appears in S3 only.
+        permissions: What a participant with this preset may do: host controls (kick, pin, spotlight, accept
+            waiting-room and stage requests, change others' permissions), chat, polls, plugins,
+            producing audio, video and screen share, recording and livestreaming, connected meetings,
+            the waiting-room behaviour, and whether the participant is hidden or a recorder.
         created_at: ``created_at``
         updated_at: ``updated_at``
     Unknown fields sent by the API are kept: see ``additional_properties`` and ``to_dict()``.
@@ -1006,7 +1012,9 @@ class PresetColors:
 
 @define(slots=True, eq=True)
 class PresetConfig:
-    """PresetConfig.
+    """Meeting configuration of the preset: the layout (`view_type`), the maximum number of screen shares,
+    the maximum video streams on desktop and mobile, video and screen-share quality and frame rate,
+    audio options, and the qualities offered to livestream viewers.
 
     Attributes:
         view_type: Meeting layout of the preset (`LIVESTREAM` is newer than S3).
@@ -1193,7 +1201,10 @@ class PresetMedia:
 
 @define(slots=True, eq=True)
 class PresetPermissions:
-    """PresetPermissions.
+    """What a participant with this preset may do: host controls (kick, pin, spotlight, accept waiting-room
+    and stage requests, change others' permissions), chat, polls, plugins, producing audio, video and
+    screen share, recording and livestreaming, connected meetings, the waiting-room behaviour, and
+    whether the participant is hidden or a recorder.
 
     Attributes:
         accept_waiting_requests: ``accept_waiting_requests``
@@ -1453,7 +1464,8 @@ class PresetScreenshareMedia:
 
 @define(slots=True, eq=True)
 class PresetUI:
-    """PresetUI.
+    """Look of the meeting UI for this preset: `design_tokens` (border radius and width, colours, spacing
+    base, theme, optional font and logo); `config_diff` appears in S3 only.
 
     Attributes:
         design_tokens: ``design_tokens``

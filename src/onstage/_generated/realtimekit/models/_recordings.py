@@ -111,7 +111,9 @@ _RecordingStopReasonReason_get = cast(
 
 
 class SetRecordingStateRequestAction(OpenStrEnum):
-    """Open enum: unknown values are kept (``is_known`` is False)."""
+    """What to do with the recording: `stop`, `pause` or `resume`.
+
+    Open enum: unknown values are kept (``is_known`` is False)."""
 
     PAUSE = "pause"
     RESUME = "resume"
@@ -126,7 +128,8 @@ _SetRecordingStateRequestAction_get = cast(
 
 @define(slots=True, eq=True)
 class InteractiveConfig:
-    """InteractiveConfig.
+    """Interactive-recording settings (start recording only): `type: ID3` embeds timed metadata in the
+    recording.
 
     Attributes:
         type_: Timed-metadata format embedded in the recording.
@@ -487,7 +490,7 @@ class RecordingStopReason:
 
 @define(slots=True, eq=True)
 class RtmpOutConfig:
-    """RtmpOutConfig.
+    """Also stream the recording out to this RTMP destination (`rtmp_url`) while it is recorded.
 
     Attributes:
         rtmp_url: RTMP URL to stream the recording to. A third-party destination URL usually ends with the

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
-from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import httpx2
 
-from ...._gen_support import NOT_GIVEN, NotGiven
+from ...._gen_support import NOT_GIVEN, NotGiven, extra_body_fields
 from ...._options import make_options
 from ...._raw import to_raw
 from ...._raw_mark import raw_result, take_raw
@@ -33,10 +32,13 @@ class ActiveSessionResource:
     def __init__(self, client: BaseClient) -> None:
         self._client = client
 
-    @cached_property
+    @property
     def with_raw_response(self) -> ActiveSessionResourceWithRawResponse:
         """The same methods, returning ``APIResponse`` (status, headers, request id, elapsed, retries)."""
-        return ActiveSessionResourceWithRawResponse(self)
+        made: ActiveSessionResourceWithRawResponse | None = self.__dict__.get("with_raw_response")
+        if made is None:
+            made = self.__dict__["with_raw_response"] = ActiveSessionResourceWithRawResponse(self)
+        return made
 
     async def create_poll(
         self,
@@ -50,10 +52,38 @@ class ActiveSessionResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> PollResult:
-        """Create a poll
-        ``POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/active-session/poll``.
+        """Create a poll.
+
+        ``POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/active-session/poll``
+
+        Args:
+            meeting_id: ID of the meeting. A UUID.
+            question: The poll question.
+            options_: The answer options.
+            anonymous: Hide who voted.
+            hide_votes: Hide the vote counts.
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            extra_body: Per-call option: JSON fields the spec lacks, merged last into the body.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            PollResult: The created poll, wrapped as `{action, poll}`.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -65,6 +95,8 @@ class ActiveSessionResource:
             body["anonymous"] = anonymous
         if not isinstance(hide_votes, NotGiven):
             body["hide_votes"] = hide_votes
+        if extra_body is not None:
+            body.update(extra_body_fields(extra_body))
         response = await _active_session.create_poll(
             client,
             client._bound_id("account_id"),
@@ -85,11 +117,33 @@ class ActiveSessionResource:
         extra_query: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Session:
-        """Fetch details of an active session
-        ``GET /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/active-session``.
+        """Fetch details of an active session.
 
-        Returns the meeting's live session; 404 (`realtimekit_GetActiveSessionNotFound` upstream) when none
-        is live.
+        ``GET /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/active-session``
+
+        Returns the meeting's live session; 404 (`realtimekit_GetActiveSessionNotFound` upstream)
+        when none is live.
+
+        Args:
+            meeting_id: ID of the meeting. A UUID.
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            Session: The active session.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -112,14 +166,40 @@ class ActiveSessionResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> ParticipantsActionResult:
-        """Kick participants from an active session
-        ``POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/active-session/kick``.
+        """Kick participants from an active session.
 
-        Removes participants by peer id and/or custom participant id. Both arrays are required by the
-        schema; the facade sends an empty array for the one not given. (The upstream operationId is
-        misspelled.)
+        ``POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/active-session/kick``
+
+        Removes participants by peer id and/or custom participant id. Both arrays are required by
+        the schema; the facade sends an empty array for the one not given. (The upstream operationId
+        is misspelled.)
+
+        Args:
+            meeting_id: ID of the meeting. A UUID.
+            participant_ids: Peer ids of the participants.
+            custom_participant_ids: Custom participant ids of the participants.
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            extra_body: Per-call option: JSON fields the spec lacks, merged last into the body.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            ParticipantsActionResult: The kicked participants.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -128,6 +208,8 @@ class ActiveSessionResource:
         body["custom_participant_ids"] = (
             [] if isinstance(custom_participant_ids, NotGiven) else custom_participant_ids
         )
+        if extra_body is not None:
+            body.update(extra_body_fields(extra_body))
         response = await _active_session.kick_partcipants(
             client,
             client._bound_id("account_id"),
@@ -148,10 +230,32 @@ class ActiveSessionResource:
         extra_query: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> KickAllResult:
-        """Kick all participants
-        ``POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/active-session/kick-all``.
+        """Kick all participants.
+
+        ``POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/active-session/kick-all``
 
         Removes every participant from the active session. Takes no request body.
+
+        Args:
+            meeting_id: ID of the meeting. A UUID.
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            KickAllResult: How many participants were kicked.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -174,13 +278,39 @@ class ActiveSessionResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> ParticipantsActionResult:
-        """Mute participants
-        ``POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/active-session/mute``.
+        """Mute participants.
 
-        Mutes participants by peer id and/or custom participant id (same body as kick). Not in the official
-        SDKs.
+        ``POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/active-session/mute``
+
+        Mutes participants by peer id and/or custom participant id (same body as kick). Not in the
+        official SDKs.
+
+        Args:
+            meeting_id: ID of the meeting. A UUID.
+            participant_ids: Peer ids of the participants.
+            custom_participant_ids: Custom participant ids of the participants.
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            extra_body: Per-call option: JSON fields the spec lacks, merged last into the body.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            ParticipantsActionResult: The muted participants.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -189,6 +319,8 @@ class ActiveSessionResource:
         body["custom_participant_ids"] = (
             [] if isinstance(custom_participant_ids, NotGiven) else custom_participant_ids
         )
+        if extra_body is not None:
+            body.update(extra_body_fields(extra_body))
         response = await _active_session.mute_participants(
             client,
             client._bound_id("account_id"),
@@ -208,18 +340,45 @@ class ActiveSessionResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> MuteAllResult:
-        """Mute all participants
-        ``POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/active-session/mute-all``.
+        """Mute all participants.
+
+        ``POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/active-session/mute-all``
 
         Mutes every participant of the active session. Not in the official SDKs.
+
+        Args:
+            meeting_id: ID of the meeting. A UUID.
+            allow_unmute: If false, participants cannot unmute themselves.
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            extra_body: Per-call option: JSON fields the spec lacks, merged last into the body.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            MuteAllResult: How many participants were muted.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
         body: dict[str, Any] = {
             "allow_unmute": allow_unmute,
         }
+        if extra_body is not None:
+            body.update(extra_body_fields(extra_body))
         response = await _active_session.mute_all_participants(
             client,
             client._bound_id("account_id"),

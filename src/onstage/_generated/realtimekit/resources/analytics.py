@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import httpx2
@@ -32,10 +31,13 @@ class AnalyticsResource:
     def __init__(self, client: BaseClient) -> None:
         self._client = client
 
-    @cached_property
+    @property
     def with_raw_response(self) -> AnalyticsResourceWithRawResponse:
         """The same methods, returning ``APIResponse`` (status, headers, request id, elapsed, retries)."""
-        return AnalyticsResourceWithRawResponse(self)
+        made: AnalyticsResourceWithRawResponse | None = self.__dict__.get("with_raw_response")
+        if made is None:
+            made = self.__dict__["with_raw_response"] = AnalyticsResourceWithRawResponse(self)
+        return made
 
     async def daywise(
         self,
@@ -48,11 +50,35 @@ class AnalyticsResource:
         extra_query: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> OrgAnalytics:
-        """Fetch day-wise session and recording analytics data for an App
-        ``GET /accounts/{account_id}/realtime/kit/{app_id}/analytics/daywise``.
+        """Fetch day-wise session and recording analytics data for an App.
 
-        Session and recording statistics per day. (Upstream tags it `Analytics` and `Organizations`; the
-        Python SDK exposes it twice, under `analytics` and `livestreams`.)
+        ``GET /accounts/{account_id}/realtime/kit/{app_id}/analytics/daywise``
+
+        Session and recording statistics per day. (Upstream tags it `Analytics` and `Organizations`;
+        the Python SDK exposes it twice, under `analytics` and `livestreams`.)
+
+        Args:
+            start_date: First day of the range (`YYYY-MM-DD`). Without a range the last 30 days are
+                returned.
+            end_date: Last day of the range (`YYYY-MM-DD`).
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            OrgAnalytics: Session and recording statistics.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client

@@ -5,12 +5,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
 import httpx2
 
-from ...._gen_support import NOT_GIVEN, NotGiven
+from ...._gen_support import NOT_GIVEN, NotGiven, extra_body_fields
 from ...._options import make_options, with_query
 from ...._pagination import AsyncPaginator
 from ...._raw import to_raw, to_raw_list
@@ -34,10 +33,13 @@ class AppsResource:
     def __init__(self, client: BaseClient) -> None:
         self._client = client
 
-    @cached_property
+    @property
     def with_raw_response(self) -> AppsResourceWithRawResponse:
         """The same methods, returning ``APIResponse`` (status, headers, request id, elapsed, retries)."""
-        return AppsResourceWithRawResponse(self)
+        made: AppsResourceWithRawResponse | None = self.__dict__.get("with_raw_response")
+        if made is None:
+            made = self.__dict__["with_raw_response"] = AppsResourceWithRawResponse(self)
+        return made
 
     async def create(
         self,
@@ -47,18 +49,44 @@ class AppsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> App:
-        """Create App
-        ``POST /accounts/{account_id}/realtime/kit/apps``.
+        """Create App.
+
+        ``POST /accounts/{account_id}/realtime/kit/apps``
 
         Creates an app. Upstream documents status 200 (not 201) and the payload `{app: {...}}`.
+
+        Args:
+            name: Name of the app.
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            extra_body: Per-call option: JSON fields the spec lacks, merged last into the body.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            App: The created app, wrapped as `{app}`.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
         body: dict[str, Any] = {
             "name": name,
         }
+        if extra_body is not None:
+            body.update(extra_body_fields(extra_body))
         response = await _apps.create_app(
             client,
             client._bound_id("account_id"),
@@ -76,10 +104,31 @@ class AppsResource:
         extra_query: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> App:
-        """Fetch app details
-        ``GET /accounts/{account_id}/realtime/kit/apps/{app_id}``.
+        """Fetch app details.
+
+        ``GET /accounts/{account_id}/realtime/kit/apps/{app_id}``
 
         Fetches one app. Only in the newest endpoint list (S5); not in the official SDKs.
+
+        Args:
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            App: The app.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -104,10 +153,36 @@ class AppsResource:
         extra_query: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> AsyncPaginator[App]:
-        """Fetch all apps
-        ``GET /accounts/{account_id}/realtime/kit/apps``; returns a ``AsyncPaginator`` over every page.
+        """Fetch all apps.
+
+        ``GET /accounts/{account_id}/realtime/kit/apps``
 
         Lists the RealtimeKit apps of the account, paginated with `page_no`/`per_page`.
+
+        Args:
+            page_no: The page number from which you want your page search results to be displayed.
+            per_page: Number of results per page (default and maximum undocumented).
+            search: Search apps by name.
+            sort_order: Sort order by creation time. One of ``ASC``, ``DESC``.
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            AsyncPaginator[App]: every item of every page, fetched as you iterate; ``.pages()``
+                yields whole pages, ``.first_page()`` fetches the first.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         client = self._client
         options = make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)

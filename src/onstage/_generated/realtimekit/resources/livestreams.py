@@ -8,12 +8,11 @@ import builtins
 import datetime
 import uuid
 from collections.abc import Mapping
-from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
 import httpx2
 
-from ...._gen_support import NOT_GIVEN, NotGiven
+from ...._gen_support import NOT_GIVEN, NotGiven, extra_body_fields
 from ...._options import make_options, with_query
 from ...._pagination import AsyncPaginator
 from ...._raw import to_raw, to_raw_list
@@ -48,10 +47,13 @@ class LivestreamsAnalyticsResource:
     def __init__(self, client: BaseClient) -> None:
         self._client = client
 
-    @cached_property
+    @property
     def with_raw_response(self) -> LivestreamsAnalyticsResourceWithRawResponse:
         """The same methods, returning ``APIResponse`` (status, headers, request id, elapsed, retries)."""
-        return LivestreamsAnalyticsResourceWithRawResponse(self)
+        made: LivestreamsAnalyticsResourceWithRawResponse | None = self.__dict__.get("with_raw_response")
+        if made is None:
+            made = self.__dict__["with_raw_response"] = LivestreamsAnalyticsResourceWithRawResponse(self)
+        return made
 
     async def daywise(
         self,
@@ -65,8 +67,34 @@ class LivestreamsAnalyticsResource:
         extra_query: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> builtins.list[LivestreamDaywiseStats]:
-        """Fetch day-wise livestream analytics
-        ``GET /accounts/{account_id}/realtime/kit/{app_id}/analytics/livestreams/daywise``.
+        """Fetch day-wise livestream analytics.
+
+        ``GET /accounts/{account_id}/realtime/kit/{app_id}/analytics/livestreams/daywise``
+
+        Args:
+            start_time: Start of the range. ⚠ S1 (Aug 2026) types it as Unix seconds; S3 (Feb 2026)
+                as an ISO date-time string. Both are accepted.
+            end_time: End of the range. ⚠ S1 (Aug 2026) types it as Unix seconds; S3 (Feb 2026) as
+                an ISO date-time string. Both are accepted.
+            filters: Analytics filter expression (S1, S5; format undocumented).
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            list[LivestreamDaywiseStats]: Livestream totals per day.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -93,10 +121,36 @@ class LivestreamsAnalyticsResource:
         extra_query: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> LivestreamAnalytics:
-        """Fetch complete analytics data for your livestreams
-        ``GET /accounts/{account_id}/realtime/kit/{app_id}/analytics/livestreams/overall``.
+        """Fetch complete analytics data for your livestreams.
+
+        ``GET /accounts/{account_id}/realtime/kit/{app_id}/analytics/livestreams/overall``
 
         Totals over the time range. (Upstream also tags this operation `LivestreamAnalytics`.)
+
+        Args:
+            start_time: Start of the range. ⚠ S1 (Aug 2026) types it as Unix seconds; S3 (Feb 2026)
+                as an ISO date-time string. Both are accepted.
+            end_time: End of the range. ⚠ S1 (Aug 2026) types it as Unix seconds; S3 (Feb 2026) as
+                an ISO date-time string. Both are accepted.
+            filters: Analytics filter expression (S1, S5; format undocumented).
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            LivestreamAnalytics: Livestream totals.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -127,14 +181,21 @@ class LivestreamsResource:
     def __init__(self, client: BaseClient) -> None:
         self._client = client
 
-    @cached_property
+    @property
     def analytics(self) -> LivestreamsAnalyticsResource:
-        return LivestreamsAnalyticsResource(self._client)
+        """``livestreams.analytics``: daywise, overall."""
+        made: LivestreamsAnalyticsResource | None = self.__dict__.get("analytics")
+        if made is None:
+            made = self.__dict__["analytics"] = LivestreamsAnalyticsResource(self._client)
+        return made
 
-    @cached_property
+    @property
     def with_raw_response(self) -> LivestreamsResourceWithRawResponse:
         """The same methods, returning ``APIResponse`` (status, headers, request id, elapsed, retries)."""
-        return LivestreamsResourceWithRawResponse(self)
+        made: LivestreamsResourceWithRawResponse | None = self.__dict__.get("with_raw_response")
+        if made is None:
+            made = self.__dict__["with_raw_response"] = LivestreamsResourceWithRawResponse(self)
+        return made
 
     async def create(
         self,
@@ -144,20 +205,46 @@ class LivestreamsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Livestream:
-        """Create an independent livestream
-        ``POST /accounts/{account_id}/realtime/kit/{app_id}/livestreams``.
+        """Create an independent livestream.
 
-        Creates a livestream not tied to a meeting and returns its ingest server, stream key and playback
-        URL (HLS/LHLS). operationId per S5; S3 uses `post--accounts-{account_id}-realtime-
-        kit-{app_id}-livestreams`.
+        ``POST /accounts/{account_id}/realtime/kit/{app_id}/livestreams``
+
+        Creates a livestream not tied to a meeting and returns its ingest server, stream key and
+        playback URL (HLS/LHLS). operationId per S5; S3 uses
+        `post--accounts-{account_id}-realtime-kit-{app_id}-livestreams`.
+
+        Args:
+            name: Name of the livestream.
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            extra_body: Per-call option: JSON fields the spec lacks, merged last into the body.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            Livestream: The created livestream (`disabled` is a boolean here).
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
         body: dict[str, Any] = {}
         if not isinstance(name, NotGiven):
             body["name"] = name
+        if extra_body is not None:
+            body.update(extra_body_fields(extra_body))
         response = await _livestreams.create_livestream(
             client,
             client._bound_id("account_id"),
@@ -179,10 +266,34 @@ class LivestreamsResource:
         extra_query: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> LivestreamWithSession:
-        """Fetch livestream details using livestream ID
-        ``GET /accounts/{account_id}/realtime/kit/{app_id}/livestreams/{livestream_id}``.
+        """Fetch livestream details using livestream ID.
+
+        ``GET /accounts/{account_id}/realtime/kit/{app_id}/livestreams/{livestream_id}``
 
         Returns the livestream with its session; `paging` sits inside `data`.
+
+        Args:
+            livestream_id: ID of the livestream.
+            page_no: The page number from which you want your page search results to be displayed.
+            per_page: Number of results per page (default and maximum undocumented).
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            LivestreamWithSession: The livestream and its session.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -207,8 +318,30 @@ class LivestreamsResource:
         extra_query: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Livestream:
-        """Fetch active livestreams for a meeting
-        ``GET /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/active-livestream``.
+        """Fetch active livestreams for a meeting.
+
+        ``GET /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/active-livestream``
+
+        Args:
+            meeting_id: ID of the meeting. A UUID.
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            Livestream: The meeting's active livestream.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -231,11 +364,33 @@ class LivestreamsResource:
         extra_query: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> LivestreamWithSession:
-        """Fetch active livestream session details
-        ``GET /accounts/{account_id}/realtime/kit/{app_id}/livestreams/{livestream_id}/active-livestream-session``.
+        """Fetch active livestream session details.
 
-        Returns the livestream and its active session (upstream types the session's seconds as strings
-        here).
+        ``GET /accounts/{account_id}/realtime/kit/{app_id}/livestreams/{livestream_id}/active-livestream-session``
+
+        Returns the livestream and its active session (upstream types the session's seconds as
+        strings here).
+
+        Args:
+            livestream_id: ID of the livestream.
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            LivestreamWithSession: The livestream and its active session.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -258,8 +413,31 @@ class LivestreamsResource:
         extra_query: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> LivestreamSession:
-        """Fetch livestream session details using livestream session ID
-        ``GET /accounts/{account_id}/realtime/kit/{app_id}/livestreams/sessions/{livestream-session-id}``.
+        """Fetch livestream session details using livestream session ID.
+
+        ``GET /accounts/{account_id}/realtime/kit/{app_id}/livestreams/sessions/{livestream-session-id}``
+
+        Args:
+            livestream_session_id: ID of the livestream session (the name is hyphenated in the
+                upstream path).
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            LivestreamSession: The livestream session.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -288,14 +466,46 @@ class LivestreamsResource:
         extra_query: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> AsyncPaginator[Any]:
-        """Fetch all livestreams
-        ``GET /accounts/{account_id}/realtime/kit/{app_id}/livestreams``; returns a ``AsyncPaginator`` over every page.
+        """Fetch all livestreams.
 
-        Lists the app's livestreams, including livestreamed meetings unless `exclude_meetings` is set. ⚠
-        Shape uncertain: the upstream schema says `data` is a single livestream object with `paging` inside
-        it, which is almost certainly a schema bug. `data` is modelled as either the list of livestreams
-        (expected) or an object carrying `livestreams` and/or the schema's flat fields; `paging` may sit
-        beside `data` or inside it. Verify against the live API.
+        ``GET /accounts/{account_id}/realtime/kit/{app_id}/livestreams``
+
+        Lists the app's livestreams, including livestreamed meetings unless `exclude_meetings` is
+        set. ⚠ Shape uncertain: the upstream schema says `data` is a single livestream object with
+        `paging` inside it, which is almost certainly a schema bug. `data` is modelled as either the
+        list of livestreams (expected) or an object carrying `livestreams` and/or the schema's flat
+        fields; `paging` may sit beside `data` or inside it. Verify against the live API.
+
+        Args:
+            exclude_meetings: Only livestreams created through the API, not livestreamed RealtimeKit
+                meetings.
+            per_page: Number of results per page (default and maximum undocumented).
+            page_no: The page number from which you want your page search results to be displayed.
+            status: Only livestreams in this status (`LIVE`, `IDLE`, `ERRORED` or `INVOKED`). One of
+                ``LIVE``, ``IDLE``, ``ERRORED``, ``INVOKED``.
+            start_time: Only items created at or after this time (ISO 8601).
+            end_time: Only items created at or before this time (ISO 8601).
+            sort_order: Sort order; upstream spells descending `DSC` (sic) for livestreams. One of
+                ``ASC``, ``DSC``.
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            AsyncPaginator[Any]: every item of every page, fetched as you iterate; ``.pages()``
+                yields whole pages, ``.first_page()`` fetches the first.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         client = self._client
         options = make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)
@@ -336,12 +546,37 @@ class LivestreamsResource:
         extra_query: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> MeetingLivestreamHistory:
-        """Fetch livestream session details for a meeting
-        ``GET /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/livestream``.
+        """Fetch livestream session details for a meeting.
 
-        The meeting's livestream history (not in the official SDKs). ⚠ Shape uncertain: the upstream schema
-        gives `{livestreams: [...], sessions: {...}, paging}`, the upstream example `{livestream: {...},
-        sessions: [...]}` with `paging` beside `data`. The payload model carries both forms.
+        ``GET /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/livestream``
+
+        The meeting's livestream history (not in the official SDKs). ⚠ Shape uncertain: the upstream
+        schema gives `{livestreams: [...], sessions: {...}, paging}`, the upstream example
+        `{livestream: {...}, sessions: [...]}` with `paging` beside `data`. The payload model
+        carries both forms.
+
+        Args:
+            meeting_id: ID of the meeting. A UUID.
+            page_no: The page number from which you want your page search results to be displayed.
+            per_page: Number of results per page (default and maximum undocumented).
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            MeetingLivestreamHistory: The meeting's livestreams and livestream sessions.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -366,12 +601,40 @@ class LivestreamsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Livestream:
-        """Start livestreaming a meeting
-        ``POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/livestreams``.
+        """Start livestreaming a meeting.
 
-        Starts a livestream of the meeting and returns its ingest server, stream key and playback URL.
+        ``POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/livestreams``
+
+        Starts a livestream of the meeting and returns its ingest server, stream key and playback
+        URL.
+
+        Args:
+            meeting_id: ID of the meeting. A UUID.
+            name: Name of the livestream.
+            video_config: Video dimensions of the livestream: `height` and `width` (integers).
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            extra_body: Per-call option: JSON fields the spec lacks, merged last into the body.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            Livestream: The started livestream (`id`, `status`, `ingest_server`, `stream_key`,
+                `playback_url`).
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -380,6 +643,8 @@ class LivestreamsResource:
             body["name"] = name
         if not isinstance(video_config, NotGiven):
             body["video_config"] = video_config
+        if extra_body is not None:
+            body.update(extra_body_fields(extra_body))
         response = await _livestreams.start_livestreaming(
             client,
             client._bound_id("account_id"),
@@ -400,11 +665,33 @@ class LivestreamsResource:
         extra_query: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> StopLivestreamResult:
-        """Stop livestreaming a meeting
-        ``POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/active-livestream/stop``.
+        """Stop livestreaming a meeting.
 
-        Stops the meeting's active livestream. Sent without a request body (S3 lists an empty, optional
-        body).
+        ``POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/active-livestream/stop``
+
+        Stops the meeting's active livestream. Sent without a request body (S3 lists an empty,
+        optional body).
+
+        Args:
+            meeting_id: ID of the meeting. A UUID.
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            StopLivestreamResult: A confirmation message.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client

@@ -7,12 +7,11 @@ from __future__ import annotations
 import builtins
 import uuid
 from collections.abc import Mapping, Sequence
-from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
 import httpx2
 
-from ...._gen_support import NOT_GIVEN, NotGiven
+from ...._gen_support import NOT_GIVEN, NotGiven, extra_body_fields
 from ...._options import make_options, with_query
 from ...._pagination import AsyncPaginator
 from ...._raw import to_raw, to_raw_list
@@ -35,10 +34,13 @@ class WebhooksResource:
     def __init__(self, client: BaseClient) -> None:
         self._client = client
 
-    @cached_property
+    @property
     def with_raw_response(self) -> WebhooksResourceWithRawResponse:
         """The same methods, returning ``APIResponse`` (status, headers, request id, elapsed, retries)."""
-        return WebhooksResourceWithRawResponse(self)
+        made: WebhooksResourceWithRawResponse | None = self.__dict__.get("with_raw_response")
+        if made is None:
+            made = self.__dict__["with_raw_response"] = WebhooksResourceWithRawResponse(self)
+        return made
 
     async def create(
         self,
@@ -64,10 +66,38 @@ class WebhooksResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Webhook:
-        """Add a webhook
-        ``POST /accounts/{account_id}/realtime/kit/{app_id}/webhooks``.
+        """Add a webhook.
+
+        ``POST /accounts/{account_id}/realtime/kit/{app_id}/webhooks``
+
+        Args:
+            name: Name of the webhook.
+            url: URL the events are posted to. A URL.
+            events: Events to deliver.
+            enabled: Whether the webhook is active and delivers events (default `true`). The API's
+                default: ``True``.
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            extra_body: Per-call option: JSON fields the spec lacks, merged last into the body.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            Webhook: The created webhook.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -78,6 +108,8 @@ class WebhooksResource:
         }
         if not isinstance(enabled, NotGiven):
             body["enabled"] = enabled
+        if extra_body is not None:
+            body.update(extra_body_fields(extra_body))
         response = await _webhooks.add_webhook(
             client,
             client._bound_id("account_id"),
@@ -97,8 +129,30 @@ class WebhooksResource:
         extra_query: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Webhook:
-        """Delete a webhook
-        ``DELETE /accounts/{account_id}/realtime/kit/{app_id}/webhooks/{webhook_id}``.
+        """Delete a webhook.
+
+        ``DELETE /accounts/{account_id}/realtime/kit/{app_id}/webhooks/{webhook_id}``
+
+        Args:
+            webhook_id: ID of the webhook. A UUID.
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            Webhook: The deleted webhook.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -121,8 +175,30 @@ class WebhooksResource:
         extra_query: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Webhook:
-        """Fetch details of a webhook
-        ``GET /accounts/{account_id}/realtime/kit/{app_id}/webhooks/{webhook_id}``.
+        """Fetch details of a webhook.
+
+        ``GET /accounts/{account_id}/realtime/kit/{app_id}/webhooks/{webhook_id}``
+
+        Args:
+            webhook_id: ID of the webhook. A UUID.
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            Webhook: The webhook.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -144,10 +220,32 @@ class WebhooksResource:
         extra_query: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> AsyncPaginator[Webhook]:
-        """Fetch all webhooks details
-        ``GET /accounts/{account_id}/realtime/kit/{app_id}/webhooks``; returns a ``AsyncPaginator`` over every page.
+        """Fetch all webhooks details.
+
+        ``GET /accounts/{account_id}/realtime/kit/{app_id}/webhooks``
 
         Lists every webhook of the app in one response (no paging).
+
+        Args:
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            AsyncPaginator[Webhook]: every item of every page, fetched as you iterate; ``.pages()``
+                yields whole pages, ``.first_page()`` fetches the first.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         client = self._client
         options = make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)
@@ -172,11 +270,32 @@ class WebhooksResource:
         extra_query: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> builtins.list[WebhookEvent]:
-        """List supported webhook event names
-        ``GET /accounts/{account_id}/realtime/kit/{app_id}/webhooks/all``.
+        """List supported webhook event names.
 
-        Lists the event names a webhook can subscribe to (S5, S7; not in the official SDKs). Note the
-        overlap with `GET …/webhooks/{webhook_id}`.
+        ``GET /accounts/{account_id}/realtime/kit/{app_id}/webhooks/all``
+
+        Lists the event names a webhook can subscribe to (S5, S7; not in the official SDKs). Note
+        the overlap with `GET …/webhooks/{webhook_id}`.
+
+        Args:
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            list[WebhookEvent]: The supported event names.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -213,10 +332,39 @@ class WebhooksResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Webhook:
-        """Replace a webhook
-        ``PUT /accounts/{account_id}/realtime/kit/{app_id}/webhooks/{webhook_id}``.
+        """Replace a webhook.
+
+        ``PUT /accounts/{account_id}/realtime/kit/{app_id}/webhooks/{webhook_id}``
+
+        Args:
+            webhook_id: ID of the webhook. A UUID.
+            name: Name of the webhook.
+            url: URL the events are posted to. A URL.
+            events: Events to deliver.
+            enabled: Whether the webhook is active and delivers events (default `true`). The API's
+                default: ``True``.
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            extra_body: Per-call option: JSON fields the spec lacks, merged last into the body.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            Webhook: The replaced webhook.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -227,6 +375,8 @@ class WebhooksResource:
         }
         if not isinstance(enabled, NotGiven):
             body["enabled"] = enabled
+        if extra_body is not None:
+            body.update(extra_body_fields(extra_body))
         response = await _webhooks.replace_webhook(
             client,
             client._bound_id("account_id"),
@@ -263,12 +413,40 @@ class WebhooksResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Webhook:
-        """Edit a webhook
-        ``PATCH /accounts/{account_id}/realtime/kit/{app_id}/webhooks/{webhook_id}``.
+        """Edit a webhook.
+
+        ``PATCH /accounts/{account_id}/realtime/kit/{app_id}/webhooks/{webhook_id}``
 
         Partially updates a webhook. Marked `x-stability: beta` upstream.
+
+        Args:
+            webhook_id: ID of the webhook. A UUID.
+            name: New name of the webhook.
+            url: New URL the events are posted to. A URL.
+            events: New list of events to deliver.
+            enabled: Turn event delivery on (`true`) or off (`false`).
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            extra_body: Per-call option: JSON fields the spec lacks, merged last into the body.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            Webhook: The edited webhook.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -281,6 +459,8 @@ class WebhooksResource:
             body["events"] = events
         if not isinstance(enabled, NotGiven):
             body["enabled"] = enabled
+        if extra_body is not None:
+            body.update(extra_body_fields(extra_body))
         response = await _webhooks.edit_webhook(
             client,
             client._bound_id("account_id"),

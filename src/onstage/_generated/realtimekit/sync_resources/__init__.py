@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-from functools import cached_property
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -24,65 +23,92 @@ __all__ = ["Resources"]
 class Resources:
     """Top-level resources, mixed into the hand-written client class."""
 
-    @cached_property
+    @property
     def active_session(self) -> ActiveSessionResource:
         """``active_session``: create_poll, get, kick, kick_all, mute, mute_all."""
-        from .active_session import ActiveSessionResource
+        made: ActiveSessionResource | None = self.__dict__.get("active_session")
+        if made is None:
+            from .active_session import ActiveSessionResource
 
-        return ActiveSessionResource(self)  # type: ignore[arg-type]
+            made = self.__dict__["active_session"] = ActiveSessionResource(self)  # type: ignore[arg-type]
+        return made
 
-    @cached_property
+    @property
     def analytics(self) -> AnalyticsResource:
         """``analytics``: daywise."""
-        from .analytics import AnalyticsResource
+        made: AnalyticsResource | None = self.__dict__.get("analytics")
+        if made is None:
+            from .analytics import AnalyticsResource
 
-        return AnalyticsResource(self)  # type: ignore[arg-type]
+            made = self.__dict__["analytics"] = AnalyticsResource(self)  # type: ignore[arg-type]
+        return made
 
-    @cached_property
+    @property
     def apps(self) -> AppsResource:
         """``apps``: create, get, list."""
-        from .apps import AppsResource
+        made: AppsResource | None = self.__dict__.get("apps")
+        if made is None:
+            from .apps import AppsResource
 
-        return AppsResource(self)  # type: ignore[arg-type]
+            made = self.__dict__["apps"] = AppsResource(self)  # type: ignore[arg-type]
+        return made
 
-    @cached_property
+    @property
     def livestreams(self) -> LivestreamsResource:
         """``livestreams``: create, get, get_active_for_meeting, get_active_session, get_session, list, list_for_meeting, start, stop; sub-resources: analytics."""
-        from .livestreams import LivestreamsResource
+        made: LivestreamsResource | None = self.__dict__.get("livestreams")
+        if made is None:
+            from .livestreams import LivestreamsResource
 
-        return LivestreamsResource(self)  # type: ignore[arg-type]
+            made = self.__dict__["livestreams"] = LivestreamsResource(self)  # type: ignore[arg-type]
+        return made
 
-    @cached_property
+    @property
     def meetings(self) -> MeetingsResource:
         """``meetings``: create, get, list, replace, update; sub-resources: participants."""
-        from .meetings import MeetingsResource
+        made: MeetingsResource | None = self.__dict__.get("meetings")
+        if made is None:
+            from .meetings import MeetingsResource
 
-        return MeetingsResource(self)  # type: ignore[arg-type]
+            made = self.__dict__["meetings"] = MeetingsResource(self)  # type: ignore[arg-type]
+        return made
 
-    @cached_property
+    @property
     def presets(self) -> PresetsResource:
         """``presets``: create, delete, get, list, replace, update."""
-        from .presets import PresetsResource
+        made: PresetsResource | None = self.__dict__.get("presets")
+        if made is None:
+            from .presets import PresetsResource
 
-        return PresetsResource(self)  # type: ignore[arg-type]
+            made = self.__dict__["presets"] = PresetsResource(self)  # type: ignore[arg-type]
+        return made
 
-    @cached_property
+    @property
     def recordings(self) -> RecordingsResource:
         """``recordings``: get, get_active, list, pause, resume, set_state, start, start_track, stop."""
-        from .recordings import RecordingsResource
+        made: RecordingsResource | None = self.__dict__.get("recordings")
+        if made is None:
+            from .recordings import RecordingsResource
 
-        return RecordingsResource(self)  # type: ignore[arg-type]
+            made = self.__dict__["recordings"] = RecordingsResource(self)  # type: ignore[arg-type]
+        return made
 
-    @cached_property
+    @property
     def sessions(self) -> SessionsResource:
         """``sessions``: generate_summary, get, get_chat, get_peer_report, get_summary, get_transcript, list, list_livestream_sessions; sub-resources: participants."""
-        from .sessions import SessionsResource
+        made: SessionsResource | None = self.__dict__.get("sessions")
+        if made is None:
+            from .sessions import SessionsResource
 
-        return SessionsResource(self)  # type: ignore[arg-type]
+            made = self.__dict__["sessions"] = SessionsResource(self)  # type: ignore[arg-type]
+        return made
 
-    @cached_property
+    @property
     def webhooks(self) -> WebhooksResource:
         """``webhooks``: create, delete, get, list, list_event_types, replace, update."""
-        from .webhooks import WebhooksResource
+        made: WebhooksResource | None = self.__dict__.get("webhooks")
+        if made is None:
+            from .webhooks import WebhooksResource
 
-        return WebhooksResource(self)  # type: ignore[arg-type]
+            made = self.__dict__["webhooks"] = WebhooksResource(self)  # type: ignore[arg-type]
+        return made

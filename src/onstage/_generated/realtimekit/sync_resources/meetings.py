@@ -7,12 +7,11 @@ from __future__ import annotations
 import datetime
 import uuid
 from collections.abc import Mapping
-from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
 import httpx2
 
-from ...._gen_support import NOT_GIVEN, NotGiven
+from ...._gen_support import NOT_GIVEN, NotGiven, extra_body_fields
 from ...._options import make_options, with_query
 from ...._raw_mark import raw_result, take_raw
 from ...._response import APIResponse
@@ -46,10 +45,13 @@ class MeetingsParticipantsResource:
     def __init__(self, client: BaseClient) -> None:
         self._client = client
 
-    @cached_property
+    @property
     def with_raw_response(self) -> MeetingsParticipantsResourceWithRawResponse:
         """The same methods, returning ``APIResponse`` (status, headers, request id, elapsed, retries)."""
-        return MeetingsParticipantsResourceWithRawResponse(self)
+        made: MeetingsParticipantsResourceWithRawResponse | None = self.__dict__.get("with_raw_response")
+        if made is None:
+            made = self.__dict__["with_raw_response"] = MeetingsParticipantsResourceWithRawResponse(self)
+        return made
 
     def add(
         self,
@@ -63,12 +65,42 @@ class MeetingsParticipantsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> ParticipantWithToken:
-        """Add a participant
-        ``POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants``.
+        """Add a participant.
+
+        ``POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants``
 
         Adds a participant to the meeting and returns it with its auth token for the client SDKs.
+
+        Args:
+            meeting_id: ID of the meeting. A UUID.
+            custom_participant_id: Your own unique id for the participant (e.g. a UUID or an email
+                address).
+            preset_name: Name of the preset to apply. Required by S1; S5 lists a default of
+                `group_call_host`.
+            name: Display name of the participant.
+            picture: URL of the participant's picture. A URL.
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            extra_body: Per-call option: JSON fields the spec lacks, merged last into the body.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            ParticipantWithToken: The added participant, with `token`.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -80,6 +112,8 @@ class MeetingsParticipantsResource:
             body["name"] = name
         if not isinstance(picture, NotGiven):
             body["picture"] = picture
+        if extra_body is not None:
+            body.update(extra_body_fields(extra_body))
         response = _meetings.add_participant(
             client,
             client._bound_id("account_id"),
@@ -101,8 +135,31 @@ class MeetingsParticipantsResource:
         extra_query: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> DeletedParticipant:
-        """Delete a participant
-        ``DELETE /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants/{participant_id}``.
+        """Delete a participant.
+
+        ``DELETE /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants/{participant_id}``
+
+        Args:
+            meeting_id: ID of the meeting. A UUID.
+            participant_id: ID of the participant.
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            DeletedParticipant: A summary of the deleted participant.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -127,8 +184,31 @@ class MeetingsParticipantsResource:
         extra_query: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Participant:
-        """Fetch a participant's detail
-        ``GET /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants/{participant_id}``.
+        """Fetch a participant's detail.
+
+        ``GET /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants/{participant_id}``
+
+        Args:
+            meeting_id: ID of the meeting. A UUID.
+            participant_id: ID of the participant.
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            Participant: The participant.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -154,8 +234,33 @@ class MeetingsParticipantsResource:
         extra_query: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> SyncPaginator[Participant]:
-        """Fetch all participants of a meeting
-        ``GET /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants``; returns a ``SyncPaginator`` over every page.
+        """Fetch all participants of a meeting.
+
+        ``GET /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants``
+
+        Args:
+            meeting_id: ID of the meeting. A UUID.
+            page_no: The page number from which you want your page search results to be displayed.
+            per_page: Number of results per page (default and maximum undocumented).
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            SyncPaginator[Participant]: every item of every page, fetched as you iterate;
+                ``.pages()`` yields whole pages, ``.first_page()`` fetches the first.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         client = self._client
         options = make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)
@@ -191,10 +296,33 @@ class MeetingsParticipantsResource:
         extra_query: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> ParticipantToken:
-        """Refresh participant's authentication token
-        ``POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants/{participant_id}/token``.
+        """Refresh participant's authentication token.
+
+        ``POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants/{participant_id}/token``
 
         Issues a new auth token for the participant. Takes no request body.
+
+        Args:
+            meeting_id: ID of the meeting. A UUID.
+            participant_id: ID of the participant.
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            ParticipantToken: The new token.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -221,13 +349,42 @@ class MeetingsParticipantsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> UpdatedParticipant:
-        """Replace a participant
-        ``PUT /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants/{participant_id}``.
+        """Replace a participant.
 
-        Only in the newest endpoint list (S5), which leaves the response untyped; modelled like the edit
-        response.
+        ``PUT /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants/{participant_id}``
+
+        Only in the newest endpoint list (S5), which leaves the response untyped; modelled like the
+        edit response.
+
+        Args:
+            meeting_id: ID of the meeting. A UUID.
+            participant_id: ID of the participant.
+            custom_participant_id: Your own unique id for the participant.
+            preset_name: Name of the preset to apply.
+            name: Display name of the participant.
+            picture: URL of the participant's picture. A URL.
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            extra_body: Per-call option: JSON fields the spec lacks, merged last into the body.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            UpdatedParticipant: The replaced participant (shape not documented upstream).
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -239,6 +396,8 @@ class MeetingsParticipantsResource:
             body["name"] = name
         if not isinstance(picture, NotGiven):
             body["picture"] = picture
+        if extra_body is not None:
+            body.update(extra_body_fields(extra_body))
         response = _meetings.replace_participant(
             client,
             client._bound_id("account_id"),
@@ -262,10 +421,39 @@ class MeetingsParticipantsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> UpdatedParticipant:
-        """Edit a participant's detail
-        ``PATCH /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants/{participant_id}``.
+        """Edit a participant's detail.
+
+        ``PATCH /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/participants/{participant_id}``
+
+        Args:
+            meeting_id: ID of the meeting. A UUID.
+            participant_id: ID of the participant.
+            name: Display name of the participant.
+            picture: URL of the participant's picture. A URL.
+            preset_name: Name of the preset to apply.
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            extra_body: Per-call option: JSON fields the spec lacks, merged last into the body.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            UpdatedParticipant: The edited participant. S1 types it as a participant plus `token`;
+                S5 leaves it untyped, so every field is optional here.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -276,6 +464,8 @@ class MeetingsParticipantsResource:
             body["picture"] = picture
         if not isinstance(preset_name, NotGiven):
             body["preset_name"] = preset_name
+        if extra_body is not None:
+            body.update(extra_body_fields(extra_body))
         response = _meetings.edit_participant(
             client,
             client._bound_id("account_id"),
@@ -308,14 +498,21 @@ class MeetingsResource:
     def __init__(self, client: BaseClient) -> None:
         self._client = client
 
-    @cached_property
+    @property
     def participants(self) -> MeetingsParticipantsResource:
-        return MeetingsParticipantsResource(self._client)
+        """``meetings.participants``: add, delete, get, list, refresh_token, replace, update."""
+        made: MeetingsParticipantsResource | None = self.__dict__.get("participants")
+        if made is None:
+            made = self.__dict__["participants"] = MeetingsParticipantsResource(self._client)
+        return made
 
-    @cached_property
+    @property
     def with_raw_response(self) -> MeetingsResourceWithRawResponse:
         """The same methods, returning ``APIResponse`` (status, headers, request id, elapsed, retries)."""
-        return MeetingsResourceWithRawResponse(self)
+        made: MeetingsResourceWithRawResponse | None = self.__dict__.get("with_raw_response")
+        if made is None:
+            made = self.__dict__["with_raw_response"] = MeetingsResourceWithRawResponse(self)
+        return made
 
     def create(
         self,
@@ -333,10 +530,47 @@ class MeetingsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Meeting:
-        """Create a meeting
-        ``POST /accounts/{account_id}/realtime/kit/{app_id}/meetings``.
+        """Create a meeting.
+
+        ``POST /accounts/{account_id}/realtime/kit/{app_id}/meetings``
+
+        Args:
+            title: Title of the meeting.
+            record_on_start: Start recording as soon as someone joins the meeting. The API's
+                default: ``False``.
+            live_stream_on_start: Start livestreaming when the meeting starts. The API's default:
+                ``False``.
+            persist_chat: Keep chat messages for 90 days instead of 7. The API's default: ``False``.
+            summarize_on_end: Summarize the transcript when the meeting ends (needs transcription).
+                The API's default: ``False``.
+            transcribe_on_end: Transcribe the meeting when it ends. The API's default: ``False``.
+            session_keep_alive_time_in_secs: Seconds a session stays active after the last
+                participant has left. Range: 60–600. The API's default: ``60``.
+            ai_config: Customizes meeting transcriptions and summaries.
+            recording_config: Recording configuration for the meeting; takes precedence over the
+                app-level configuration on the RealtimeKit developer portal.
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            extra_body: Per-call option: JSON fields the spec lacks, merged last into the body.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            Meeting: The created meeting.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -359,6 +593,8 @@ class MeetingsResource:
             body["ai_config"] = ai_config
         if not isinstance(recording_config, NotGiven):
             body["recording_config"] = recording_config
+        if extra_body is not None:
+            body.update(extra_body_fields(extra_body))
         response = _meetings.create_meeting(
             client,
             client._bound_id("account_id"),
@@ -379,8 +615,31 @@ class MeetingsResource:
         extra_query: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Meeting:
-        """Fetch a meeting for an App
-        ``GET /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}``.
+        """Fetch a meeting for an App.
+
+        ``GET /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}``
+
+        Args:
+            meeting_id: ID of the meeting. A UUID.
+            name: Documented upstream without a description; its purpose is unknown.
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            Meeting: The meeting.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -409,11 +668,40 @@ class MeetingsResource:
         extra_query: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> SyncPaginator[MeetingListItem]:
-        """Fetch all meetings for an App
-        ``GET /accounts/{account_id}/realtime/kit/{app_id}/meetings``; returns a ``SyncPaginator`` over every page.
+        """Fetch all meetings for an App.
+
+        ``GET /accounts/{account_id}/realtime/kit/{app_id}/meetings``
 
         Lists meetings (list shape, without `ai_config`/`recording_config`), paginated with
         `page_no`/`per_page`.
+
+        Args:
+            page_no: The page number from which you want your page search results to be displayed.
+            per_page: Number of results per page (default and maximum undocumented).
+            start_time: Only items created at or after this time (ISO 8601).
+            end_time: Only items created at or before this time (ISO 8601).
+            search: Search by meeting ID or title.
+            status: Only meetings in this status (`ACTIVE` or `INACTIVE`). One of ``ACTIVE``,
+                ``INACTIVE``.
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            SyncPaginator[MeetingListItem]: every item of every page, fetched as you iterate;
+                ``.pages()`` yields whole pages, ``.first_page()`` fetches the first.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         client = self._client
         options = make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)
@@ -456,12 +744,50 @@ class MeetingsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Meeting:
-        """Replace a meeting
-        ``PUT /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}``.
+        """Replace a meeting.
+
+        ``PUT /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}``
 
         Replaces a meeting's configuration. Same fields as create (no `status`).
+
+        Args:
+            meeting_id: ID of the meeting. A UUID.
+            title: Title of the meeting.
+            record_on_start: Start recording as soon as someone joins the meeting. The API's
+                default: ``False``.
+            live_stream_on_start: Start livestreaming when the meeting starts. The API's default:
+                ``False``.
+            persist_chat: Keep chat messages for 90 days instead of 7. The API's default: ``False``.
+            summarize_on_end: Summarize the transcript when the meeting ends (needs transcription).
+                The API's default: ``False``.
+            transcribe_on_end: Transcribe the meeting when it ends. The API's default: ``False``.
+            session_keep_alive_time_in_secs: Seconds a session stays active after the last
+                participant has left. Range: 60–600. The API's default: ``60``.
+            ai_config: Customizes meeting transcriptions and summaries.
+            recording_config: Recording configuration for the meeting; takes precedence over the
+                app-level configuration on the RealtimeKit developer portal.
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            extra_body: Per-call option: JSON fields the spec lacks, merged last into the body.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            Meeting: The replaced meeting.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -484,6 +810,8 @@ class MeetingsResource:
             body["ai_config"] = ai_config
         if not isinstance(recording_config, NotGiven):
             body["recording_config"] = recording_config
+        if extra_body is not None:
+            body.update(extra_body_fields(extra_body))
         response = _meetings.replace_meeting(
             client,
             client._bound_id("account_id"),
@@ -512,12 +840,49 @@ class MeetingsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Meeting:
-        """Update a meeting
-        ``PATCH /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}``.
+        """Update a meeting.
+
+        ``PATCH /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}``
 
         Partially updates a meeting. Same fields as create (not nullable) plus `status`.
+
+        Args:
+            meeting_id: ID of the meeting. A UUID.
+            title: Title of the meeting.
+            status: Whether the meeting is ACTIVE or INACTIVE. Users cannot join an INACTIVE
+                meeting. One of ``ACTIVE``, ``INACTIVE``.
+            record_on_start: Start recording as soon as someone joins the meeting.
+            live_stream_on_start: Start livestreaming when the meeting starts.
+            persist_chat: Keep chat messages for 90 days instead of 7.
+            summarize_on_end: Summarize the transcript when the meeting ends.
+            transcribe_on_end: Transcribe the meeting when it ends.
+            session_keep_alive_time_in_secs: Seconds a session stays active after the last
+                participant has left. Range: 60–600.
+            ai_config: Customizes meeting transcriptions and summaries.
+            recording_config: Recording configuration for the meeting; takes precedence over the
+                app-level configuration on the RealtimeKit developer portal.
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            extra_body: Per-call option: JSON fields the spec lacks, merged last into the body.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            Meeting: The updated meeting.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -542,6 +907,8 @@ class MeetingsResource:
             body["ai_config"] = ai_config
         if not isinstance(recording_config, NotGiven):
             body["recording_config"] = recording_config
+        if extra_body is not None:
+            body.update(extra_body_fields(extra_body))
         response = _meetings.update_meeting(
             client,
             client._bound_id("account_id"),

@@ -5,12 +5,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import httpx2
 
-from ...._gen_support import NOT_GIVEN, NotGiven
+from ...._gen_support import NOT_GIVEN, NotGiven, extra_body_fields
 from ...._options import make_options, with_query
 from ...._raw_mark import raw_result, take_raw
 from ...._response import APIResponse
@@ -33,10 +32,13 @@ class PresetsResource:
     def __init__(self, client: BaseClient) -> None:
         self._client = client
 
-    @cached_property
+    @property
     def with_raw_response(self) -> PresetsResourceWithRawResponse:
         """The same methods, returning ``APIResponse`` (status, headers, request id, elapsed, retries)."""
-        return PresetsResourceWithRawResponse(self)
+        made: PresetsResourceWithRawResponse | None = self.__dict__.get("with_raw_response")
+        if made is None:
+            made = self.__dict__["with_raw_response"] = PresetsResourceWithRawResponse(self)
+        return made
 
     def create(
         self,
@@ -49,13 +51,49 @@ class PresetsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Preset:
-        """Create a preset
-        ``POST /accounts/{account_id}/realtime/kit/{app_id}/presets``.
+        """Create a preset.
 
-        Creates a preset. The sources disagree on the success status (S3: 200, S5: 201); both are documented
-        and any 2xx is success.
+        ``POST /accounts/{account_id}/realtime/kit/{app_id}/presets``
+
+        Creates a preset. The sources disagree on the success status (S3: 200, S5: 201); both are
+        documented and any 2xx is success.
+
+        Args:
+            name: Name of the preset.
+            config: Meeting configuration of the preset: the layout (`view_type`), the maximum
+                number of screen shares, the maximum video streams on desktop and mobile, video and
+                screen-share quality and frame rate, audio options, and the qualities offered to
+                livestream viewers.
+            permissions: What a participant with this preset may do: host controls (kick, pin,
+                spotlight, accept waiting-room and stage requests, change others' permissions),
+                chat, polls, plugins, producing audio, video and screen share, recording and
+                livestreaming, connected meetings, the waiting-room behaviour, and whether the
+                participant is hidden or a recorder.
+            ui: Look of the meeting UI for this preset: `design_tokens` (border radius and width,
+                colours, spacing base, theme, optional font and logo); `config_diff` appears in S3
+                only.
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            extra_body: Per-call option: JSON fields the spec lacks, merged last into the body.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            Preset: The created preset (S3 documents 200).
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -65,6 +103,8 @@ class PresetsResource:
             "permissions": permissions,
             "ui": ui,
         }
+        if extra_body is not None:
+            body.update(extra_body_fields(extra_body))
         response = _presets.post_presets(
             client,
             client._bound_id("account_id"),
@@ -84,8 +124,30 @@ class PresetsResource:
         extra_query: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Preset:
-        """Delete a preset
-        ``DELETE /accounts/{account_id}/realtime/kit/{app_id}/presets/{preset_id}``.
+        """Delete a preset.
+
+        ``DELETE /accounts/{account_id}/realtime/kit/{app_id}/presets/{preset_id}``
+
+        Args:
+            preset_id: ID of the preset (a UUID in responses).
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            Preset: The deleted preset.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -108,8 +170,30 @@ class PresetsResource:
         extra_query: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Preset:
-        """Fetch details of a preset
-        ``GET /accounts/{account_id}/realtime/kit/{app_id}/presets/{preset_id}``.
+        """Fetch details of a preset.
+
+        ``GET /accounts/{account_id}/realtime/kit/{app_id}/presets/{preset_id}``
+
+        Args:
+            preset_id: ID of the preset (a UUID in responses).
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            Preset: The preset.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -134,8 +218,33 @@ class PresetsResource:
         extra_query: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> SyncPaginator[PresetListItem]:
-        """Fetch all presets
-        ``GET /accounts/{account_id}/realtime/kit/{app_id}/presets``; returns a ``SyncPaginator`` over every page.
+        """Fetch all presets.
+
+        ``GET /accounts/{account_id}/realtime/kit/{app_id}/presets``
+
+        Args:
+            page_no: The page number from which you want your page search results to be displayed.
+            per_page: Number of results per page (default and maximum undocumented).
+            search: Search presets by name.
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            SyncPaginator[PresetListItem]: every item of every page, fetched as you iterate;
+                ``.pages()`` yields whole pages, ``.first_page()`` fetches the first.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         client = self._client
         options = make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)
@@ -170,13 +279,50 @@ class PresetsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Preset:
-        """Replace a preset
-        ``PUT /accounts/{account_id}/realtime/kit/{app_id}/presets/{preset_id}``.
+        """Replace a preset.
 
-        Replaces a preset (S5, S6, S2 types; not in the TypeScript SDK). S5 leaves the response untyped; it
-        is modelled as the full preset.
+        ``PUT /accounts/{account_id}/realtime/kit/{app_id}/presets/{preset_id}``
+
+        Replaces a preset (S5, S6, S2 types; not in the TypeScript SDK). S5 leaves the response
+        untyped; it is modelled as the full preset.
+
+        Args:
+            preset_id: ID of the preset (a UUID in responses).
+            name: Name of the preset.
+            config: Meeting configuration of the preset: the layout (`view_type`), the maximum
+                number of screen shares, the maximum video streams on desktop and mobile, video and
+                screen-share quality and frame rate, audio options, and the qualities offered to
+                livestream viewers.
+            permissions: What a participant with this preset may do: host controls (kick, pin,
+                spotlight, accept waiting-room and stage requests, change others' permissions),
+                chat, polls, plugins, producing audio, video and screen share, recording and
+                livestreaming, connected meetings, the waiting-room behaviour, and whether the
+                participant is hidden or a recorder.
+            ui: Look of the meeting UI for this preset: `design_tokens` (border radius and width,
+                colours, spacing base, theme, optional font and logo); `config_diff` appears in S3
+                only.
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            extra_body: Per-call option: JSON fields the spec lacks, merged last into the body.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            Preset: The replaced preset.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -186,6 +332,8 @@ class PresetsResource:
             "permissions": permissions,
             "ui": ui,
         }
+        if extra_body is not None:
+            body.update(extra_body_fields(extra_body))
         response = _presets.put_presets_preset_id(
             client,
             client._bound_id("account_id"),
@@ -208,12 +356,49 @@ class PresetsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Preset:
-        """Update a preset
-        ``PATCH /accounts/{account_id}/realtime/kit/{app_id}/presets/{preset_id}``.
+        """Update a preset.
+
+        ``PATCH /accounts/{account_id}/realtime/kit/{app_id}/presets/{preset_id}``
 
         Deep-partial update; every field at every level is optional.
+
+        Args:
+            preset_id: ID of the preset (a UUID in responses).
+            name: Name of the preset.
+            config: Meeting configuration of the preset: the layout (`view_type`), the maximum
+                number of screen shares, the maximum video streams on desktop and mobile, video and
+                screen-share quality and frame rate, audio options, and the qualities offered to
+                livestream viewers.
+            permissions: What a participant with this preset may do: host controls (kick, pin,
+                spotlight, accept waiting-room and stage requests, change others' permissions),
+                chat, polls, plugins, producing audio, video and screen share, recording and
+                livestreaming, connected meetings, the waiting-room behaviour, and whether the
+                participant is hidden or a recorder.
+            ui: Look of the meeting UI for this preset: `design_tokens` (border radius and width,
+                colours, spacing base, theme, optional font and logo); `config_diff` appears in S3
+                only.
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            extra_body: Per-call option: JSON fields the spec lacks, merged last into the body.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            Preset: The updated preset.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -226,6 +411,8 @@ class PresetsResource:
             body["permissions"] = permissions
         if not isinstance(ui, NotGiven):
             body["ui"] = ui
+        if extra_body is not None:
+            body.update(extra_body_fields(extra_body))
         response = _presets.patch_presets_preset_id(
             client,
             client._bound_id("account_id"),

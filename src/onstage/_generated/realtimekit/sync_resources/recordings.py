@@ -7,12 +7,11 @@ from __future__ import annotations
 import datetime
 import uuid
 from collections.abc import Mapping, Sequence
-from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
 import httpx2
 
-from ...._gen_support import NOT_GIVEN, NotGiven
+from ...._gen_support import NOT_GIVEN, NotGiven, extra_body_fields
 from ...._options import make_options, with_query
 from ...._raw_mark import raw_result, take_raw
 from ...._response import APIResponse
@@ -46,10 +45,13 @@ class RecordingsResource:
     def __init__(self, client: BaseClient) -> None:
         self._client = client
 
-    @cached_property
+    @property
     def with_raw_response(self) -> RecordingsResourceWithRawResponse:
         """The same methods, returning ``APIResponse`` (status, headers, request id, elapsed, retries)."""
-        return RecordingsResourceWithRawResponse(self)
+        made: RecordingsResourceWithRawResponse | None = self.__dict__.get("with_raw_response")
+        if made is None:
+            made = self.__dict__["with_raw_response"] = RecordingsResourceWithRawResponse(self)
+        return made
 
     def get(
         self,
@@ -61,8 +63,30 @@ class RecordingsResource:
         extra_query: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Recording:
-        """Fetch details of a recording
-        ``GET /accounts/{account_id}/realtime/kit/{app_id}/recordings/{recording_id}``.
+        """Fetch details of a recording.
+
+        ``GET /accounts/{account_id}/realtime/kit/{app_id}/recordings/{recording_id}``
+
+        Args:
+            recording_id: ID of the recording (untyped upstream; `Recording.id` is a UUID).
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            Recording: The recording.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -85,10 +109,32 @@ class RecordingsResource:
         extra_query: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Recording:
-        """Fetch active recording
-        ``GET /accounts/{account_id}/realtime/kit/{app_id}/recordings/active-recording/{meeting_id}``.
+        """Fetch active recording.
+
+        ``GET /accounts/{account_id}/realtime/kit/{app_id}/recordings/active-recording/{meeting_id}``
 
         Returns the meeting's active recording; 404 when none is running.
+
+        Args:
+            meeting_id: ID of the meeting. A UUID.
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            Recording: The active recording.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -123,11 +169,46 @@ class RecordingsResource:
         extra_query: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> SyncPaginator[Recording]:
-        """Fetch all recordings for an App
-        ``GET /accounts/{account_id}/realtime/kit/{app_id}/recordings``; returns a ``SyncPaginator`` over every page.
+        """Fetch all recordings for an App.
 
-        Lists recordings, paginated with `page_no`/`per_page`. Recordings APIs are limited to 1000 requests
-        per 60 s. S3 also lists a 201 "Created" response for this GET; any 2xx is success.
+        ``GET /accounts/{account_id}/realtime/kit/{app_id}/recordings``
+
+        Lists recordings, paginated with `page_no`/`per_page`. Recordings APIs are limited to 1000
+        requests per 60 s. S3 also lists a 201 "Created" response for this GET; any 2xx is success.
+
+        Args:
+            meeting_id: Only recordings of this meeting. A UUID.
+            page_no: The page number from which you want your page search results to be displayed.
+            per_page: Number of results per page (default and maximum undocumented).
+            expired: Filter by expiry of the download URL (RealtimeKit bucket recordings only).
+            search: Search recordings.
+            sort_by: Field to sort the recordings by; `invokedTime` is the only documented value.
+                One of ``invokedTime``.
+            sort_order: Sort direction for `sort_by`: `ASC` (ascending) or `DESC` (descending). One
+                of ``ASC``, ``DESC``.
+            start_time: Only items created at or after this time (ISO 8601).
+            end_time: Only items created at or before this time (ISO 8601).
+            status: Only recordings in these statuses. The array serialization is undocumented; it
+                is sent as a repeated parameter (`status=A&status=B`).
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            SyncPaginator[Recording]: every item of every page, fetched as you iterate; ``.pages()``
+                yields whole pages, ``.first_page()`` fetches the first.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         client = self._client
         options = make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)
@@ -167,20 +248,46 @@ class RecordingsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Recording:
-        """Pause/Resume/Stop recording (action=pause)
-        ``PUT /accounts/{account_id}/realtime/kit/{app_id}/recordings/{recording_id}``.
+        """Pause/Resume/Stop recording (action=pause).
 
-        Changes the recording's state. The facade also exposes `pause`, `resume` and `stop`, which send the
-        matching `action`. (Upstream describes `app_id` here as "A Cloudflare-generated unique identifier
-        for an item".)
+        ``PUT /accounts/{account_id}/realtime/kit/{app_id}/recordings/{recording_id}``
+
+        Changes the recording's state. The facade also exposes `pause`, `resume` and `stop`, which
+        send the matching `action`. (Upstream describes `app_id` here as "A Cloudflare-generated
+        unique identifier for an item".)
+
+        Args:
+            recording_id: ID of the recording (untyped upstream; `Recording.id` is a UUID).
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            extra_body: Per-call option: JSON fields the spec lacks, merged last into the body.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            Recording: The recording after the state change.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
         body: dict[str, Any] = {
             "action": "pause",
         }
+        if extra_body is not None:
+            body.update(extra_body_fields(extra_body))
         response = _recordings.pause_resume_stop_recording(
             client,
             client._bound_id("account_id"),
@@ -199,20 +306,46 @@ class RecordingsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Recording:
-        """Pause/Resume/Stop recording (action=resume)
-        ``PUT /accounts/{account_id}/realtime/kit/{app_id}/recordings/{recording_id}``.
+        """Pause/Resume/Stop recording (action=resume).
 
-        Changes the recording's state. The facade also exposes `pause`, `resume` and `stop`, which send the
-        matching `action`. (Upstream describes `app_id` here as "A Cloudflare-generated unique identifier
-        for an item".)
+        ``PUT /accounts/{account_id}/realtime/kit/{app_id}/recordings/{recording_id}``
+
+        Changes the recording's state. The facade also exposes `pause`, `resume` and `stop`, which
+        send the matching `action`. (Upstream describes `app_id` here as "A Cloudflare-generated
+        unique identifier for an item".)
+
+        Args:
+            recording_id: ID of the recording (untyped upstream; `Recording.id` is a UUID).
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            extra_body: Per-call option: JSON fields the spec lacks, merged last into the body.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            Recording: The recording after the state change.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
         body: dict[str, Any] = {
             "action": "resume",
         }
+        if extra_body is not None:
+            body.update(extra_body_fields(extra_body))
         response = _recordings.pause_resume_stop_recording(
             client,
             client._bound_id("account_id"),
@@ -232,20 +365,48 @@ class RecordingsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Recording:
-        """Pause/Resume/Stop recording
-        ``PUT /accounts/{account_id}/realtime/kit/{app_id}/recordings/{recording_id}``.
+        """Pause/Resume/Stop recording.
 
-        Changes the recording's state. The facade also exposes `pause`, `resume` and `stop`, which send the
-        matching `action`. (Upstream describes `app_id` here as "A Cloudflare-generated unique identifier
-        for an item".)
+        ``PUT /accounts/{account_id}/realtime/kit/{app_id}/recordings/{recording_id}``
+
+        Changes the recording's state. The facade also exposes `pause`, `resume` and `stop`, which
+        send the matching `action`. (Upstream describes `app_id` here as "A Cloudflare-generated
+        unique identifier for an item".)
+
+        Args:
+            recording_id: ID of the recording (untyped upstream; `Recording.id` is a UUID).
+            action: What to do with the recording: `stop`, `pause` or `resume`. One of ``stop``,
+                ``pause``, ``resume``.
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            extra_body: Per-call option: JSON fields the spec lacks, merged last into the body.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            Recording: The recording after the state change.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
         body: dict[str, Any] = {
             "action": action,
         }
+        if extra_body is not None:
+            body.update(extra_body_fields(extra_body))
         response = _recordings.pause_resume_stop_recording(
             client,
             client._bound_id("account_id"),
@@ -274,10 +435,51 @@ class RecordingsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Recording:
-        """Start recording a meeting
-        ``POST /accounts/{account_id}/realtime/kit/{app_id}/recordings``.
+        """Start recording a meeting.
+
+        ``POST /accounts/{account_id}/realtime/kit/{app_id}/recordings``
+
+        Args:
+            meeting_id: ID of the meeting to record. A UUID.
+            allow_multiple_recordings: Allow a new recording while another one of the meeting is
+                running. The API's default: ``False``.
+            audio_config: Configuration of the recorded audio.
+            video_config: Configuration of the recorded video.
+            file_name_prefix: Prefix of the recording file names.
+            interactive_config: Interactive-recording settings (start recording only): `type: ID3`
+                embeds timed metadata in the recording. Inferred: The reference gives only the shape
+                {type: ID3}; the purpose is read from the ID3 value.
+            max_seconds: Maximum recording duration in seconds, from 60 seconds to 24 hours. Range:
+                60–86400.
+            realtimekit_bucket_config: Upload the recording to the RealtimeKit bucket.
+            rtmp_out_config: Also stream the recording out to this RTMP destination (`rtmp_url`)
+                while it is recorded. Inferred: The reference gives only the shape {rtmp_url}; its
+                purpose is read from the names.
+            storage_config: Your own storage (`aws`, `azure`, `digitalocean`, `gcs` or `sftp`) to
+                upload the recording to, or `null`.
+            url: Record this web page instead of the default meeting view. A URL.
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            extra_body: Per-call option: JSON fields the spec lacks, merged last into the body.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            Recording: The started recording.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -304,6 +506,8 @@ class RecordingsResource:
             body["storage_config"] = storage_config
         if not isinstance(url, NotGiven):
             body["url"] = url
+        if extra_body is not None:
+            body.update(extra_body_fields(extra_body))
         response = _recordings.start_recording(
             client,
             client._bound_id("account_id"),
@@ -323,13 +527,39 @@ class RecordingsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> TrackRecordingResult:
-        """Start recording audio and video tracks
-        ``POST /accounts/{account_id}/realtime/kit/{app_id}/recordings/track``.
+        """Start recording audio and video tracks.
 
-        Track recording (audio only for now). Older SDK versions typed the response as empty, so `data` may
-        be absent.
+        ``POST /accounts/{account_id}/realtime/kit/{app_id}/recordings/track``
+
+        Track recording (audio only for now). Older SDK versions typed the response as empty, so
+        `data` may be absent.
+
+        Args:
+            meeting_id: ID of the meeting whose tracks are recorded. A UUID.
+            layers: Track layers keyed by layer name.
+            user_ids: Only record the tracks of these users (beta).
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            extra_body: Per-call option: JSON fields the spec lacks, merged last into the body.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            TrackRecordingResult: The started track recording, wrapped as `{recording}`.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -340,6 +570,8 @@ class RecordingsResource:
             body["layers"] = layers
         if not isinstance(user_ids, NotGiven):
             body["user_ids"] = user_ids
+        if extra_body is not None:
+            body.update(extra_body_fields(extra_body))
         response = _recordings.start_track_recording_for_a_meeting(
             client,
             client._bound_id("account_id"),
@@ -357,20 +589,46 @@ class RecordingsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Recording:
-        """Pause/Resume/Stop recording (action=stop)
-        ``PUT /accounts/{account_id}/realtime/kit/{app_id}/recordings/{recording_id}``.
+        """Pause/Resume/Stop recording (action=stop).
 
-        Changes the recording's state. The facade also exposes `pause`, `resume` and `stop`, which send the
-        matching `action`. (Upstream describes `app_id` here as "A Cloudflare-generated unique identifier
-        for an item".)
+        ``PUT /accounts/{account_id}/realtime/kit/{app_id}/recordings/{recording_id}``
+
+        Changes the recording's state. The facade also exposes `pause`, `resume` and `stop`, which
+        send the matching `action`. (Upstream describes `app_id` here as "A Cloudflare-generated
+        unique identifier for an item".)
+
+        Args:
+            recording_id: ID of the recording (untyped upstream; `Recording.id` is a UUID).
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            extra_body: Per-call option: JSON fields the spec lacks, merged last into the body.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            Recording: The recording after the state change.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
         body: dict[str, Any] = {
             "action": "stop",
         }
+        if extra_body is not None:
+            body.update(extra_body_fields(extra_body))
         response = _recordings.pause_resume_stop_recording(
             client,
             client._bound_id("account_id"),

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
 import httpx2
@@ -51,10 +50,13 @@ class SessionsParticipantsResource:
     def __init__(self, client: BaseClient) -> None:
         self._client = client
 
-    @cached_property
+    @property
     def with_raw_response(self) -> SessionsParticipantsResourceWithRawResponse:
         """The same methods, returning ``APIResponse`` (status, headers, request id, elapsed, retries)."""
-        return SessionsParticipantsResourceWithRawResponse(self)
+        made: SessionsParticipantsResourceWithRawResponse | None = self.__dict__.get("with_raw_response")
+        if made is None:
+            made = self.__dict__["with_raw_response"] = SessionsParticipantsResourceWithRawResponse(self)
+        return made
 
     def get(
         self,
@@ -69,10 +71,37 @@ class SessionsParticipantsResource:
         extra_query: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> SessionParticipantDetail:
-        """Fetch details of a participant
-        ``GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/participants/{participant_id}``.
+        """Fetch details of a participant.
+
+        ``GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/participants/{participant_id}``
 
         Fetches one session participant, optionally with call statistics (`peer_stats`).
+
+        Args:
+            session_id: ID of the session (a UUID in upstream examples).
+            participant_id: ID of the participant.
+            include_peer_events: Include the participant's `peer_events`.
+            filters: Which call statistics to include (S3): comma-separated, no spaces, from
+                `device_info`, `ip_information`, `precall_network_information`, `events`,
+                `quality_stats`.
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            SessionParticipantDetail: The participant, wrapped as `{participant}`.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -105,11 +134,44 @@ class SessionsParticipantsResource:
         extra_query: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> SyncPaginator[SessionParticipant]:
-        """Fetch participants list of a session
-        ``GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/participants``; returns a ``SyncPaginator`` over every page.
+        """Fetch participants list of a session.
 
-        The payload is `{participants: [...]}`. The query takes `page_no`/`per_page`, but S1 types no
-        `paging` object in the response.
+        ``GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/participants``
+
+        The payload is `{participants: [...]}`. The query takes `page_no`/`per_page`, but S1 types
+        no `paging` object in the response.
+
+        Args:
+            session_id: ID of the session (a UUID in upstream examples).
+            search: Search participants by name or id.
+            page_no: The page number from which you want your page search results to be displayed.
+            per_page: Number of results per page (default and maximum undocumented).
+            sort_order: Sort direction for `sort_by`: `ASC` (ascending) or `DESC` (descending). One
+                of ``ASC``, ``DESC``.
+            sort_by: Field to sort the participants by: `joinedAt` or `duration`. One of
+                ``joinedAt``, ``duration``.
+            include_peer_events: Include each participant's `peer_events`.
+            view: `raw` lists one entry per join; `consolidated` merges a participant's entries
+                (relevant with breakout rooms). One of ``raw``, ``consolidated``.
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            SyncPaginator[SessionParticipant]: every item of every page, fetched as you iterate;
+                ``.pages()`` yields whole pages, ``.first_page()`` fetches the first.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         client = self._client
         options = make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)
@@ -155,14 +217,21 @@ class SessionsResource:
     def __init__(self, client: BaseClient) -> None:
         self._client = client
 
-    @cached_property
+    @property
     def participants(self) -> SessionsParticipantsResource:
-        return SessionsParticipantsResource(self._client)
+        """``sessions.participants``: get, list."""
+        made: SessionsParticipantsResource | None = self.__dict__.get("participants")
+        if made is None:
+            made = self.__dict__["participants"] = SessionsParticipantsResource(self._client)
+        return made
 
-    @cached_property
+    @property
     def with_raw_response(self) -> SessionsResourceWithRawResponse:
         """The same methods, returning ``APIResponse`` (status, headers, request id, elapsed, retries)."""
-        return SessionsResourceWithRawResponse(self)
+        made: SessionsResourceWithRawResponse | None = self.__dict__.get("with_raw_response")
+        if made is None:
+            made = self.__dict__["with_raw_response"] = SessionsResourceWithRawResponse(self)
+        return made
 
     def generate_summary(
         self,
@@ -174,11 +243,33 @@ class SessionsResource:
         extra_query: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> GenerateSummaryResult:
-        """Generate summary of transcripts for the session
-        ``POST /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/summary``.
+        """Generate summary of transcripts for the session.
 
-        Starts summary generation; takes no request body. S3 documents the success status as `2XX`, S5 as
-        200; older SDK versions typed the response as empty, so `data` may be absent.
+        ``POST /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/summary``
+
+        Starts summary generation; takes no request body. S3 documents the success status as `2XX`,
+        S5 as 200; older SDK versions typed the response as empty, so `data` may be absent.
+
+        Args:
+            session_id: ID of the session (a UUID in upstream examples).
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            GenerateSummaryResult: Summary generation accepted.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -202,8 +293,34 @@ class SessionsResource:
         extra_query: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Session:
-        """Fetch details of a session
-        ``GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}``.
+        """Fetch details of a session.
+
+        ``GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}``
+
+        Args:
+            session_id: ID of the session (a UUID in upstream examples).
+            include_breakout_rooms: Include the session's breakout rooms in `breakout_rooms`. The
+                API's default: ``False``.
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            Session: The session. ⚠ S1 main and seed004 return the session itself as `data`
+                (modelled here); the older API reference (seed001, a copy of S6) shows `data:
+                {session: {...}}`. The SDK runtime accepts both.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -227,10 +344,32 @@ class SessionsResource:
         extra_query: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> SessionChat:
-        """Fetch all chat messages of a session
-        ``GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/chat``.
+        """Fetch all chat messages of a session.
+
+        ``GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/chat``
 
         Returns a time-limited download URL for the session's chat export (CSV).
+
+        Args:
+            session_id: ID of the session (a UUID in upstream examples).
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            SessionChat: The chat download URL.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -255,10 +394,38 @@ class SessionsResource:
         extra_query: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> PeerReportData:
-        """Fetch details of peer
-        ``GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/peer-report/{peer_id}``.
+        """Fetch details of peer.
+
+        ``GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/peer-report/{peer_id}``
 
         Returns the peer report (device, network and call-quality statistics) of one peer.
+
+        Args:
+            peer_id: ID of the peer (the session participant's `id`).
+            filters: Which statistics to include: one of `device_info`, `ip_information`,
+                `precall_network_information`, `events`, `quality_stats` (S1 types a single value;
+                S3 says a comma-separated list without spaces).
+            include_peer_events: Include the peer's `peer_events`.
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            PeerReportData: The peer report. ⚠ Shape uncertain: S1 main wraps it as `{participant:
+                {...}}`; S1n and seed004 return the participant itself as `data`. The payload model
+                carries both forms.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -283,10 +450,32 @@ class SessionsResource:
         extra_query: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> SessionSummary:
-        """Fetch summary of transcripts for a session
-        ``GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/summary``.
+        """Fetch summary of transcripts for a session.
+
+        ``GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/summary``
 
         Returns a time-limited download URL for the transcript summary.
+
+        Args:
+            session_id: ID of the session (a UUID in upstream examples).
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            SessionSummary: The summary download URL.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -310,10 +499,34 @@ class SessionsResource:
         extra_query: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> SessionTranscript:
-        """Fetch the complete transcript for a session
-        ``GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/transcript``.
+        """Fetch the complete transcript for a session.
+
+        ``GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/transcript``
 
         Returns a time-limited download URL for the session's transcript.
+
+        Args:
+            session_id: ID of the session (a UUID in upstream examples).
+            format_: Transcript file format (S1, S5; newer parameter). One of ``SRT``, ``VTT``,
+                ``JSON``, ``CSV``.
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            SessionTranscript: The transcript download URL.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -346,10 +559,44 @@ class SessionsResource:
         extra_query: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> SyncPaginator[Session]:
-        """Fetch all sessions of an App
-        ``GET /accounts/{account_id}/realtime/kit/{app_id}/sessions``; returns a ``SyncPaginator`` over every page.
+        """Fetch all sessions of an App.
+
+        ``GET /accounts/{account_id}/realtime/kit/{app_id}/sessions``
 
         The payload is `{sessions: [...]}`; `paging` is a sibling of `data`.
+
+        Args:
+            page_no: The page number from which you want your page search results to be displayed.
+            per_page: Number of results per page (default and maximum undocumented).
+            sort_by: Field to sort the sessions by: `minutesConsumed` or `createdAt`. One of
+                ``minutesConsumed``, ``createdAt``.
+            sort_order: Sort direction for `sort_by`: `ASC` (ascending) or `DESC` (descending). One
+                of ``ASC``, ``DESC``.
+            start_time: Only items created at or after this time (ISO 8601).
+            end_time: Only items created at or before this time (ISO 8601).
+            participants: Documented upstream without a description; its purpose is unknown.
+            status: Only sessions in this status (`LIVE` or `ENDED`). One of ``LIVE``, ``ENDED``.
+            search: Search by meeting title, meeting ID or session ID.
+            associated_id: Only sessions of this meeting (the session's `associated_id`).
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            SyncPaginator[Session]: every item of every page, fetched as you iterate; ``.pages()``
+                yields whole pages, ``.first_page()`` fetches the first.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         client = self._client
         options = make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)
@@ -391,14 +638,40 @@ class SessionsResource:
         extra_query: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> SyncPaginator[LivestreamSession]:
-        """Fetch livestream session details using a session ID
-        ``GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/livestream-sessions``; returns a ``SyncPaginator`` over every page.
+        """Fetch livestream session details using a session ID.
 
-        Not in the official SDKs; tagged Live streams upstream, exposed under `sessions` by the facade. ⚠
-        Shape uncertain: the upstream schema gives one flat livestream session with `paging` inside `data`,
-        while the upstream example is `{data: {data: [livestream sessions], paging}}`. The payload model
-        carries both forms; the facade reads the items from `data.data` and does not auto-paginate (pass
-        `page_no`/`per_page` yourself). Upstream types `page_no`/`per_page` as number here.
+        ``GET /accounts/{account_id}/realtime/kit/{app_id}/sessions/{session_id}/livestream-sessions``
+
+        Not in the official SDKs; tagged Live streams upstream, exposed under `sessions` by the
+        facade. ⚠ Shape uncertain: the upstream schema gives one flat livestream session with
+        `paging` inside `data`, while the upstream example is `{data: {data: [livestream sessions],
+        paging}}`. The payload model carries both forms; the facade reads the items from `data.data`
+        and does not auto-paginate (pass `page_no`/`per_page` yourself). Upstream types
+        `page_no`/`per_page` as number here.
+
+        Args:
+            session_id: ID of the session (a UUID in upstream examples).
+            page_no: The page number from which you want your page search results to be displayed.
+            per_page: Number of results per page (default and maximum undocumented).
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            SyncPaginator[LivestreamSession]: every item of every page, fetched as you iterate;
+                ``.pages()`` yields whole pages, ``.first_page()`` fetches the first.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         client = self._client
         options = make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)

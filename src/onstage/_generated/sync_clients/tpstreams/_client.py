@@ -9,7 +9,6 @@ whose summary follows.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import cached_property
 from typing import TYPE_CHECKING, Any, Self, Unpack
 
 import httpx2
@@ -56,13 +55,16 @@ class TPStreams(Resources, SyncBaseClient):
     def organization_id(self) -> str | None:
         return self._bound["organization_id"]
 
-    @cached_property
+    @property
     def live_streams(self) -> LiveStreams:
         """``live_streams``: the generated verbs (``create`` takes a naive ``datetime`` ``start``) and
         ``wait_until_ready``; loaded on first use."""
-        from ...._generated.sync_clients.tpstreams._live_streams import LiveStreams  # noqa: PLC0415
+        made: LiveStreams | None = self.__dict__.get("live_streams")
+        if made is None:
+            from ...._generated.sync_clients.tpstreams._live_streams import LiveStreams  # noqa: PLC0415
 
-        return LiveStreams(self)
+            made = self.__dict__["live_streams"] = LiveStreams(self)
+        return made
 
     def with_options(
         self,

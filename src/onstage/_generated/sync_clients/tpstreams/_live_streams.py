@@ -32,9 +32,22 @@ class LiveStreams(LiveStreamsResource):
     ) -> Asset:
         """Poll until the stream's server is up (``rtmp_url`` and ``stream_key`` present).
 
-        The server takes about 20–30 s after create or ``start_server``. Raises ``WaitTimeoutError``
-        (with the last asset seen in ``.last``) when ``timeout`` seconds pass first: each poll is
-        bounded by the time left (its ``total_timeout``), and so is each wait between polls.
+        The server takes about 20–30 s after create or ``start_server``. Each poll is bounded by the
+        time left (its ``total_timeout``), and so is each wait between polls.
+
+        Args:
+            asset_id: The live stream's asset id (``stream.id`` from ``live_streams.create``).
+            timeout: Seconds to wait in all, polls included (default 120).
+            interval: Seconds between the first polls (default 2); later waits grow by half each time.
+            max_interval: The longest wait between two polls, in seconds (default 10).
+
+        Returns:
+            Asset: The asset once its ``live_stream`` has an RTMP URL and a stream key.
+
+        Raises:
+            WaitTimeoutError: ``timeout`` seconds passed first; ``.last`` holds the last asset seen.
+            NotFoundError: there is no such asset (not retried: no point waiting).
+            InvalidArgumentError: ``timeout`` or ``interval`` is not a positive number of seconds.
         """
         check_wait(timeout, interval)
         deadline = now_sync() + timeout

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from ...._gen_support import (
     NOT_GIVEN,
     NotGiven,
+    aware_datetime,
     jsonable,
     path_param,
     query_value,
@@ -68,9 +69,9 @@ def tp_list_transcoding_jobs(
     if not isinstance(enable_drm, NotGiven):
         params["enable_drm"] = query_value(enable_drm)
     if not isinstance(created_from, NotGiven):
-        params["created_from"] = query_value(created_from)
+        params["created_from"] = query_value(aware_datetime(created_from, "created_from"))
     if not isinstance(created_to, NotGiven):
-        params["created_to"] = query_value(created_to)
+        params["created_to"] = query_value(aware_datetime(created_to, "created_to"))
     if not isinstance(ordering, NotGiven):
         params["ordering"] = query_value(ordering)
     if not isinstance(page, NotGiven):

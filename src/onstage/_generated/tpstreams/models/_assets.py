@@ -55,8 +55,8 @@ class CreateVideoRequest:
 
     Attributes:
         inputs: The file TP Streams downloads, as `[{"url": "https://..."}]`.
-        resolutions: ``resolutions``
-        title: ``title``
+        resolutions: Renditions to transcode the video into (at least one), e.g. `["240p", "720p"]`.
+        title: Title of the video asset; optional.
         content_protection_type: `drm` (Widevine/FairPlay), `aes` (HLS AES-128) or `disable` (no protection).
         folder: The `uuid` of the folder to put the video in.
         generate_subtitle: Auto-generate English subtitles after transcoding (billed).

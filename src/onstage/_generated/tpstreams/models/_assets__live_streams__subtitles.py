@@ -58,7 +58,9 @@ _ContentProtectionType_get = cast(
 
 
 class LiveStreamLatency(OpenStrEnum):
-    """Open enum: unknown values are kept (``is_known`` is False)."""
+    """Latency mode of a live stream: `Low Latency` or `Normal Latency`.
+
+    Open enum: unknown values are kept (``is_known`` is False)."""
 
     LOW_LATENCY = "Low Latency"
     NORMAL_LATENCY = "Normal Latency"
@@ -232,7 +234,7 @@ class LiveStream:
             chat/<org>/<asset>/` (older samples omit the org segment).
         resolutions: Response only; no request field chooses live resolutions.
         enable_llhls: ``enable_llhls``
-        latency: ``latency``
+        latency: Latency mode of a live stream: `Low Latency` or `Normal Latency`.
         activities: ``activities``
     Unknown fields sent by the API are kept: see ``additional_properties`` and ``to_dict()``.
     """

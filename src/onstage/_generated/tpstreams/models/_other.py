@@ -107,7 +107,8 @@ class CreateChaptersRequest:
     """CreateChaptersRequest.
 
     Attributes:
-        chapters: ``chapters``
+        chapters: Chapters to add (at least one), each `{title, start_time}` with `start_time` as `HH:MM:SS`
+            within the video duration.
     Unknown fields sent by the API are kept: see ``additional_properties`` and ``to_dict()``.
     """
 
@@ -149,7 +150,7 @@ class CreateFolderRequest:
     """CreateFolderRequest.
 
     Attributes:
-        title: ``title``
+        title: Title (name) of the folder.
         parent: The `uuid` of the parent folder.
     Unknown fields sent by the API are kept: see ``additional_properties`` and ``to_dict()``.
     """
@@ -198,11 +199,11 @@ class CreateLiveStreamRequest:
     request fields, so they are not accepted here.
 
     Attributes:
-        title: ``title``
+        title: Title of the live-stream asset.
         start: Schedule for later, as `YYYY-MM-DD HH:MM:SS`. A naive time: the time zone is not stated
             (probably the organization's or server's local time). Omit to start instantly.
         enable_drm_for_recording: DRM-protect the recording (replaced `enable_drm` in December 2023).
-        latency: ``latency``
+        latency: Latency mode of a live stream: `Low Latency` or `Normal Latency`.
     Unknown fields sent by the API are kept: see ``additional_properties`` and ``to_dict()``.
     """
 
@@ -267,7 +268,7 @@ class CreateTranscodingJobRequest:
             (so it may carry credentials).
         output_path: `s3://bucket/path/`, optionally with `access_key`, `secret_key` and `region` query
             parameters (omit them if storage is configured for the account).
-        resolutions: ``resolutions``
+        resolutions: Renditions to produce (at least one); the transcoding service documents no `540p`.
         enable_drm: Widevine + FairPlay; the job then has a `drm_content_id`.
         client_metadata: Free-form JSON (at most 10 KB), returned unchanged in the job and its webhooks.
     Unknown fields sent by the API are kept: see ``additional_properties`` and ``to_dict()``.
@@ -333,11 +334,11 @@ class CreateUploadSessionRequest:
     """CreateUploadSessionRequest.
 
     Attributes:
-        title: ``title``
-        resolutions: ``resolutions``
+        title: Title of the video asset.
+        resolutions: Renditions to transcode the uploaded video into (at least one), e.g. `["240p", "720p"]`.
         content_protection_type: `drm` (Widevine/FairPlay), `aes` (HLS AES-128) or `disable` (no protection).
         folder: The `uuid` of the folder to put the video in.
-        generate_subtitle: ``generate_subtitle``
+        generate_subtitle: Auto-generate English subtitles after transcoding (billed); default `false`.
     Unknown fields sent by the API are kept: see ``additional_properties`` and ``to_dict()``.
     """
 
@@ -525,7 +526,7 @@ class LoginRequest:
 
     Attributes:
         username: The user's email address.
-        password: ``password``
+        password: The user's password.
         organization_id: The organization's short code, e.g. `dcek2m`.
     Unknown fields sent by the API are kept: see ``additional_properties`` and ``to_dict()``.
     """
@@ -669,8 +670,10 @@ class StopLiveStreamRequest:
     format (relative seconds or epoch seconds), with `start_time` < `end_time`.
 
     Attributes:
-        start_time: ``start_time``
-        end_time: ``end_time``
+        start_time: Start of the recording trim in seconds, relative or epoch (the same format as `end_time`);
+            must be less than `end_time`.
+        end_time: End of the recording trim in seconds, relative or epoch (the same format as `start_time`);
+            required together with `start_time`.
     Unknown fields sent by the API are kept: see ``additional_properties`` and ``to_dict()``.
     """
 
@@ -810,7 +813,7 @@ class UploadSubtitleRequest:
 
     Attributes:
         subtitle: A WebVTT (.vtt) file.
-        name: ``name``
+        name: Name of the subtitle, as shown in the subtitles list; optional.
         language: Language code, e.g. `en`.
     Unknown fields sent by the API are kept: see ``additional_properties`` and ``to_dict()``.
     """
@@ -905,8 +908,10 @@ class WebhookRequest:
     """WebhookRequest.
 
     Attributes:
-        url: ``url``
-        secret_token: ``secret_token``
+        url: URL that receives a POST with the full asset JSON whenever an asset's status changes
+            (organization-wide).
+        secret_token: Shared secret sent back in the `x-streams-token` header of every delivery (not a
+            signature).
     Unknown fields sent by the API are kept: see ``additional_properties`` and ``to_dict()``.
     """
 

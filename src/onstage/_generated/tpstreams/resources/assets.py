@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Mapping, Sequence
-from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
 import httpx2
 
-from ...._gen_support import NOT_GIVEN, FileInput, NotGiven
+from ...._gen_support import NOT_GIVEN, FileInput, NotGiven, extra_body_fields
 from ...._options import make_options, with_query
 from ...._pagination import AsyncPaginator
 from ...._raw import to_raw, to_raw_list
@@ -55,10 +54,13 @@ class AssetsAccessTokensResource:
     def __init__(self, client: BaseClient) -> None:
         self._client = client
 
-    @cached_property
+    @property
     def with_raw_response(self) -> AssetsAccessTokensResourceWithRawResponse:
         """The same methods, returning ``APIResponse`` (status, headers, request id, elapsed, retries)."""
-        return AssetsAccessTokensResourceWithRawResponse(self)
+        made: AssetsAccessTokensResourceWithRawResponse | None = self.__dict__.get("with_raw_response")
+        if made is None:
+            made = self.__dict__["with_raw_response"] = AssetsAccessTokensResourceWithRawResponse(self)
+        return made
 
     async def create(
         self,
@@ -71,13 +73,41 @@ class AssetsAccessTokensResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> AccessToken:
-        """Create a playback access token
-        ``POST /api/v1/{organization_id}/assets/{asset_id}/access_tokens/``.
+        """Create a playback access token.
 
-        The token (`code`) authorises playback of one asset (`?access_token=<code>`). All body fields are
-        optional; without `time_to_live` the token never expires.
+        ``POST /api/v1/{organization_id}/assets/{asset_id}/access_tokens/``
+
+        The token (`code`) authorises playback of one asset (`?access_token=<code>`). All body
+        fields are optional; without `time_to_live` the token never expires.
+
+        Args:
+            asset_id: The asset `id`, an 11-character string such as `4PtERT9d9uK` (older examples
+                show UUIDs).
+            time_to_live: Validity in seconds; without it the token never expires. At least 1.
+            expires_after_first_usage: Expire right after the first use.
+            annotations: Watermark definitions.
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            extra_body: Per-call option: JSON fields the spec lacks, merged last into the body.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            AccessToken: The new access token.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -88,6 +118,8 @@ class AssetsAccessTokensResource:
             body["expires_after_first_usage"] = expires_after_first_usage
         if not isinstance(annotations, NotGiven):
             body["annotations"] = annotations
+        if extra_body is not None:
+            body.update(extra_body_fields(extra_body))
         response = await _access_tokens.tp_create_access_token(
             client,
             client._bound_id("organization_id"),
@@ -108,8 +140,33 @@ class AssetsAccessTokensResource:
         extra_query: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> AccessToken:
-        """Get a playback access token
-        ``GET /api/v1/{organization_id}/assets/{asset_id}/access_tokens/{code}/``.
+        """Get a playback access token.
+
+        ``GET /api/v1/{organization_id}/assets/{asset_id}/access_tokens/{code}/``
+
+        Args:
+            asset_id: The asset `id`, an 11-character string such as `4PtERT9d9uK` (older examples
+                show UUIDs).
+            code: The access token's `code` (a UUID). It is the token itself, so it is redacted in
+                logged URLs.
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            AccessToken: The access token.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -132,20 +189,50 @@ class AssetsAccessTokensResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> AccessToken:
-        """Update a playback access token's time to live
-        ``PATCH /api/v1/{organization_id}/assets/{asset_id}/access_tokens/{code}/``.
+        """Update a playback access token's time to live.
 
-        ⚠ The docs do not state the HTTP method for this update (reference §8.4); PATCH is assumed because
-        only `time_to_live` is sent. If the server rejects PATCH with 405, PUT is the likely alternative. No
-        access-token list or delete endpoint is documented.
+        ``PATCH /api/v1/{organization_id}/assets/{asset_id}/access_tokens/{code}/``
+
+        ⚠ The docs do not state the HTTP method for this update (reference §8.4); PATCH is assumed
+        because only `time_to_live` is sent. If the server rejects PATCH with 405, PUT is the likely
+        alternative. No access-token list or delete endpoint is documented.
+
+        Args:
+            asset_id: The asset `id`, an 11-character string such as `4PtERT9d9uK` (older examples
+                show UUIDs).
+            code: The access token's `code` (a UUID). It is the token itself, so it is redacted in
+                logged URLs.
+            time_to_live: New validity in seconds. At least 1.
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            extra_body: Per-call option: JSON fields the spec lacks, merged last into the body.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            AccessToken: The updated access token.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
         body: dict[str, Any] = {
             "time_to_live": time_to_live,
         }
+        if extra_body is not None:
+            body.update(extra_body_fields(extra_body))
         response = await _access_tokens.tp_update_access_token(
             client,
             client._bound_id("organization_id"),
@@ -173,10 +260,13 @@ class AssetsChaptersResource:
     def __init__(self, client: BaseClient) -> None:
         self._client = client
 
-    @cached_property
+    @property
     def with_raw_response(self) -> AssetsChaptersResourceWithRawResponse:
         """The same methods, returning ``APIResponse`` (status, headers, request id, elapsed, retries)."""
-        return AssetsChaptersResourceWithRawResponse(self)
+        made: AssetsChaptersResourceWithRawResponse | None = self.__dict__.get("with_raw_response")
+        if made is None:
+            made = self.__dict__["with_raw_response"] = AssetsChaptersResourceWithRawResponse(self)
+        return made
 
     async def create(
         self,
@@ -187,18 +277,47 @@ class AssetsChaptersResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> PaginatedChapterList:
-        """Add chapters to a video
-        ``POST /api/v1/{organization_id}/assets/{asset_id}/chapters/``.
+        """Add chapters to a video.
+
+        ``POST /api/v1/{organization_id}/assets/{asset_id}/chapters/``
 
         Answers with a DRF page of the asset's chapters.
+
+        Args:
+            asset_id: The asset `id`, an 11-character string such as `4PtERT9d9uK` (older examples
+                show UUIDs).
+            chapters: Chapters to add (at least one), each `{title, start_time}` with `start_time`
+                as `HH:MM:SS` within the video duration. At least 1 items.
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            extra_body: Per-call option: JSON fields the spec lacks, merged last into the body.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            PaginatedChapterList: A page of chapters.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
         body: dict[str, Any] = {
             "chapters": chapters,
         }
+        if extra_body is not None:
+            body.update(extra_body_fields(extra_body))
         response = await _chapters.tp_create_chapters(
             client,
             client._bound_id("organization_id"),
@@ -219,8 +338,32 @@ class AssetsChaptersResource:
         extra_query: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> None:
-        """Delete a chapter
-        ``DELETE /api/v1/{organization_id}/assets/{asset_id}/chapters/{chapter_id}/``.
+        """Delete a chapter.
+
+        ``DELETE /api/v1/{organization_id}/assets/{asset_id}/chapters/{chapter_id}/``
+
+        Args:
+            asset_id: The asset `id`, an 11-character string such as `4PtERT9d9uK` (older examples
+                show UUIDs).
+            chapter_id: ID of the chapter (an integer, the chapter's `id`).
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            None: The chapter was deleted.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -243,8 +386,32 @@ class AssetsChaptersResource:
         extra_query: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> AsyncPaginator[Chapter]:
-        """List the chapters of a video
-        ``GET /api/v1/{organization_id}/assets/{asset_id}/chapters/``; returns a ``AsyncPaginator`` over every page.
+        """List the chapters of a video.
+
+        ``GET /api/v1/{organization_id}/assets/{asset_id}/chapters/``
+
+        Args:
+            asset_id: The asset `id`, an 11-character string such as `4PtERT9d9uK` (older examples
+                show UUIDs).
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            AsyncPaginator[Chapter]: every item of every page, fetched as you iterate; ``.pages()``
+                yields whole pages, ``.first_page()`` fetches the first.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         client = self._client
         options = make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)
@@ -277,10 +444,13 @@ class AssetsSubtitlesResource:
     def __init__(self, client: BaseClient) -> None:
         self._client = client
 
-    @cached_property
+    @property
     def with_raw_response(self) -> AssetsSubtitlesResourceWithRawResponse:
         """The same methods, returning ``APIResponse`` (status, headers, request id, elapsed, retries)."""
-        return AssetsSubtitlesResourceWithRawResponse(self)
+        made: AssetsSubtitlesResourceWithRawResponse | None = self.__dict__.get("with_raw_response")
+        if made is None:
+            made = self.__dict__["with_raw_response"] = AssetsSubtitlesResourceWithRawResponse(self)
+        return made
 
     async def delete(
         self,
@@ -293,12 +463,36 @@ class AssetsSubtitlesResource:
         extra_query: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> None:
-        """Delete a subtitle
-        ``DELETE /api/v1/{organization_id}/assets/{asset_id}/subtitles/{subtitle_id}/``.
+        """Delete a subtitle.
 
-        The docs give two equivalent paths, `/api/v1/{organization_id}/subtitles/{subtitle_id}/` and this
-        asset-scoped one; only this one is described. Auto-generated subtitles cannot be deleted directly
-        (403).
+        ``DELETE /api/v1/{organization_id}/assets/{asset_id}/subtitles/{subtitle_id}/``
+
+        The docs give two equivalent paths, `/api/v1/{organization_id}/subtitles/{subtitle_id}/` and
+        this asset-scoped one; only this one is described. Auto-generated subtitles cannot be
+        deleted directly (403).
+
+        Args:
+            asset_id: The asset `id`, an 11-character string such as `4PtERT9d9uK` (older examples
+                show UUIDs).
+            subtitle_id: The subtitle `id` from the subtitles list.
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            None: The subtitle was deleted.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -321,10 +515,34 @@ class AssetsSubtitlesResource:
         extra_query: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> AsyncPaginator[Subtitle]:
-        """List the subtitles of an asset
-        ``GET /api/v1/{organization_id}/assets/{asset_id}/subtitles/``; returns a ``AsyncPaginator`` over every page.
+        """List the subtitles of an asset.
+
+        ``GET /api/v1/{organization_id}/assets/{asset_id}/subtitles/``
 
         Returns a plain JSON array (not a DRF page).
+
+        Args:
+            asset_id: The asset `id`, an 11-character string such as `4PtERT9d9uK` (older examples
+                show UUIDs).
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            AsyncPaginator[Subtitle]: every item of every page, fetched as you iterate; ``.pages()``
+                yields whole pages, ``.first_page()`` fetches the first.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         client = self._client
         options = make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)
@@ -356,10 +574,13 @@ class AssetsUploadSessionsResource:
     def __init__(self, client: BaseClient) -> None:
         self._client = client
 
-    @cached_property
+    @property
     def with_raw_response(self) -> AssetsUploadSessionsResourceWithRawResponse:
         """The same methods, returning ``APIResponse`` (status, headers, request id, elapsed, retries)."""
-        return AssetsUploadSessionsResourceWithRawResponse(self)
+        made: AssetsUploadSessionsResourceWithRawResponse | None = self.__dict__.get("with_raw_response")
+        if made is None:
+            made = self.__dict__["with_raw_response"] = AssetsUploadSessionsResourceWithRawResponse(self)
+        return made
 
     async def create(
         self,
@@ -375,14 +596,45 @@ class AssetsUploadSessionsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> UploadSessionResponse:
-        """Start a direct upload (get an S3 POST policy)
-        ``POST /api/v1/{organization_id}/assets/upload-sessions/``.
+        """Start a direct upload (get an S3 POST policy).
+
+        ``POST /api/v1/{organization_id}/assets/upload-sessions/``
 
         Creates the asset and returns a presigned S3 POST policy. Then POST multipart/form-data to
-        `client_payload.upload_link` with every other `client_payload` field, and the `file` part last. The
-        success status is not documented (201 assumed).
+        `client_payload.upload_link` with every other `client_payload` field, and the `file` part
+        last. The success status is not documented (201 assumed).
+
+        Args:
+            title: Title of the video asset.
+            resolutions: Renditions to transcode the uploaded video into (at least one), e.g.
+                `["240p", "720p"]`. At least 1 items.
+            content_protection_type: `drm` (Widevine/FairPlay), `aes` (HLS AES-128) or `disable` (no
+                protection). One of ``drm``, ``aes``, ``disable``.
+            folder: The `uuid` of the folder to put the video in.
+            generate_subtitle: Auto-generate English subtitles after transcoding (billed); default
+                `false`. The API's default: ``False``.
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            extra_body: Per-call option: JSON fields the spec lacks, merged last into the body.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            UploadSessionResponse: The asset, the upload session and the S3 form fields.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -396,6 +648,8 @@ class AssetsUploadSessionsResource:
             body["folder"] = folder
         if not isinstance(generate_subtitle, NotGiven):
             body["generate_subtitle"] = generate_subtitle
+        if extra_body is not None:
+            body.update(extra_body_fields(extra_body))
         response = await _assets.tp_create_upload_session(
             client,
             client._bound_id("organization_id"),
@@ -419,10 +673,13 @@ class AssetsVideosResource:
     def __init__(self, client: BaseClient) -> None:
         self._client = client
 
-    @cached_property
+    @property
     def with_raw_response(self) -> AssetsVideosResourceWithRawResponse:
         """The same methods, returning ``APIResponse`` (status, headers, request id, elapsed, retries)."""
-        return AssetsVideosResourceWithRawResponse(self)
+        made: AssetsVideosResourceWithRawResponse | None = self.__dict__.get("with_raw_response")
+        if made is None:
+            made = self.__dict__["with_raw_response"] = AssetsVideosResourceWithRawResponse(self)
+        return made
 
     async def bulk_create(
         self,
@@ -434,13 +691,36 @@ class AssetsVideosResource:
         extra_query: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> builtins.list[Asset]:
-        """Create up to 50 videos in one call
-        ``POST /api/v1/{organization_id}/assets/videos/bulk-create/``.
+        """Create up to 50 videos in one call.
 
-        The body is a JSON array of create-video objects. Duplicates (same `title` and same `inputs[0].url`)
-        fail the whole batch with 400; bulk errors carry `item_index` and may carry `duplicate_key`,
-        `first_occurrence_index`, `current_occurrence_index`, `message` or `error_type`. The success status
-        is not documented (201 assumed, as for single creates).
+        ``POST /api/v1/{organization_id}/assets/videos/bulk-create/``
+
+        The body is a JSON array of create-video objects. Duplicates (same `title` and same
+        `inputs[0].url`) fail the whole batch with 400; bulk errors carry `item_index` and may carry
+        `duplicate_key`, `first_occurrence_index`, `current_occurrence_index`, `message` or
+        `error_type`. The success status is not documented (201 assumed, as for single creates).
+
+        Args:
+            videos: The videos to create, as create-video objects (the body of a single video
+                create); their assets come back in the same order. 1–50 items.
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            list[Asset]: The new assets, in submission order.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -467,12 +747,43 @@ class AssetsVideosResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Asset:
-        """Create a video asset from a URL
-        ``POST /api/v1/{organization_id}/assets/videos/``.
+        """Create a video asset from a URL.
+
+        ``POST /api/v1/{organization_id}/assets/videos/``
 
         TP Streams downloads the file at `inputs[0].url` and transcodes it.
+
+        Args:
+            inputs: The file TP Streams downloads, as `[{"url": "https://..."}]`. At least 1 items.
+            resolutions: Renditions to transcode the video into (at least one), e.g. `["240p",
+                "720p"]`. At least 1 items.
+            title: Title of the video asset; optional.
+            content_protection_type: `drm` (Widevine/FairPlay), `aes` (HLS AES-128) or `disable` (no
+                protection). One of ``drm``, ``aes``, ``disable``.
+            folder: The `uuid` of the folder to put the video in.
+            generate_subtitle: Auto-generate English subtitles after transcoding (billed).
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            extra_body: Per-call option: JSON fields the spec lacks, merged last into the body.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            Asset: The new asset.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -488,6 +799,8 @@ class AssetsVideosResource:
             body["folder"] = folder
         if not isinstance(generate_subtitle, NotGiven):
             body["generate_subtitle"] = generate_subtitle
+        if extra_body is not None:
+            body.update(extra_body_fields(extra_body))
         response = await _assets.tp_create_video(
             client,
             client._bound_id("organization_id"),
@@ -512,30 +825,53 @@ class AssetsResource:
     def __init__(self, client: BaseClient) -> None:
         self._client = client
 
-    @cached_property
+    @property
     def access_tokens(self) -> AssetsAccessTokensResource:
-        return AssetsAccessTokensResource(self._client)
+        """``assets.access_tokens``: create, get, update."""
+        made: AssetsAccessTokensResource | None = self.__dict__.get("access_tokens")
+        if made is None:
+            made = self.__dict__["access_tokens"] = AssetsAccessTokensResource(self._client)
+        return made
 
-    @cached_property
+    @property
     def chapters(self) -> AssetsChaptersResource:
-        return AssetsChaptersResource(self._client)
+        """``assets.chapters``: create, delete, list."""
+        made: AssetsChaptersResource | None = self.__dict__.get("chapters")
+        if made is None:
+            made = self.__dict__["chapters"] = AssetsChaptersResource(self._client)
+        return made
 
-    @cached_property
+    @property
     def subtitles(self) -> AssetsSubtitlesResource:
-        return AssetsSubtitlesResource(self._client)
+        """``assets.subtitles``: delete, list."""
+        made: AssetsSubtitlesResource | None = self.__dict__.get("subtitles")
+        if made is None:
+            made = self.__dict__["subtitles"] = AssetsSubtitlesResource(self._client)
+        return made
 
-    @cached_property
+    @property
     def upload_sessions(self) -> AssetsUploadSessionsResource:
-        return AssetsUploadSessionsResource(self._client)
+        """``assets.upload_sessions``: create."""
+        made: AssetsUploadSessionsResource | None = self.__dict__.get("upload_sessions")
+        if made is None:
+            made = self.__dict__["upload_sessions"] = AssetsUploadSessionsResource(self._client)
+        return made
 
-    @cached_property
+    @property
     def videos(self) -> AssetsVideosResource:
-        return AssetsVideosResource(self._client)
+        """``assets.videos``: bulk_create, create."""
+        made: AssetsVideosResource | None = self.__dict__.get("videos")
+        if made is None:
+            made = self.__dict__["videos"] = AssetsVideosResource(self._client)
+        return made
 
-    @cached_property
+    @property
     def with_raw_response(self) -> AssetsResourceWithRawResponse:
         """The same methods, returning ``APIResponse`` (status, headers, request id, elapsed, retries)."""
-        return AssetsResourceWithRawResponse(self)
+        made: AssetsResourceWithRawResponse | None = self.__dict__.get("with_raw_response")
+        if made is None:
+            made = self.__dict__["with_raw_response"] = AssetsResourceWithRawResponse(self)
+        return made
 
     async def delete(
         self,
@@ -547,10 +883,33 @@ class AssetsResource:
         extra_query: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> None:
-        """Delete an asset
-        ``DELETE /api/v1/{organization_id}/assets/{asset_id}/``.
+        """Delete an asset.
+
+        ``DELETE /api/v1/{organization_id}/assets/{asset_id}/``
 
         Deleting a folder deletes its children; deleting a live stream stops its server.
+
+        Args:
+            asset_id: The asset `id`, an 11-character string such as `4PtERT9d9uK` (older examples
+                show UUIDs).
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            None: The asset was deleted.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -571,19 +930,48 @@ class AssetsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> DeleteResolutionsResponse:
-        """Delete transcoded renditions of a video
-        ``POST /api/v1/{organization_id}/assets/{asset_id}/delete_resolutions/``.
+        """Delete transcoded renditions of a video.
 
-        Queues deletion of the given renditions. At least one rendition must remain; not supported for AES
-        videos. The final result arrives by webhook (payload not documented).
+        ``POST /api/v1/{organization_id}/assets/{asset_id}/delete_resolutions/``
+
+        Queues deletion of the given renditions. At least one rendition must remain; not supported
+        for AES videos. The final result arrives by webhook (payload not documented).
+
+        Args:
+            asset_id: The asset `id`, an 11-character string such as `4PtERT9d9uK` (older examples
+                show UUIDs).
+            resolutions: Heights to delete, e.g. `[240, 360]`. At least one rendition must remain.
+                At least 1 items.
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            extra_body: Per-call option: JSON fields the spec lacks, merged last into the body.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            DeleteResolutionsResponse: The deletion was queued.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
         body: dict[str, Any] = {
             "resolutions": resolutions,
         }
+        if extra_body is not None:
+            body.update(extra_body_fields(extra_body))
         response = await _assets.tp_delete_asset_resolutions(
             client,
             client._bound_id("organization_id"),
@@ -603,11 +991,34 @@ class AssetsResource:
         extra_query: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Asset:
-        """Auto-generate English subtitles for a video
-        ``POST /api/v1/{organization_id}/assets/{asset_id}/generate_subtitle/``.
+        """Auto-generate English subtitles for a video.
 
-        Asynchronous speech-to-text; billed at $0.071 per minute of video. Only one auto-generated track per
-        video; the video must be in "Completed" status. No request body.
+        ``POST /api/v1/{organization_id}/assets/{asset_id}/generate_subtitle/``
+
+        Asynchronous speech-to-text; billed at $0.071 per minute of video. Only one auto-generated
+        track per video; the video must be in "Completed" status. No request body.
+
+        Args:
+            asset_id: The asset `id`, an 11-character string such as `4PtERT9d9uK` (older examples
+                show UUIDs).
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            Asset: The asset.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -630,11 +1041,37 @@ class AssetsResource:
         extra_query: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Asset:
-        """Get an asset (video, live stream or folder)
-        ``GET /api/v1/{organization_id}/assets/{asset_id}/``.
+        """Get an asset (video, live stream or folder).
 
-        Also the live-stream detail call. Adds viewing statistics and `download_url` to the asset. The docs
-        show `expiry` as a JSON body on this GET; it is sent as a query parameter here (reference §8.8).
+        ``GET /api/v1/{organization_id}/assets/{asset_id}/``
+
+        Also the live-stream detail call. Adds viewing statistics and `download_url` to the asset.
+        The docs show `expiry` as a JSON body on this GET; it is sent as a query parameter here
+        (reference §8.8).
+
+        Args:
+            asset_id: The asset `id`, an 11-character string such as `4PtERT9d9uK` (older examples
+                show UUIDs).
+            expiry: Seconds the playback URL stays valid. Non-encrypted videos default to no expiry;
+                AES videos default to 120. At least 1.
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            Asset: The asset.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -657,8 +1094,31 @@ class AssetsResource:
         extra_query: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> TrimJob:
-        """Get the status of the asset's trim job
-        ``GET /api/v1/{organization_id}/assets/{asset_id}/trim/status/``.
+        """Get the status of the asset's trim job.
+
+        ``GET /api/v1/{organization_id}/assets/{asset_id}/trim/status/``
+
+        Args:
+            asset_id: The asset `id`, an 11-character string such as `4PtERT9d9uK` (older examples
+                show UUIDs).
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            TrimJob: The trim job.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -684,8 +1144,37 @@ class AssetsResource:
         extra_query: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> AsyncPaginator[Asset]:
-        """List all assets (videos, live streams, folders)
-        ``GET /api/v1/{organization_id}/assets/``; returns a ``AsyncPaginator`` over every page.
+        """List all assets (videos, live streams, folders).
+
+        ``GET /api/v1/{organization_id}/assets/``
+
+        Args:
+            parent: Only the children of this folder (folder `uuid`).
+            has_parent: `false` returns only assets at the root.
+            limit: Page size (limit/offset pagination; the documented `next` link uses 50). At least
+                1.
+            offset: Index of the first item of the page. At least 0.
+            q: Search text. Not in the official docs: only third-party client code sends it, so it
+                is unverified.
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            AsyncPaginator[Asset]: every item of every page, fetched as you iterate; ``.pages()``
+                yields whole pages, ``.first_page()`` fetches the first.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         client = self._client
         options = make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)
@@ -718,18 +1207,46 @@ class AssetsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> DetailResponse:
-        """Move an asset to a folder, or to the root
-        ``POST /api/v1/{organization_id}/assets/{asset_id}/move/``.
+        """Move an asset to a folder, or to the root.
+
+        ``POST /api/v1/{organization_id}/assets/{asset_id}/move/``
 
         An empty body (no `parent`) moves the asset to the root.
+
+        Args:
+            asset_id: The asset `id`, an 11-character string such as `4PtERT9d9uK` (older examples
+                show UUIDs).
+            parent: Destination folder `uuid`; omit to move to the root.
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            extra_body: Per-call option: JSON fields the spec lacks, merged last into the body.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            DetailResponse: `{"detail": "Asset moved successfully."}`.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
         body: dict[str, Any] = {}
         if not isinstance(parent, NotGiven):
             body["parent"] = parent
+        if extra_body is not None:
+            body.update(extra_body_fields(extra_body))
         response = await _assets.tp_move_asset(
             client,
             client._bound_id("organization_id"),
@@ -749,10 +1266,33 @@ class AssetsResource:
         extra_query: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> RevertTrimResponse:
-        """Revert a trimmed video to its full length
-        ``POST /api/v1/{organization_id}/assets/{asset_id}/trim/revert/``.
+        """Revert a trimmed video to its full length.
+
+        ``POST /api/v1/{organization_id}/assets/{asset_id}/trim/revert/``
 
         Starts a background task that restores the original video. No request body.
+
+        Args:
+            asset_id: The asset `id`, an 11-character string such as `4PtERT9d9uK` (older examples
+                show UUIDs).
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            RevertTrimResponse: The revert task was started.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -774,12 +1314,39 @@ class AssetsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> TrimResponse:
-        """Start a trim job on a video
-        ``POST /api/v1/{organization_id}/assets/{asset_id}/trim/``.
+        """Start a trim job on a video.
+
+        ``POST /api/v1/{organization_id}/assets/{asset_id}/trim/``
 
         Give `start_time`, `end_time` or both (seconds).
+
+        Args:
+            asset_id: The asset `id`, an 11-character string such as `4PtERT9d9uK` (older examples
+                show UUIDs).
+            start_time: Seconds. At least 0.
+            end_time: Seconds. At least 0.
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            extra_body: Per-call option: JSON fields the spec lacks, merged last into the body.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            TrimResponse: The trim job was started.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -788,6 +1355,8 @@ class AssetsResource:
             body["start_time"] = start_time
         if not isinstance(end_time, NotGiven):
             body["end_time"] = end_time
+        if extra_body is not None:
+            body.update(extra_body_fields(extra_body))
         response = await _assets.tp_trim_asset(
             client,
             client._bound_id("organization_id"),
@@ -808,10 +1377,38 @@ class AssetsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> DetailResponse:
-        """Upload a WebVTT subtitle file
-        ``POST /api/v1/{organization_id}/assets/{asset_id}/upload_subtitle/``.
+        """Upload a WebVTT subtitle file.
+
+        ``POST /api/v1/{organization_id}/assets/{asset_id}/upload_subtitle/``
+
+        Args:
+            asset_id: The asset `id`, an 11-character string such as `4PtERT9d9uK` (older examples
+                show UUIDs).
+            subtitle: A WebVTT (.vtt) file.
+            name: Name of the subtitle, as shown in the subtitles list; optional.
+            language: Language code, e.g. `en`.
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            extra_body: Per-call option: JSON fields the spec lacks, merged last into the body.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            DetailResponse: `{"detail": "Subtitle uploaded successfully"}`.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -822,6 +1419,8 @@ class AssetsResource:
             body["name"] = name
         if not isinstance(language, NotGiven):
             body["language"] = language
+        if extra_body is not None:
+            body.update(extra_body_fields(extra_body))
         response = await _subtitles.tp_upload_subtitle(
             client,
             client._bound_id("organization_id"),
@@ -840,18 +1439,46 @@ class AssetsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> DetailResponse:
-        """Upload a thumbnail image
-        ``POST /api/v1/{organization_id}/assets/{asset_id}/upload_thumbnail/``.
+        """Upload a thumbnail image.
+
+        ``POST /api/v1/{organization_id}/assets/{asset_id}/upload_thumbnail/``
 
         A .png, .jpeg or .jpg image smaller than 2 MB, sent as multipart form data.
+
+        Args:
+            asset_id: The asset `id`, an 11-character string such as `4PtERT9d9uK` (older examples
+                show UUIDs).
+            thumbnail: A .png/.jpeg/.jpg image under 2 MB.
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            extra_body: Per-call option: JSON fields the spec lacks, merged last into the body.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            DetailResponse: `{"detail": "Thumbnail uploaded successfully"}`.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
         body: dict[str, Any] = {
             "thumbnail": thumbnail,
         }
+        if extra_body is not None:
+            body.update(extra_body_fields(extra_body))
         response = await _assets.tp_upload_thumbnail(
             client,
             client._bound_id("organization_id"),

@@ -5,12 +5,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import httpx2
 
-from ...._gen_support import NOT_GIVEN, NotGiven
+from ...._gen_support import NOT_GIVEN, NotGiven, extra_body_fields
 from ...._options import make_options
 from ...._raw import to_raw
 from ...._raw_mark import raw_result, take_raw
@@ -31,10 +30,13 @@ class AuthResource:
     def __init__(self, client: BaseClient) -> None:
         self._client = client
 
-    @cached_property
+    @property
     def with_raw_response(self) -> AuthResourceWithRawResponse:
         """The same methods, returning ``APIResponse`` (status, headers, request id, elapsed, retries)."""
-        return AuthResourceWithRawResponse(self)
+        made: AuthResourceWithRawResponse | None = self.__dict__.get("with_raw_response")
+        if made is None:
+            made = self.__dict__["with_raw_response"] = AuthResourceWithRawResponse(self)
+        return made
 
     async def login(
         self,
@@ -46,15 +48,41 @@ class AuthResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> LoginResponse:
-        """Get an auth token
-        ``POST /api/auth/login/``.
+        """Get an auth token.
 
-        Exchanges credentials for an auth token, sent afterwards as `Authorization: Token <token>`. At most
-        20 tokens exist per organization: reuse tokens and create a new one only when the old one has
-        expired or is invalid. The response body is not documented; the schema is inferred (the backend
-        looks like django-rest-knox, so tokens may expire).
+        ``POST /api/auth/login/``
+
+        Exchanges credentials for an auth token, sent afterwards as `Authorization: Token <token>`.
+        At most 20 tokens exist per organization: reuse tokens and create a new one only when the
+        old one has expired or is invalid. The response body is not documented; the schema is
+        inferred (the backend looks like django-rest-knox, so tokens may expire).
+
+        Args:
+            username: The user's email address.
+            password: The user's password.
+            organization_id: The organization's short code, e.g. `dcek2m`.
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            extra_body: Per-call option: JSON fields the spec lacks, merged last into the body.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            LoginResponse: The new token (shape inferred, see tpstreams_LoginResponse).
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -63,6 +91,8 @@ class AuthResource:
             "password": password,
             "organization_id": organization_id,
         }
+        if extra_body is not None:
+            body.update(extra_body_fields(extra_body))
         response = await _auth.tp_login(
             client,
             body=body,
@@ -79,10 +109,31 @@ class AuthResource:
         extra_query: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> None:
-        """Revoke the token in the header
-        ``POST /api/auth/logout/``.
+        """Revoke the token in the header.
+
+        ``POST /api/auth/logout/``
 
         Permanently deletes the token sent in the `Authorization` header (only that one).
+
+        Args:
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            None: The token was revoked.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping, Sequence
-from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
 import httpx2
 
-from ...._gen_support import NOT_GIVEN, NotGiven
+from ...._gen_support import NOT_GIVEN, NotGiven, extra_body_fields
 from ...._options import make_options, with_query
 from ...._pagination import AsyncPaginator
 from ...._raw import to_raw, to_raw_list
@@ -41,10 +40,13 @@ class TranscodingJobsResource:
     def __init__(self, client: BaseClient) -> None:
         self._client = client
 
-    @cached_property
+    @property
     def with_raw_response(self) -> TranscodingJobsResourceWithRawResponse:
         """The same methods, returning ``APIResponse`` (status, headers, request id, elapsed, retries)."""
-        return TranscodingJobsResourceWithRawResponse(self)
+        made: TranscodingJobsResourceWithRawResponse | None = self.__dict__.get("with_raw_response")
+        if made is None:
+            made = self.__dict__["with_raw_response"] = TranscodingJobsResourceWithRawResponse(self)
+        return made
 
     async def cancel(
         self,
@@ -56,12 +58,34 @@ class TranscodingJobsResource:
         extra_query: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> CancelTranscodingJobResponse:
-        """Cancel a transcoding job
-        ``DELETE /api/v1/{organization_id}/transcoding_jobs/{job_id}/``.
+        """Cancel a transcoding job.
 
-        Only jobs that are not completed can be cancelled. The reference table lists the response as "job",
-        but the cited docs page (`transcoding-cancelation.md`) shows a message object (`Job cancelled
-        successfully.` or `Job is already completed.`); that is described here.
+        ``DELETE /api/v1/{organization_id}/transcoding_jobs/{job_id}/``
+
+        Only jobs that are not completed can be cancelled. The reference table lists the response as
+        "job", but the cited docs page (`transcoding-cancelation.md`) shows a message object (`Job
+        cancelled successfully.` or `Job is already completed.`); that is described here.
+
+        Args:
+            job_id: The job `id`, e.g. `5KQfnXCg8Qh`.
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            CancelTranscodingJobResponse: The outcome of the cancellation.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -85,14 +109,48 @@ class TranscodingJobsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> TranscodingJob:
-        """Transcode a video into your own S3 bucket
-        ``POST /api/v1/{organization_id}/transcoding_jobs/``.
+        """Transcode a video into your own S3 bucket.
 
-        The standalone transcoding service. `input_url` may be an HTTP(S) URL or an S3 path; one docs sample
-        sends the S3 path as `input_path` instead, but the field table names only `input_url`. The success
-        status is not documented (201 assumed).
+        ``POST /api/v1/{organization_id}/transcoding_jobs/``
+
+        The standalone transcoding service. `input_url` may be an HTTP(S) URL or an S3 path; one
+        docs sample sends the S3 path as `input_path` instead, but the field table names only
+        `input_url`. The success status is not documented (201 assumed).
+
+        Args:
+            input_url: An HTTP(S) URL, or an S3 path
+                `s3://bucket/key/?access_key=...&secret_key=...&region=...` (so it may carry
+                credentials).
+            output_path: `s3://bucket/path/`, optionally with `access_key`, `secret_key` and
+                `region` query parameters (omit them if storage is configured for the account).
+            resolutions: Renditions to produce (at least one); the transcoding service documents no
+                `540p`. At least 1 items.
+            enable_drm: Widevine + FairPlay; the job then has a `drm_content_id`. The API's default:
+                ``False``.
+            client_metadata: Free-form JSON (at most 10 KB), returned unchanged in the job and its
+                webhooks.
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            extra_body: Per-call option: JSON fields the spec lacks, merged last into the body.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            TranscodingJob: The new job.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -105,6 +163,8 @@ class TranscodingJobsResource:
             body["enable_drm"] = enable_drm
         if not isinstance(client_metadata, NotGiven):
             body["client_metadata"] = client_metadata
+        if extra_body is not None:
+            body.update(extra_body_fields(extra_body))
         response = await _transcoding_jobs.tp_create_transcoding_job(
             client,
             client._bound_id("organization_id"),
@@ -123,8 +183,30 @@ class TranscodingJobsResource:
         extra_query: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> TranscodingJob:
-        """Get a transcoding job
-        ``GET /api/v1/{organization_id}/transcoding_jobs/{job_id}/``.
+        """Get a transcoding job.
+
+        ``GET /api/v1/{organization_id}/transcoding_jobs/{job_id}/``
+
+        Args:
+            job_id: The job `id`, e.g. `5KQfnXCg8Qh`.
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            TranscodingJob: The job.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -154,8 +236,37 @@ class TranscodingJobsResource:
         extra_query: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> AsyncPaginator[TranscodingJob]:
-        """List transcoding jobs
-        ``GET /api/v1/{organization_id}/transcoding_jobs/``; returns a ``AsyncPaginator`` over every page.
+        """List transcoding jobs.
+
+        ``GET /api/v1/{organization_id}/transcoding_jobs/``
+
+        Args:
+            status: Only jobs in these statuses (repeat the parameter for several).
+            enable_drm: Only jobs with DRM enabled (`true`) or disabled (`false`).
+            created_from: Jobs created on or after this time (ISO 8601).
+            created_to: Jobs created on or before this time (ISO 8601).
+            ordering: `-created` (newest first) or `created` (oldest first). One of ``created``,
+                ``-created``.
+            page: Page number (page-number pagination). At least 1.
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            AsyncPaginator[TranscodingJob]: every item of every page, fetched as you iterate;
+                ``.pages()`` yields whole pages, ``.first_page()`` fetches the first.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         client = self._client
         options = make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)

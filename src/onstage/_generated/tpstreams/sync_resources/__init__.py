@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-from functools import cached_property
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -23,58 +22,82 @@ __all__ = ["Resources"]
 class Resources:
     """Top-level resources, mixed into the hand-written client class."""
 
-    @cached_property
+    @property
     def assets(self) -> AssetsResource:
         """``assets``: delete, delete_resolutions, generate_subtitle, get, get_trim_status, list, move, revert_trim, trim, upload_subtitle, upload_thumbnail; sub-resources: access_tokens, chapters, subtitles, upload_sessions, videos."""
-        from .assets import AssetsResource
+        made: AssetsResource | None = self.__dict__.get("assets")
+        if made is None:
+            from .assets import AssetsResource
 
-        return AssetsResource(self)  # type: ignore[arg-type]
+            made = self.__dict__["assets"] = AssetsResource(self)  # type: ignore[arg-type]
+        return made
 
-    @cached_property
+    @property
     def auth(self) -> AuthResource:
         """``auth``: login, logout."""
-        from .auth import AuthResource
+        made: AuthResource | None = self.__dict__.get("auth")
+        if made is None:
+            from .auth import AuthResource
 
-        return AuthResource(self)  # type: ignore[arg-type]
+            made = self.__dict__["auth"] = AuthResource(self)  # type: ignore[arg-type]
+        return made
 
-    @cached_property
+    @property
     def folders(self) -> FoldersResource:
         """``folders``: create, list."""
-        from .folders import FoldersResource
+        made: FoldersResource | None = self.__dict__.get("folders")
+        if made is None:
+            from .folders import FoldersResource
 
-        return FoldersResource(self)  # type: ignore[arg-type]
+            made = self.__dict__["folders"] = FoldersResource(self)  # type: ignore[arg-type]
+        return made
 
-    @cached_property
+    @property
     def live_streams(self) -> LiveStreamsResource:
         """``live_streams``: create, delete, get, list, start_server, stop."""
-        from .live_streams import LiveStreamsResource
+        made: LiveStreamsResource | None = self.__dict__.get("live_streams")
+        if made is None:
+            from .live_streams import LiveStreamsResource
 
-        return LiveStreamsResource(self)  # type: ignore[arg-type]
+            made = self.__dict__["live_streams"] = LiveStreamsResource(self)  # type: ignore[arg-type]
+        return made
 
-    @cached_property
+    @property
     def organizations(self) -> OrganizationsResource:
         """``organizations``: list."""
-        from .organizations import OrganizationsResource
+        made: OrganizationsResource | None = self.__dict__.get("organizations")
+        if made is None:
+            from .organizations import OrganizationsResource
 
-        return OrganizationsResource(self)  # type: ignore[arg-type]
+            made = self.__dict__["organizations"] = OrganizationsResource(self)  # type: ignore[arg-type]
+        return made
 
-    @cached_property
+    @property
     def transcoding_jobs(self) -> TranscodingJobsResource:
         """``transcoding_jobs``: cancel, create, get, list."""
-        from .transcoding_jobs import TranscodingJobsResource
+        made: TranscodingJobsResource | None = self.__dict__.get("transcoding_jobs")
+        if made is None:
+            from .transcoding_jobs import TranscodingJobsResource
 
-        return TranscodingJobsResource(self)  # type: ignore[arg-type]
+            made = self.__dict__["transcoding_jobs"] = TranscodingJobsResource(self)  # type: ignore[arg-type]
+        return made
 
-    @cached_property
+    @property
     def usage(self) -> UsageResource:
         """``usage``: list."""
-        from .usage import UsageResource
+        made: UsageResource | None = self.__dict__.get("usage")
+        if made is None:
+            from .usage import UsageResource
 
-        return UsageResource(self)  # type: ignore[arg-type]
+            made = self.__dict__["usage"] = UsageResource(self)  # type: ignore[arg-type]
+        return made
 
-    @cached_property
+    @property
     def webhooks(self) -> WebhooksResource:
         """``webhooks``: create, delete, list, replace."""
-        from .webhooks import WebhooksResource
+        made: WebhooksResource | None = self.__dict__.get("webhooks")
+        if made is None:
+            from .webhooks import WebhooksResource
 
-        return WebhooksResource(self)  # type: ignore[arg-type]
+            made = self.__dict__["webhooks"] = WebhooksResource(self)  # type: ignore[arg-type]
+        return made

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
 import httpx2
 
-from ...._gen_support import NOT_GIVEN, NotGiven, naive_datetime
+from ...._gen_support import NOT_GIVEN, NotGiven, extra_body_fields, naive_datetime
 from ...._options import make_options, with_query
 from ...._raw_mark import raw_result, take_raw
 from ...._response import APIResponse
@@ -36,10 +35,13 @@ class LiveStreamsResource:
     def __init__(self, client: BaseClient) -> None:
         self._client = client
 
-    @cached_property
+    @property
     def with_raw_response(self) -> LiveStreamsResourceWithRawResponse:
         """The same methods, returning ``APIResponse`` (status, headers, request id, elapsed, retries)."""
-        return LiveStreamsResourceWithRawResponse(self)
+        made: LiveStreamsResourceWithRawResponse | None = self.__dict__.get("with_raw_response")
+        if made is None:
+            made = self.__dict__["with_raw_response"] = LiveStreamsResourceWithRawResponse(self)
+        return made
 
     def create(
         self,
@@ -52,17 +54,49 @@ class LiveStreamsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Asset:
-        """Create a live stream (instant, or scheduled with `start`)
-        ``POST /api/v1/{organization_id}/assets/live_streams/``.
+        """Create a live stream (instant, or scheduled with `start`).
 
-        Without `start` the server starts at once; with `start` the stream is scheduled and never starts by
-        itself (call start_server). The server takes about 20–30 s to come up; `rtmp_url` and `stream_key`
-        appear then, and are also delivered by webhook. Before December 2023 the request field was
-        `enable_drm`; it is now `enable_drm_for_recording`. The seed document (an older docs page) required
-        `start` for scheduling and showed only `title`; the current docs add `enable_drm_for_recording` and
-        `latency`. The success status is not documented (201 assumed, as for the other creates).
+        ``POST /api/v1/{organization_id}/assets/live_streams/``
+
+        Without `start` the server starts at once; with `start` the stream is scheduled and never
+        starts by itself (call start_server). The server takes about 20–30 s to come up; `rtmp_url`
+        and `stream_key` appear then, and are also delivered by webhook. Before December 2023 the
+        request field was `enable_drm`; it is now `enable_drm_for_recording`. The seed document (an
+        older docs page) required `start` for scheduling and showed only `title`; the current docs
+        add `enable_drm_for_recording` and `latency`. The success status is not documented (201
+        assumed, as for the other creates).
+
+        Args:
+            title: Title of the live-stream asset.
+            start: Schedule for later, as `YYYY-MM-DD HH:MM:SS`. A naive time: the time zone is not
+                stated (probably the organization's or server's local time). Omit to start
+                instantly.
+            enable_drm_for_recording: DRM-protect the recording (replaced `enable_drm` in December
+                2023).
+            latency: Latency mode of a live stream: `Low Latency` or `Normal Latency`. One of ``Low
+                Latency``, ``Normal Latency``.
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            extra_body: Per-call option: JSON fields the spec lacks, merged last into the body.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            Asset: The live-stream asset (`type` is `livestream`).
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -75,6 +109,8 @@ class LiveStreamsResource:
             body["enable_drm_for_recording"] = enable_drm_for_recording
         if not isinstance(latency, NotGiven):
             body["latency"] = latency
+        if extra_body is not None:
+            body.update(extra_body_fields(extra_body))
         response = _live_streams.tp_create_live_stream(
             client,
             client._bound_id("organization_id"),
@@ -93,10 +129,33 @@ class LiveStreamsResource:
         extra_query: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> None:
-        """Delete an asset
-        ``DELETE /api/v1/{organization_id}/assets/{asset_id}/``.
+        """Delete an asset.
+
+        ``DELETE /api/v1/{organization_id}/assets/{asset_id}/``
 
         Deleting a folder deletes its children; deleting a live stream stops its server.
+
+        Args:
+            asset_id: The asset `id`, an 11-character string such as `4PtERT9d9uK` (older examples
+                show UUIDs).
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            None: The asset was deleted.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -119,11 +178,37 @@ class LiveStreamsResource:
         extra_query: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Asset:
-        """Get an asset (video, live stream or folder)
-        ``GET /api/v1/{organization_id}/assets/{asset_id}/``.
+        """Get an asset (video, live stream or folder).
 
-        Also the live-stream detail call. Adds viewing statistics and `download_url` to the asset. The docs
-        show `expiry` as a JSON body on this GET; it is sent as a query parameter here (reference §8.8).
+        ``GET /api/v1/{organization_id}/assets/{asset_id}/``
+
+        Also the live-stream detail call. Adds viewing statistics and `download_url` to the asset.
+        The docs show `expiry` as a JSON body on this GET; it is sent as a query parameter here
+        (reference §8.8).
+
+        Args:
+            asset_id: The asset `id`, an 11-character string such as `4PtERT9d9uK` (older examples
+                show UUIDs).
+            expiry: Seconds the playback URL stays valid. Non-encrypted videos default to no expiry;
+                AES videos default to 120. At least 1.
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            Asset: The asset.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -145,8 +230,30 @@ class LiveStreamsResource:
         extra_query: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> SyncPaginator[Asset]:
-        """List live streams, including scheduled ones
-        ``GET /api/v1/{organization_id}/assets/live_streams/``; returns a ``SyncPaginator`` over every page.
+        """List live streams, including scheduled ones.
+
+        ``GET /api/v1/{organization_id}/assets/live_streams/``
+
+        Args:
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            SyncPaginator[Asset]: every item of every page, fetched as you iterate; ``.pages()``
+                yields whole pages, ``.first_page()`` fetches the first.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         client = self._client
         options = make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)
@@ -171,11 +278,35 @@ class LiveStreamsResource:
         extra_query: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Asset:
-        """Start the server of a scheduled live stream
-        ``POST /api/v1/{organization_id}/assets/{asset_id}/start_server/``.
+        """Start the server of a scheduled live stream.
+
+        ``POST /api/v1/{organization_id}/assets/{asset_id}/start_server/``
 
         Scheduled streams never start by themselves. The server takes about 20–30 s; `rtmp_url` and
-        `stream_key` are empty/null in this response and arrive later (poll the asset or use a webhook).
+        `stream_key` are empty/null in this response and arrive later (poll the asset or use a
+        webhook).
+
+        Args:
+            asset_id: The asset `id`, an 11-character string such as `4PtERT9d9uK` (older examples
+                show UUIDs).
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            Asset: The live-stream asset.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -197,14 +328,43 @@ class LiveStreamsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> StopLiveStreamResponse:
-        """Stop a live stream, optionally scheduling a trim of the recording
-        ``POST /api/v1/{organization_id}/assets/{asset_id}/stop_live_stream/``.
+        """Stop a live stream, optionally scheduling a trim of the recording.
 
-        With `start_time` and `end_time` a trim of the recording is scheduled to run after it has been
-        transcoded. If `transcode_recorded_video` is true, a later webhook carries the recorded `video`. The
-        seed document showed no body and no response; the current docs add both.
+        ``POST /api/v1/{organization_id}/assets/{asset_id}/stop_live_stream/``
+
+        With `start_time` and `end_time` a trim of the recording is scheduled to run after it has
+        been transcoded. If `transcode_recorded_video` is true, a later webhook carries the recorded
+        `video`. The seed document showed no body and no response; the current docs add both.
+
+        Args:
+            asset_id: The asset `id`, an 11-character string such as `4PtERT9d9uK` (older examples
+                show UUIDs).
+            start_time: Start of the recording trim in seconds, relative or epoch (the same format
+                as `end_time`); must be less than `end_time`. At least 0.
+            end_time: End of the recording trim in seconds, relative or epoch (the same format as
+                `start_time`); required together with `start_time`. At least 0.
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            extra_body: Per-call option: JSON fields the spec lacks, merged last into the body.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            StopLiveStreamResponse: The stream was stopped.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -213,6 +373,8 @@ class LiveStreamsResource:
             body["start_time"] = start_time
         if not isinstance(end_time, NotGiven):
             body["end_time"] = end_time
+        if extra_body is not None:
+            body.update(extra_body_fields(extra_body))
         response = _live_streams.tp_stop_live_stream(
             client,
             client._bound_id("organization_id"),

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
 import httpx2
@@ -33,10 +32,13 @@ class UsageResource:
     def __init__(self, client: BaseClient) -> None:
         self._client = client
 
-    @cached_property
+    @property
     def with_raw_response(self) -> UsageResourceWithRawResponse:
         """The same methods, returning ``APIResponse`` (status, headers, request id, elapsed, retries)."""
-        return UsageResourceWithRawResponse(self)
+        made: UsageResourceWithRawResponse | None = self.__dict__.get("with_raw_response")
+        if made is None:
+            made = self.__dict__["with_raw_response"] = UsageResourceWithRawResponse(self)
+        return made
 
     def list(
         self,
@@ -54,8 +56,42 @@ class UsageResource:
         extra_query: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> SyncPaginator[UsageRow]:
-        """Get the organization's usage
-        ``GET /api/v1/{organization_id}/assets_usage/``; returns a ``SyncPaginator`` over every page.
+        """Get the organization's usage.
+
+        ``GET /api/v1/{organization_id}/assets_usage/``
+
+        Args:
+            month: Only usage of this month (1–12). Inferred: The docs list `month` without
+                describing it; read as a filter on the rows' date.
+            year: Only usage of this year, e.g. `2026`. Inferred: The docs list `year` without
+                describing it; read as a filter on the rows' date.
+            day: Only usage of this day of the month (1–31). Inferred: The docs list `day` without
+                describing it; read as a filter on the rows' date.
+            time_frame: Granularity of the usage rows: one row per day (`daily`) or per month
+                (`monthly`). One of ``daily``, ``monthly``. Inferred: The docs give only the values
+                daily/monthly; their effect is read from the names.
+            start: Start date (YYYY-MM-DD).
+            end: End date (YYYY-MM-DD).
+            ordering: `date` (oldest first) or `-date` (newest first). One of ``date``, ``-date``.
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            SyncPaginator[UsageRow]: every item of every page, fetched as you iterate; ``.pages()``
+                yields whole pages, ``.first_page()`` fetches the first.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         client = self._client
         options = make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)

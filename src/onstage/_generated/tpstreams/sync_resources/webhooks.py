@@ -5,12 +5,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import httpx2
 
-from ...._gen_support import NOT_GIVEN, NotGiven
+from ...._gen_support import NOT_GIVEN, NotGiven, extra_body_fields
 from ...._options import make_options, with_query
 from ...._raw_mark import raw_result, take_raw
 from ...._response import APIResponse
@@ -33,10 +32,13 @@ class WebhooksResource:
     def __init__(self, client: BaseClient) -> None:
         self._client = client
 
-    @cached_property
+    @property
     def with_raw_response(self) -> WebhooksResourceWithRawResponse:
         """The same methods, returning ``APIResponse`` (status, headers, request id, elapsed, retries)."""
-        return WebhooksResourceWithRawResponse(self)
+        made: WebhooksResourceWithRawResponse | None = self.__dict__.get("with_raw_response")
+        if made is None:
+            made = self.__dict__["with_raw_response"] = WebhooksResourceWithRawResponse(self)
+        return made
 
     def create(
         self,
@@ -47,13 +49,40 @@ class WebhooksResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Webhook:
-        """Register a webhook
-        ``POST /api/v1/{organization_id}/webhooks/``.
+        """Register a webhook.
 
-        Webhooks are organization-wide and unsigned: TP Streams sends `secret_token` back in the `x-streams-
-        token` header of each delivery. The payload is the full asset JSON.
+        ``POST /api/v1/{organization_id}/webhooks/``
+
+        Webhooks are organization-wide and unsigned: TP Streams sends `secret_token` back in the
+        `x-streams-token` header of each delivery. The payload is the full asset JSON.
+
+        Args:
+            url: URL that receives a POST with the full asset JSON whenever an asset's status
+                changes (organization-wide). A URL.
+            secret_token: Shared secret sent back in the `x-streams-token` header of every delivery
+                (not a signature).
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            extra_body: Per-call option: JSON fields the spec lacks, merged last into the body.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            Webhook: The new webhook.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -61,6 +90,8 @@ class WebhooksResource:
             "url": url,
             "secret_token": secret_token,
         }
+        if extra_body is not None:
+            body.update(extra_body_fields(extra_body))
         response = _webhooks.tp_create_webhook(
             client,
             client._bound_id("organization_id"),
@@ -79,11 +110,33 @@ class WebhooksResource:
         extra_query: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> None:
-        """Delete a webhook
-        ``DELETE /api/v1/{organization_id}/webhooks/{webhook_id}/``.
+        """Delete a webhook.
+
+        ``DELETE /api/v1/{organization_id}/webhooks/{webhook_id}/``
 
         The docs once said PUT here (fixed in streams-docs `a22c175a`). The success status is not
         documented; 204 is assumed like the other deletes.
+
+        Args:
+            webhook_id: The webhook `id` (a UUID).
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            None: The webhook was deleted.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -104,8 +157,30 @@ class WebhooksResource:
         extra_query: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> SyncPaginator[Webhook]:
-        """List webhooks
-        ``GET /api/v1/{organization_id}/webhooks/``; returns a ``SyncPaginator`` over every page.
+        """List webhooks.
+
+        ``GET /api/v1/{organization_id}/webhooks/``
+
+        Args:
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            SyncPaginator[Webhook]: every item of every page, fetched as you iterate; ``.pages()``
+                yields whole pages, ``.first_page()`` fetches the first.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         client = self._client
         options = make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)
@@ -128,10 +203,38 @@ class WebhooksResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Webhook:
-        """Update a webhook
-        ``PUT /api/v1/{organization_id}/webhooks/{webhook_id}/``.
+        """Update a webhook.
+
+        ``PUT /api/v1/{organization_id}/webhooks/{webhook_id}/``
+
+        Args:
+            webhook_id: The webhook `id` (a UUID).
+            url: URL that receives a POST with the full asset JSON whenever an asset's status
+                changes (organization-wide). A URL.
+            secret_token: Shared secret sent back in the `x-streams-token` header of every delivery
+                (not a signature).
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            extra_body: Per-call option: JSON fields the spec lacks, merged last into the body.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            Webhook: The updated webhook.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -139,6 +242,8 @@ class WebhooksResource:
             "url": url,
             "secret_token": secret_token,
         }
+        if extra_body is not None:
+            body.update(extra_body_fields(extra_body))
         response = _webhooks.tp_replace_webhook(
             client,
             client._bound_id("organization_id"),

@@ -35,9 +35,10 @@ class CreateRoomRequest:
     """CreateRoomRequest.
 
     Attributes:
-        title: ``title``
-        description: ``description``
-        analytics: ``analytics``
+        title: Title of the room, 3–255 characters.
+        description: Description of the room.
+        analytics: Analytics integrations of the room; currently Google Tag Manager (`google_tag_manager`:
+            `container_id`, e.g. `GTM-XXXXXX`, and `enabled`).
     Unknown fields sent by the API are kept: see ``additional_properties`` and ``to_dict()``.
     """
 
@@ -132,11 +133,14 @@ class CreateSessionRequest:
     """CreateSessionRequest.
 
     Attributes:
-        title: ``title``
-        preset_id: ``preset_id``
-        description: ``description``
-        mode: ``mode``
-        scheduled_start_time: ``scheduled_start_time``
+        title: Title of the session, 3–255 characters.
+        preset_id: ID of the preset whose settings and permissions the session uses. The spec publishes no
+            preset endpoints.
+        description: Description of the session.
+        mode: How the host's video enters the session: `webcam` (a camera, through LiveKit) or `rtmp`
+            (an encoder pushing to the returned `rtmp_url` with `stream_key`).
+        scheduled_start_time: Planned start time (a date-time with its offset); optional. A new session has status
+            `scheduled` with or without it.
     Unknown fields sent by the API are kept: see ``additional_properties`` and ``to_dict()``.
     """
 
@@ -332,7 +336,8 @@ class HostMediaStateRequest:
     form object; `enabled` is the assumed on/off flag.
 
     Attributes:
-        enabled: ``enabled``
+        enabled: The host's new media state, `true` on and `false` off (the camera for `host_video_state`,
+            the microphone for `host_audio_state`).
     Unknown fields sent by the API are kept: see ``additional_properties`` and ``to_dict()``.
     """
 
@@ -375,7 +380,8 @@ class RescheduleSessionRequest:
     """RescheduleSessionRequest.
 
     Attributes:
-        scheduled_start_time: ``scheduled_start_time``
+        scheduled_start_time: New planned start time (a date-time with its offset); applies while the session is
+            `scheduled`.
     Unknown fields sent by the API are kept: see ``additional_properties`` and ``to_dict()``.
     """
 
@@ -417,9 +423,10 @@ class UpdateRoomRequest:
     """All fields optional; the spec states no length limits for the update.
 
     Attributes:
-        title: ``title``
-        description: ``description``
-        analytics: ``analytics``
+        title: New title of the room.
+        description: New description of the room.
+        analytics: Analytics integrations of the room; currently Google Tag Manager (`google_tag_manager`:
+            `container_id`, e.g. `GTM-XXXXXX`, and `enabled`).
     Unknown fields sent by the API are kept: see ``additional_properties`` and ``to_dict()``.
     """
 
@@ -472,9 +479,12 @@ class UpdateSessionSettingsRequest:
     """Each field becomes the matching `*_override` field of the Session.
 
     Attributes:
-        chat_enabled: ``chat_enabled``
-        stage_enabled: ``stage_enabled``
-        max_join_limit: ``max_join_limit``
+        chat_enabled: Turn chat on or off for this session; stored as the session's `chat_enabled_override`.
+        stage_enabled: Turn the stage on or off for this session; stored as the session's
+            `stage_enabled_override`.
+        max_join_limit: Maximum number of people who may join this session; stored as the session's
+            `max_join_limit_override`. No range is stated (presets allow 1–100 on create, 1–5 on
+            update).
     Unknown fields sent by the API are kept: see ``additional_properties`` and ``to_dict()``.
     """
 

@@ -126,7 +126,8 @@ class Room:
         library_id: INFERENCE — the Vidinfra video library that receives recordings.
         title: ``title``
         description: ``description``
-        analytics: ``analytics``
+        analytics: Analytics integrations of the room; currently Google Tag Manager (`google_tag_manager`:
+            `container_id`, e.g. `GTM-XXXXXX`, and `enabled`).
         active_session_id: ``active_session_id``
         created_at: ``created_at``
         updated_at: ``updated_at``
@@ -213,7 +214,8 @@ class Room:
 
 @define(slots=True, eq=True)
 class RoomAnalytics:
-    """RoomAnalytics.
+    """Analytics integrations of the room; currently Google Tag Manager (`google_tag_manager`:
+    `container_id`, e.g. `GTM-XXXXXX`, and `enabled`).
 
     Attributes:
         google_tag_manager: ``google_tag_manager``

@@ -12,7 +12,7 @@ from attrs import define
 from attrs import field as _field
 
 _new = object.__new__
-from ...._gen_support import EMPTY, OpenStrEnum, jsonable, parse_datetime
+from ...._gen_support import EMPTY, OpenStrEnum, _through, jsonable, parse_datetime
 from ...._redact import redacted_repr
 from ._rooms__sessions import Room
 
@@ -47,7 +47,10 @@ _PresetType_get = cast("Callable[[Any], PresetType | None]", PresetType._value2m
 
 
 class SessionMode(OpenStrEnum):
-    """Open enum: unknown values are kept (``is_known`` is False)."""
+    """How the host's video enters the session: `webcam` (a camera, through LiveKit) or `rtmp` (an encoder
+    pushing to the returned `rtmp_url` with `stream_key`).
+
+    Open enum: unknown values are kept (``is_known`` is False)."""
 
     RTMP = "rtmp"
     WEBCAM = "webcam"
@@ -125,14 +128,125 @@ class CreateSessionResponse:
     def __contains__(self, key: str) -> bool:
         return key in self._raw
 
-    def __getattr__(self, name: str) -> Any:
-        """Fields of ``session`` read through: ``x.id`` is ``x.session.id``."""
-        if name.startswith("_"):
-            raise AttributeError(name)
-        inner = object.__getattribute__(self, "session")
-        if inner is None:
-            raise AttributeError(f"{type(self).__name__} has no {name!r} (and no session)")
-        return getattr(inner, name)
+    @property
+    def id(self) -> str:
+        """``session.id``, read through (``AttributeError`` when there is no ``session``)."""
+        return _through(self.session, self, "session").id
+
+    @property
+    def room_id(self) -> str | None:
+        """``session.room_id``, read through (``AttributeError`` when there is no ``session``)."""
+        return _through(self.session, self, "session").room_id
+
+    @property
+    def room(self) -> Room | None:
+        """``session.room``, read through (``AttributeError`` when there is no ``session``)."""
+        return _through(self.session, self, "session").room
+
+    @property
+    def preset(self) -> Preset | None:
+        """``session.preset``, read through (``AttributeError`` when there is no ``session``)."""
+        return _through(self.session, self, "session").preset
+
+    @property
+    def title(self) -> str | None:
+        """``session.title``, read through (``AttributeError`` when there is no ``session``)."""
+        return _through(self.session, self, "session").title
+
+    @property
+    def description(self) -> str | None:
+        """``session.description``, read through (``AttributeError`` when there is no ``session``)."""
+        return _through(self.session, self, "session").description
+
+    @property
+    def status(self) -> SessionStatus | None:
+        """``session.status``, read through (``AttributeError`` when there is no ``session``)."""
+        return _through(self.session, self, "session").status
+
+    @property
+    def mode(self) -> SessionMode | None:
+        """``session.mode``, read through (``AttributeError`` when there is no ``session``)."""
+        return _through(self.session, self, "session").mode
+
+    @property
+    def started_at(self) -> datetime.datetime | None:
+        """``session.started_at``, read through (``AttributeError`` when there is no ``session``)."""
+        return _through(self.session, self, "session").started_at
+
+    @property
+    def ended_at(self) -> datetime.datetime | None:
+        """``session.ended_at``, read through (``AttributeError`` when there is no ``session``)."""
+        return _through(self.session, self, "session").ended_at
+
+    @property
+    def duration(self) -> int | None:
+        """``session.duration``, read through (``AttributeError`` when there is no ``session``)."""
+        return _through(self.session, self, "session").duration
+
+    @property
+    def scheduled_start_time(self) -> datetime.datetime | None:
+        """``session.scheduled_start_time``, read through (``AttributeError`` when there is no ``session``)."""
+        return _through(self.session, self, "session").scheduled_start_time
+
+    @property
+    def viewer_count(self) -> int | None:
+        """``session.viewer_count``, read through (``AttributeError`` when there is no ``session``)."""
+        return _through(self.session, self, "session").viewer_count
+
+    @property
+    def max_viewers(self) -> int | None:
+        """``session.max_viewers``, read through (``AttributeError`` when there is no ``session``)."""
+        return _through(self.session, self, "session").max_viewers
+
+    @property
+    def recording_enabled(self) -> bool | None:
+        """``session.recording_enabled``, read through (``AttributeError`` when there is no ``session``)."""
+        return _through(self.session, self, "session").recording_enabled
+
+    @property
+    def hls_url(self) -> str | None:
+        """``session.hls_url``, read through (``AttributeError`` when there is no ``session``)."""
+        return _through(self.session, self, "session").hls_url
+
+    @property
+    def chat_enabled_override(self) -> bool | None:
+        """``session.chat_enabled_override``, read through (``AttributeError`` when there is no ``session``)."""
+        return _through(self.session, self, "session").chat_enabled_override
+
+    @property
+    def stage_enabled_override(self) -> bool | None:
+        """``session.stage_enabled_override``, read through (``AttributeError`` when there is no ``session``)."""
+        return _through(self.session, self, "session").stage_enabled_override
+
+    @property
+    def max_join_limit_override(self) -> int | None:
+        """``session.max_join_limit_override``, read through (``AttributeError`` when there is no ``session``)."""
+        return _through(self.session, self, "session").max_join_limit_override
+
+    @property
+    def effective_chat_enabled(self) -> bool | None:
+        """``session.effective_chat_enabled``, read through (``AttributeError`` when there is no ``session``)."""
+        return _through(self.session, self, "session").effective_chat_enabled
+
+    @property
+    def effective_stage_enabled(self) -> bool | None:
+        """``session.effective_stage_enabled``, read through (``AttributeError`` when there is no ``session``)."""
+        return _through(self.session, self, "session").effective_stage_enabled
+
+    @property
+    def effective_max_join_limit(self) -> int | None:
+        """``session.effective_max_join_limit``, read through (``AttributeError`` when there is no ``session``)."""
+        return _through(self.session, self, "session").effective_max_join_limit
+
+    @property
+    def created_at(self) -> datetime.datetime | None:
+        """``session.created_at``, read through (``AttributeError`` when there is no ``session``)."""
+        return _through(self.session, self, "session").created_at
+
+    @property
+    def updated_at(self) -> datetime.datetime | None:
+        """``session.updated_at``, read through (``AttributeError`` when there is no ``session``)."""
+        return _through(self.session, self, "session").updated_at
 
 
 @define(slots=True, eq=True)
@@ -692,7 +806,8 @@ class Session:
         description: ``description``
         status: `scheduled` on create, `live` after start/go_live, `ended` after end; a scheduled session
             that never starts becomes `expired` (INFERENCE).
-        mode: ``mode``
+        mode: How the host's video enters the session: `webcam` (a camera, through LiveKit) or `rtmp`
+            (an encoder pushing to the returned `rtmp_url` with `stream_key`).
         started_at: ``started_at``
         ended_at: ``ended_at``
         duration: Duration in seconds.
@@ -994,7 +1109,8 @@ class SessionStats:
 
 @define(slots=True, eq=True)
 class StartSessionResponse:
-    """Returned by `POST /sessions/{id}/start` and `POST /sessions/{id}/go_live`.
+    """Returned by `POST /sessions/{id}/start` and `POST /sessions/{id}/go_live`. The SDK model reads
+    session fields through (`started.status` is `started.session.status`).
 
     Attributes:
         session: ``session``
@@ -1057,3 +1173,123 @@ class StartSessionResponse:
 
     def __contains__(self, key: str) -> bool:
         return key in self._raw
+
+    @property
+    def id(self) -> str:
+        """``session.id``, read through (``AttributeError`` when there is no ``session``)."""
+        return _through(self.session, self, "session").id
+
+    @property
+    def room_id(self) -> str | None:
+        """``session.room_id``, read through (``AttributeError`` when there is no ``session``)."""
+        return _through(self.session, self, "session").room_id
+
+    @property
+    def room(self) -> Room | None:
+        """``session.room``, read through (``AttributeError`` when there is no ``session``)."""
+        return _through(self.session, self, "session").room
+
+    @property
+    def preset(self) -> Preset | None:
+        """``session.preset``, read through (``AttributeError`` when there is no ``session``)."""
+        return _through(self.session, self, "session").preset
+
+    @property
+    def title(self) -> str | None:
+        """``session.title``, read through (``AttributeError`` when there is no ``session``)."""
+        return _through(self.session, self, "session").title
+
+    @property
+    def description(self) -> str | None:
+        """``session.description``, read through (``AttributeError`` when there is no ``session``)."""
+        return _through(self.session, self, "session").description
+
+    @property
+    def status(self) -> SessionStatus | None:
+        """``session.status``, read through (``AttributeError`` when there is no ``session``)."""
+        return _through(self.session, self, "session").status
+
+    @property
+    def mode(self) -> SessionMode | None:
+        """``session.mode``, read through (``AttributeError`` when there is no ``session``)."""
+        return _through(self.session, self, "session").mode
+
+    @property
+    def started_at(self) -> datetime.datetime | None:
+        """``session.started_at``, read through (``AttributeError`` when there is no ``session``)."""
+        return _through(self.session, self, "session").started_at
+
+    @property
+    def ended_at(self) -> datetime.datetime | None:
+        """``session.ended_at``, read through (``AttributeError`` when there is no ``session``)."""
+        return _through(self.session, self, "session").ended_at
+
+    @property
+    def duration(self) -> int | None:
+        """``session.duration``, read through (``AttributeError`` when there is no ``session``)."""
+        return _through(self.session, self, "session").duration
+
+    @property
+    def scheduled_start_time(self) -> datetime.datetime | None:
+        """``session.scheduled_start_time``, read through (``AttributeError`` when there is no ``session``)."""
+        return _through(self.session, self, "session").scheduled_start_time
+
+    @property
+    def viewer_count(self) -> int | None:
+        """``session.viewer_count``, read through (``AttributeError`` when there is no ``session``)."""
+        return _through(self.session, self, "session").viewer_count
+
+    @property
+    def max_viewers(self) -> int | None:
+        """``session.max_viewers``, read through (``AttributeError`` when there is no ``session``)."""
+        return _through(self.session, self, "session").max_viewers
+
+    @property
+    def recording_enabled(self) -> bool | None:
+        """``session.recording_enabled``, read through (``AttributeError`` when there is no ``session``)."""
+        return _through(self.session, self, "session").recording_enabled
+
+    @property
+    def hls_url(self) -> str | None:
+        """``session.hls_url``, read through (``AttributeError`` when there is no ``session``)."""
+        return _through(self.session, self, "session").hls_url
+
+    @property
+    def chat_enabled_override(self) -> bool | None:
+        """``session.chat_enabled_override``, read through (``AttributeError`` when there is no ``session``)."""
+        return _through(self.session, self, "session").chat_enabled_override
+
+    @property
+    def stage_enabled_override(self) -> bool | None:
+        """``session.stage_enabled_override``, read through (``AttributeError`` when there is no ``session``)."""
+        return _through(self.session, self, "session").stage_enabled_override
+
+    @property
+    def max_join_limit_override(self) -> int | None:
+        """``session.max_join_limit_override``, read through (``AttributeError`` when there is no ``session``)."""
+        return _through(self.session, self, "session").max_join_limit_override
+
+    @property
+    def effective_chat_enabled(self) -> bool | None:
+        """``session.effective_chat_enabled``, read through (``AttributeError`` when there is no ``session``)."""
+        return _through(self.session, self, "session").effective_chat_enabled
+
+    @property
+    def effective_stage_enabled(self) -> bool | None:
+        """``session.effective_stage_enabled``, read through (``AttributeError`` when there is no ``session``)."""
+        return _through(self.session, self, "session").effective_stage_enabled
+
+    @property
+    def effective_max_join_limit(self) -> int | None:
+        """``session.effective_max_join_limit``, read through (``AttributeError`` when there is no ``session``)."""
+        return _through(self.session, self, "session").effective_max_join_limit
+
+    @property
+    def created_at(self) -> datetime.datetime | None:
+        """``session.created_at``, read through (``AttributeError`` when there is no ``session``)."""
+        return _through(self.session, self, "session").created_at
+
+    @property
+    def updated_at(self) -> datetime.datetime | None:
+        """``session.updated_at``, read through (``AttributeError`` when there is no ``session``)."""
+        return _through(self.session, self, "session").updated_at

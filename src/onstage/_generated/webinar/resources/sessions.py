@@ -7,12 +7,11 @@ from __future__ import annotations
 import datetime
 import uuid
 from collections.abc import Mapping
-from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import httpx2
 
-from ...._gen_support import NOT_GIVEN, NotGiven
+from ...._gen_support import NOT_GIVEN, NotGiven, aware_datetime, extra_body_fields
 from ...._options import make_options, with_query
 from ...._pagination import AsyncPaginator
 from ...._raw import to_raw, to_raw_list
@@ -36,10 +35,13 @@ class SessionsResource:
     def __init__(self, client: BaseClient) -> None:
         self._client = client
 
-    @cached_property
+    @property
     def with_raw_response(self) -> SessionsResourceWithRawResponse:
         """The same methods, returning ``APIResponse`` (status, headers, request id, elapsed, retries)."""
-        return SessionsResourceWithRawResponse(self)
+        made: SessionsResourceWithRawResponse | None = self.__dict__.get("with_raw_response")
+        if made is None:
+            made = self.__dict__["with_raw_response"] = SessionsResourceWithRawResponse(self)
+        return made
 
     async def delete(
         self,
@@ -51,10 +53,33 @@ class SessionsResource:
         extra_query: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> AnyDataType0 | None:
-        """Delete a session
-        ``DELETE /sessions/{id}``.
+        """Delete a session.
 
-        Host only. The published spec declares no response schema; `data` is returned as a free-form object.
+        ``DELETE /sessions/{id}``
+
+        Host only. The published spec declares no response schema; `data` is returned as a free-form
+        object.
+
+        Args:
+            id: The room or session id. A UUID.
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            AnyDataType0 | None: Session deleted.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -73,11 +98,33 @@ class SessionsResource:
         extra_query: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> AnyDataType0 | None:
-        """End a session
-        ``POST /sessions/{id}/end``.
+        """End a session.
 
-        Host only. Moves the session to `ended`. No request body. The published spec declares no response
-        schema; `data` is returned as a free-form object.
+        ``POST /sessions/{id}/end``
+
+        Host only. Moves the session to `ended`. No request body. The published spec declares no
+        response schema; `data` is returned as a free-form object.
+
+        Args:
+            id: The room or session id. A UUID.
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            AnyDataType0 | None: Session ended.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -96,12 +143,34 @@ class SessionsResource:
         extra_query: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> AnyDataType0 | None:
-        """Ensure HLS egress is running
-        ``POST /sessions/{id}/ensure_hls_egress``.
+        """Ensure HLS egress is running.
 
-        Host only. No request body. The published spec declares no response schema; `data` is returned as a
-        free-form object. Marked idempotent because the operation only ensures a state (INFERENCE from its
-        name).
+        ``POST /sessions/{id}/ensure_hls_egress``
+
+        Host only. No request body. The published spec declares no response schema; `data` is
+        returned as a free-form object. Marked idempotent because the operation only ensures a state
+        (INFERENCE from its name).
+
+        Args:
+            id: The room or session id. A UUID.
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            AnyDataType0 | None: HLS egress is running.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -120,10 +189,32 @@ class SessionsResource:
         extra_query: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Session:
-        """Get session by ID (public)
-        ``GET /sessions/{id}``.
+        """Get session by ID (public).
+
+        ``GET /sessions/{id}``
 
         Public: no authentication.
+
+        Args:
+            id: The room or session id. A UUID.
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            Session: The session.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -142,11 +233,33 @@ class SessionsResource:
         extra_query: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> MonitorToken:
-        """Get monitor token for a session
-        ``GET /sessions/{id}/monitor``.
+        """Get monitor token for a session.
 
-        The published spec declares no response schema; `webinar_MonitorToken` is a loose, inferred shape
-        (like the join response).
+        ``GET /sessions/{id}/monitor``
+
+        The published spec declares no response schema; `webinar_MonitorToken` is a loose, inferred
+        shape (like the join response).
+
+        Args:
+            id: The room or session id. A UUID.
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            MonitorToken: A monitor token.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -165,10 +278,32 @@ class SessionsResource:
         extra_query: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> AnyDataType0 | None:
-        """Get stream health info
-        ``GET /sessions/{id}/stream_health``.
+        """Get stream health info.
+
+        ``GET /sessions/{id}/stream_health``
 
         The published spec declares no response schema; `data` is returned as a free-form object.
+
+        Args:
+            id: The room or session id. A UUID.
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            AnyDataType0 | None: Stream health information.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -187,13 +322,35 @@ class SessionsResource:
         extra_query: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> StartSessionResponse:
-        """Go live
-        ``POST /sessions/{id}/go_live``.
+        """Go live.
 
-        Host only. Starts the streaming session. No request body. `/start` and `/go_live` both return
-        `StartSessionResponse`; only `go_live` is described as "Starts the streaming session" and the
-        difference is undocumented. INFERENCE: `/start` provisions LiveKit and the ingress (a pre-live green
-        room) and `/go_live` flips the status to `live` and starts HLS egress.
+        ``POST /sessions/{id}/go_live``
+
+        Host only. Starts the streaming session. No request body. `/start` and `/go_live` both
+        return `StartSessionResponse`; only `go_live` is described as "Starts the streaming session"
+        and the difference is undocumented. INFERENCE: `/start` provisions LiveKit and the ingress
+        (a pre-live green room) and `/go_live` flips the status to `live` and starts HLS egress.
+
+        Args:
+            id: The room or session id. A UUID.
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            StartSessionResponse: Session is live.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -212,10 +369,32 @@ class SessionsResource:
         extra_query: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> JoinSessionResponse:
-        """Join a session (get LiveKit token)
-        ``POST /sessions/{id}/join``.
+        """Join a session (get LiveKit token).
+
+        ``POST /sessions/{id}/join``
 
         Used by viewers and co-hosts to obtain a LiveKit token and room name. No request body.
+
+        Args:
+            id: The room or session id. A UUID.
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            JoinSessionResponse: LiveKit credentials for the session.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -235,10 +414,34 @@ class SessionsResource:
         extra_query: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> AsyncPaginator[Session]:
-        """List all sessions (public)
-        ``GET /sessions``; returns a ``AsyncPaginator`` over every page.
+        """List all sessions (public).
+
+        ``GET /sessions``
 
         Public: no authentication. Paginated with `page` and `limit`.
+
+        Args:
+            page: Page number (1-based).
+            limit: Items per page. At least 1. The API's default: ``10``.
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            AsyncPaginator[Session]: every item of every page, fetched as you iterate; ``.pages()``
+                yields whole pages, ``.first_page()`` fetches the first.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         client = self._client
         options = make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)
@@ -266,10 +469,32 @@ class SessionsResource:
         extra_query: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> AsyncPaginator[Session]:
-        """List currently live sessions (public)
-        ``GET /sessions/live``; returns a ``AsyncPaginator`` over every page.
+        """List currently live sessions (public).
+
+        ``GET /sessions/live``
 
         Public: no authentication. No paging parameters are published.
+
+        Args:
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            AsyncPaginator[Session]: every item of every page, fetched as you iterate; ``.pages()``
+                yields whole pages, ``.first_page()`` fetches the first.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         client = self._client
         options = make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)
@@ -293,19 +518,48 @@ class SessionsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> AnyDataType0 | None:
-        """Reschedule a session
-        ``PATCH /sessions/{id}/reschedule``.
+        """Reschedule a session.
 
-        Host only. Applies while the session is `scheduled`. The published spec declares no response schema;
-        `data` is returned as a free-form object.
+        ``PATCH /sessions/{id}/reschedule``
+
+        Host only. Applies while the session is `scheduled`. The published spec declares no response
+        schema; `data` is returned as a free-form object.
+
+        Args:
+            id: The room or session id. A UUID.
+            scheduled_start_time: New planned start time (a date-time with its offset); applies
+                while the session is `scheduled`. An aware ``datetime`` or an ISO 8601 string with
+                its offset (a naive one is refused).
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            extra_body: Per-call option: JSON fields the spec lacks, merged last into the body.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            AnyDataType0 | None: Session rescheduled.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
         body: dict[str, Any] = {
-            "scheduled_start_time": scheduled_start_time,
+            "scheduled_start_time": aware_datetime(scheduled_start_time, "scheduled_start_time"),
         }
+        if extra_body is not None:
+            body.update(extra_body_fields(extra_body))
         response = await _sessions.webinar_reschedule_session(
             client,
             id,
@@ -323,19 +577,49 @@ class SessionsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> AnyDataType0 | None:
-        """Broadcast host audio state change
-        ``POST /sessions/{id}/host_audio_state``.
+        """Broadcast host audio state change.
 
-        The published spec gives no request or response schema. The body is described as a free-form object
-        with an optional `enabled` flag (INFERENCE); `data` is returned as a free-form object.
+        ``POST /sessions/{id}/host_audio_state``
+
+        The published spec gives no request or response schema. The body is described as a free-form
+        object with an optional `enabled` flag (INFERENCE); `data` is returned as a free-form
+        object.
+
+        Args:
+            id: The room or session id. A UUID.
+            enabled: The host's new media state, `true` on and `false` off (the camera for
+                `host_video_state`, the microphone for `host_audio_state`). Inferred: No body schema
+                is published for host_*_state; `enabled` is an assumed field.
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            extra_body: Per-call option: JSON fields the spec lacks, merged last into the body.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            AnyDataType0 | None: State change broadcast.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
         body: dict[str, Any] = {}
         if not isinstance(enabled, NotGiven):
             body["enabled"] = enabled
+        if extra_body is not None:
+            body.update(extra_body_fields(extra_body))
         response = await _sessions.webinar_set_host_audio_state(
             client,
             id,
@@ -353,19 +637,49 @@ class SessionsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> AnyDataType0 | None:
-        """Broadcast host video state change
-        ``POST /sessions/{id}/host_video_state``.
+        """Broadcast host video state change.
 
-        The published spec gives no request or response schema. The body is described as a free-form object
-        with an optional `enabled` flag (INFERENCE); `data` is returned as a free-form object.
+        ``POST /sessions/{id}/host_video_state``
+
+        The published spec gives no request or response schema. The body is described as a free-form
+        object with an optional `enabled` flag (INFERENCE); `data` is returned as a free-form
+        object.
+
+        Args:
+            id: The room or session id. A UUID.
+            enabled: The host's new media state, `true` on and `false` off (the camera for
+                `host_video_state`, the microphone for `host_audio_state`). Inferred: No body schema
+                is published for host_*_state; `enabled` is an assumed field.
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            extra_body: Per-call option: JSON fields the spec lacks, merged last into the body.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            AnyDataType0 | None: State change broadcast.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
         body: dict[str, Any] = {}
         if not isinstance(enabled, NotGiven):
             body["enabled"] = enabled
+        if extra_body is not None:
+            body.update(extra_body_fields(extra_body))
         response = await _sessions.webinar_set_host_video_state(
             client,
             id,
@@ -384,14 +698,36 @@ class SessionsResource:
         extra_query: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> StartSessionResponse:
-        """Start a session
-        ``POST /sessions/{id}/start``.
+        """Start a session.
 
-        Host only. No request body. Returns the host's LiveKit token plus RTMP ingress and WHIP details.
-        `/start` and `/go_live` both return `StartSessionResponse`; only `go_live` is described as "Starts
-        the streaming session" and the difference is undocumented. INFERENCE: `/start` provisions LiveKit
-        and the ingress (a pre-live green room) and `/go_live` flips the status to `live` and starts HLS
-        egress.
+        ``POST /sessions/{id}/start``
+
+        Host only. No request body. Returns the host's LiveKit token plus RTMP ingress and WHIP
+        details. `/start` and `/go_live` both return `StartSessionResponse`; only `go_live` is
+        described as "Starts the streaming session" and the difference is undocumented. INFERENCE:
+        `/start` provisions LiveKit and the ingress (a pre-live green room) and `/go_live` flips the
+        status to `live` and starts HLS egress.
+
+        Args:
+            id: The room or session id. A UUID.
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            StartSessionResponse: Session started.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -410,11 +746,33 @@ class SessionsResource:
         extra_query: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> AnyDataType0 | None:
-        """Start webcam to HLS streaming
-        ``POST /sessions/{id}/start_webcam_hls``.
+        """Start webcam to HLS streaming.
 
-        Host only. No request body. The published spec declares no response schema; `data` is returned as a
-        free-form object.
+        ``POST /sessions/{id}/start_webcam_hls``
+
+        Host only. No request body. The published spec declares no response schema; `data` is
+        returned as a free-form object.
+
+        Args:
+            id: The room or session id. A UUID.
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            AnyDataType0 | None: Webcam to HLS streaming started.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -432,8 +790,29 @@ class SessionsResource:
         extra_query: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> SessionStats:
-        """Get dashboard stats
-        ``GET /sessions/stats``.
+        """Get dashboard stats.
+
+        ``GET /sessions/stats``
+
+        Args:
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            SessionStats: Session counts.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -453,13 +832,46 @@ class SessionsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> AnyDataType0 | None:
-        """Update session runtime settings
-        ``PATCH /sessions/{id}/settings``.
+        """Update session runtime settings.
 
-        Sets the session's `chat_enabled_override`, `stage_enabled_override` and `max_join_limit_override`.
-        The published spec declares no response schema; `data` is returned as a free-form object.
+        ``PATCH /sessions/{id}/settings``
+
+        Sets the session's `chat_enabled_override`, `stage_enabled_override` and
+        `max_join_limit_override`. The published spec declares no response schema; `data` is
+        returned as a free-form object.
+
+        Args:
+            id: The room or session id. A UUID.
+            chat_enabled: Turn chat on or off for this session; stored as the session's
+                `chat_enabled_override`.
+            stage_enabled: Turn the stage on or off for this session; stored as the session's
+                `stage_enabled_override`.
+            max_join_limit: Maximum number of people who may join this session; stored as the
+                session's `max_join_limit_override`. No range is stated (presets allow 1–100 on
+                create, 1–5 on update). Inferred: The spec does not say who counts towards the
+                limit; read from the name and presets.
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            extra_body: Per-call option: JSON fields the spec lacks, merged last into the body.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            AnyDataType0 | None: Settings updated.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -470,6 +882,8 @@ class SessionsResource:
             body["stage_enabled"] = stage_enabled
         if not isinstance(max_join_limit, NotGiven):
             body["max_join_limit"] = max_join_limit
+        if extra_body is not None:
+            body.update(extra_body_fields(extra_body))
         response = await _sessions.webinar_update_session_settings(
             client,
             id,

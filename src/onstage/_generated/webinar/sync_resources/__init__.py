@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-from functools import cached_property
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -17,16 +16,22 @@ __all__ = ["Resources"]
 class Resources:
     """Top-level resources, mixed into the hand-written client class."""
 
-    @cached_property
+    @property
     def rooms(self) -> RoomsResource:
         """``rooms``: create, delete, get, list, list_mine, update; sub-resources: sessions."""
-        from .rooms import RoomsResource
+        made: RoomsResource | None = self.__dict__.get("rooms")
+        if made is None:
+            from .rooms import RoomsResource
 
-        return RoomsResource(self)  # type: ignore[arg-type]
+            made = self.__dict__["rooms"] = RoomsResource(self)  # type: ignore[arg-type]
+        return made
 
-    @cached_property
+    @property
     def sessions(self) -> SessionsResource:
         """``sessions``: delete, end, ensure_hls_egress, get, get_monitor_token, get_stream_health, go_live, join, list, list_live, reschedule, set_host_audio_state, set_host_video_state, start, start_webcam_hls, stats, update_settings."""
-        from .sessions import SessionsResource
+        made: SessionsResource | None = self.__dict__.get("sessions")
+        if made is None:
+            from .sessions import SessionsResource
 
-        return SessionsResource(self)  # type: ignore[arg-type]
+            made = self.__dict__["sessions"] = SessionsResource(self)  # type: ignore[arg-type]
+        return made

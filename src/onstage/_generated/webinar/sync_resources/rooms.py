@@ -7,12 +7,11 @@ from __future__ import annotations
 import datetime
 import uuid
 from collections.abc import Mapping
-from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
 import httpx2
 
-from ...._gen_support import NOT_GIVEN, NotGiven
+from ...._gen_support import NOT_GIVEN, NotGiven, aware_datetime, extra_body_fields
 from ...._options import make_options, with_query
 from ...._raw_mark import raw_result, take_raw
 from ...._response import APIResponse
@@ -38,10 +37,13 @@ class RoomsSessionsResource:
     def __init__(self, client: BaseClient) -> None:
         self._client = client
 
-    @cached_property
+    @property
     def with_raw_response(self) -> RoomsSessionsResourceWithRawResponse:
         """The same methods, returning ``APIResponse`` (status, headers, request id, elapsed, retries)."""
-        return RoomsSessionsResourceWithRawResponse(self)
+        made: RoomsSessionsResourceWithRawResponse | None = self.__dict__.get("with_raw_response")
+        if made is None:
+            made = self.__dict__["with_raw_response"] = RoomsSessionsResourceWithRawResponse(self)
+        return made
 
     def create(
         self,
@@ -56,12 +58,48 @@ class RoomsSessionsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> CreateSessionResponse:
-        """Create a new session in a room
-        ``POST /rooms/{id}/sessions``.
+        """Create a new session in a room.
 
-        Host only. Creates a session with status `scheduled` and returns the RTMP URL and stream key for it.
+        ``POST /rooms/{id}/sessions``
+
+        Host only. Creates a session with status `scheduled` and returns the RTMP URL and stream key
+        for it.
+
+        Args:
+            id: The room or session id. A UUID.
+            title: Title of the session, 3–255 characters.
+            preset_id: ID of the preset whose settings and permissions the session uses. The spec
+                publishes no preset endpoints. A UUID.
+            description: Description of the session.
+            mode: How the host's video enters the session: `webcam` (a camera, through LiveKit) or
+                `rtmp` (an encoder pushing to the returned `rtmp_url` with `stream_key`). One of
+                ``webcam``, ``rtmp``. Inferred: The spec gives only the values webcam/rtmp; meaning
+                read from the names and RTMP fields.
+            scheduled_start_time: Planned start time (a date-time with its offset); optional. A new
+                session has status `scheduled` with or without it. An aware ``datetime`` or an ISO
+                8601 string with its offset (a naive one is refused).
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            extra_body: Per-call option: JSON fields the spec lacks, merged last into the body.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            CreateSessionResponse: Session created.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -74,7 +112,9 @@ class RoomsSessionsResource:
         if not isinstance(mode, NotGiven):
             body["mode"] = mode
         if not isinstance(scheduled_start_time, NotGiven):
-            body["scheduled_start_time"] = scheduled_start_time
+            body["scheduled_start_time"] = aware_datetime(scheduled_start_time, "scheduled_start_time")
+        if extra_body is not None:
+            body.update(extra_body_fields(extra_body))
         response = _sessions.webinar_create_room_session(
             client,
             id,
@@ -93,11 +133,34 @@ class RoomsSessionsResource:
         extra_query: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> SyncPaginator[Session]:
-        """List sessions for a room
-        ``GET /rooms/{id}/sessions``; returns a ``SyncPaginator`` over every page.
+        """List sessions for a room.
+
+        ``GET /rooms/{id}/sessions``
 
         Host only. The spec lists no paging parameters, but the payload has the same shape as `GET
         /sessions`.
+
+        Args:
+            id: The room or session id. A UUID.
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            SyncPaginator[Session]: every item of every page, fetched as you iterate; ``.pages()``
+                yields whole pages, ``.first_page()`` fetches the first.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         client = self._client
         options = make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)
@@ -126,14 +189,21 @@ class RoomsResource:
     def __init__(self, client: BaseClient) -> None:
         self._client = client
 
-    @cached_property
+    @property
     def sessions(self) -> RoomsSessionsResource:
-        return RoomsSessionsResource(self._client)
+        """``rooms.sessions``: create, list."""
+        made: RoomsSessionsResource | None = self.__dict__.get("sessions")
+        if made is None:
+            made = self.__dict__["sessions"] = RoomsSessionsResource(self._client)
+        return made
 
-    @cached_property
+    @property
     def with_raw_response(self) -> RoomsResourceWithRawResponse:
         """The same methods, returning ``APIResponse`` (status, headers, request id, elapsed, retries)."""
-        return RoomsResourceWithRawResponse(self)
+        made: RoomsResourceWithRawResponse | None = self.__dict__.get("with_raw_response")
+        if made is None:
+            made = self.__dict__["with_raw_response"] = RoomsResourceWithRawResponse(self)
+        return made
 
     def create(
         self,
@@ -145,12 +215,39 @@ class RoomsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Room:
-        """Create a new room
-        ``POST /rooms``.
+        """Create a new room.
+
+        ``POST /rooms``
 
         Host only.
+
+        Args:
+            title: Title of the room, 3–255 characters.
+            description: Description of the room.
+            analytics: Analytics integrations of the room; currently Google Tag Manager
+                (`google_tag_manager`: `container_id`, e.g. `GTM-XXXXXX`, and `enabled`).
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            extra_body: Per-call option: JSON fields the spec lacks, merged last into the body.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            Room: Room created.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -161,6 +258,8 @@ class RoomsResource:
             body["description"] = description
         if not isinstance(analytics, NotGiven):
             body["analytics"] = analytics
+        if extra_body is not None:
+            body.update(extra_body_fields(extra_body))
         response = _rooms.webinar_create_room(
             client,
             body=body,
@@ -178,10 +277,33 @@ class RoomsResource:
         extra_query: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> AnyDataType0 | None:
-        """Delete a room
-        ``DELETE /rooms/{id}``.
+        """Delete a room.
 
-        Host only. The published spec declares no response schema; `data` is returned as a free-form object.
+        ``DELETE /rooms/{id}``
+
+        Host only. The published spec declares no response schema; `data` is returned as a free-form
+        object.
+
+        Args:
+            id: The room or session id. A UUID.
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            AnyDataType0 | None: Room deleted.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -200,10 +322,32 @@ class RoomsResource:
         extra_query: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Room:
-        """Get room by ID (public)
-        ``GET /rooms/{id}``.
+        """Get room by ID (public).
+
+        ``GET /rooms/{id}``
 
         Public: no authentication.
+
+        Args:
+            id: The room or session id. A UUID.
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            Room: The room.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -223,10 +367,34 @@ class RoomsResource:
         extra_query: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> SyncPaginator[Room]:
-        """List all rooms (public)
-        ``GET /rooms``; returns a ``SyncPaginator`` over every page.
+        """List all rooms (public).
+
+        ``GET /rooms``
 
         Public: no authentication. Paginated with `page` and `limit`.
+
+        Args:
+            page: Page number (1-based).
+            limit: Items per page. At least 1. The API's default: ``10``.
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            SyncPaginator[Room]: every item of every page, fetched as you iterate; ``.pages()``
+                yields whole pages, ``.first_page()`` fetches the first.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         client = self._client
         options = make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)
@@ -252,11 +420,33 @@ class RoomsResource:
         extra_query: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> SyncPaginator[Room]:
-        """List my rooms
-        ``GET /rooms/my``; returns a ``SyncPaginator`` over every page.
+        """List my rooms.
 
-        Rooms owned by the authenticated user. The spec lists no paging parameters, but the payload has the
-        same shape as `GET /rooms`.
+        ``GET /rooms/my``
+
+        Rooms owned by the authenticated user. The spec lists no paging parameters, but the payload
+        has the same shape as `GET /rooms`.
+
+        Args:
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            SyncPaginator[Room]: every item of every page, fetched as you iterate; ``.pages()``
+                yields whole pages, ``.first_page()`` fetches the first.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         client = self._client
         options = make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)
@@ -280,12 +470,40 @@ class RoomsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Room:
-        """Update a room
-        ``PATCH /rooms/{id}``.
+        """Update a room.
+
+        ``PATCH /rooms/{id}``
 
         Host only.
+
+        Args:
+            id: The room or session id. A UUID.
+            title: New title of the room.
+            description: New description of the room.
+            analytics: Analytics integrations of the room; currently Google Tag Manager
+                (`google_tag_manager`: `container_id`, e.g. `GTM-XXXXXX`, and `enabled`).
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            extra_body: Per-call option: JSON fields the spec lacks, merged last into the body.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            Room: The updated room.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -296,6 +514,8 @@ class RoomsResource:
             body["description"] = description
         if not isinstance(analytics, NotGiven):
             body["analytics"] = analytics
+        if extra_body is not None:
+            body.update(extra_body_fields(extra_body))
         response = _rooms.webinar_update_room(
             client,
             id,

@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-from functools import cached_property
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -17,16 +16,22 @@ __all__ = ["Resources"]
 class Resources:
     """Top-level resources, mixed into the hand-written client class."""
 
-    @cached_property
+    @property
     def shares(self) -> SharesResource:
         """``shares``: get."""
-        from .shares import SharesResource
+        made: SharesResource | None = self.__dict__.get("shares")
+        if made is None:
+            from .shares import SharesResource
 
-        return SharesResource(self)  # type: ignore[arg-type]
+            made = self.__dict__["shares"] = SharesResource(self)  # type: ignore[arg-type]
+        return made
 
-    @cached_property
+    @property
     def widgets(self) -> WidgetsResource:
         """``widgets``: create, delete, get, list; sub-resources: parts."""
-        from .widgets import WidgetsResource
+        made: WidgetsResource | None = self.__dict__.get("widgets")
+        if made is None:
+            from .widgets import WidgetsResource
 
-        return WidgetsResource(self)  # type: ignore[arg-type]
+            made = self.__dict__["widgets"] = WidgetsResource(self)  # type: ignore[arg-type]
+        return made

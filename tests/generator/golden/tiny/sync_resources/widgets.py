@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
-from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
 import httpx2
 
-from ...._gen_support import NOT_GIVEN, NotGiven
+from ...._gen_support import NOT_GIVEN, NotGiven, extra_body_fields
 from ...._options import make_options, with_query
 from ...._raw_mark import raw_result, take_raw
 from ...._response import APIResponse
@@ -35,10 +34,13 @@ class WidgetsPartsResource:
     def __init__(self, client: BaseClient) -> None:
         self._client = client
 
-    @cached_property
+    @property
     def with_raw_response(self) -> WidgetsPartsResourceWithRawResponse:
         """The same methods, returning ``APIResponse`` (status, headers, request id, elapsed, retries)."""
-        return WidgetsPartsResourceWithRawResponse(self)
+        made: WidgetsPartsResourceWithRawResponse | None = self.__dict__.get("with_raw_response")
+        if made is None:
+            made = self.__dict__["with_raw_response"] = WidgetsPartsResourceWithRawResponse(self)
+        return made
 
     def get(
         self,
@@ -52,8 +54,32 @@ class WidgetsPartsResource:
         extra_query: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Part:
-        """Get a part of a widget
-        ``GET /orgs/{org_id}/widgets/{widget_id}/parts/{part_no}``.
+        """Get a part of a widget.
+
+        ``GET /orgs/{org_id}/widgets/{widget_id}/parts/{part_no}``
+
+        Args:
+            widget_id: (not described in the spec) A UUID.
+            part_no: (not described in the spec)
+            pin: (not described in the spec)
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            Part: ok.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -82,14 +108,21 @@ class WidgetsResource:
     def __init__(self, client: BaseClient) -> None:
         self._client = client
 
-    @cached_property
+    @property
     def parts(self) -> WidgetsPartsResource:
-        return WidgetsPartsResource(self._client)
+        """``widgets.parts``: get."""
+        made: WidgetsPartsResource | None = self.__dict__.get("parts")
+        if made is None:
+            made = self.__dict__["parts"] = WidgetsPartsResource(self._client)
+        return made
 
-    @cached_property
+    @property
     def with_raw_response(self) -> WidgetsResourceWithRawResponse:
         """The same methods, returning ``APIResponse`` (status, headers, request id, elapsed, retries)."""
-        return WidgetsResourceWithRawResponse(self)
+        made: WidgetsResourceWithRawResponse | None = self.__dict__.get("with_raw_response")
+        if made is None:
+            made = self.__dict__["with_raw_response"] = WidgetsResourceWithRawResponse(self)
+        return made
 
     def create(
         self,
@@ -101,10 +134,36 @@ class WidgetsResource:
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Widget:
-        """Create a widget
-        ``POST /orgs/{org_id}/widgets``.
+        """Create a widget.
+
+        ``POST /orgs/{org_id}/widgets``
+
+        Args:
+            color: (not described in the spec) One of ``red``, ``green``.
+            label: (not described in the spec) At least 1 characters.
+            parts: (not described in the spec)
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            extra_body: Per-call option: JSON fields the spec lacks, merged last into the body.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            Widget: created.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -115,6 +174,8 @@ class WidgetsResource:
             body["label"] = label
         if not isinstance(parts, NotGiven):
             body["parts"] = parts
+        if extra_body is not None:
+            body.update(extra_body_fields(extra_body))
         response = _widgets.create_widget(
             client,
             client._bound_id("org_id"),
@@ -133,8 +194,30 @@ class WidgetsResource:
         extra_query: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> None:
-        """Delete a widget
-        ``DELETE /orgs/{org_id}/widgets/{widget_id}``.
+        """Delete a widget.
+
+        ``DELETE /orgs/{org_id}/widgets/{widget_id}``
+
+        Args:
+            widget_id: (not described in the spec) A UUID.
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            None: gone.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -156,8 +239,30 @@ class WidgetsResource:
         extra_query: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> Widget:
-        """Get a widget
-        ``GET /orgs/{org_id}/widgets/{widget_id}``.
+        """Get a widget.
+
+        ``GET /orgs/{org_id}/widgets/{widget_id}``
+
+        Args:
+            widget_id: (not described in the spec) A UUID.
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            Widget: ok.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         raw = take_raw()
         client = self._client
@@ -181,8 +286,33 @@ class WidgetsResource:
         extra_query: Mapping[str, Any] | None = None,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> SyncPaginator[Widget]:
-        """List widgets
-        ``GET /orgs/{org_id}/widgets``; returns a ``SyncPaginator`` over every page.
+        """List widgets.
+
+        ``GET /orgs/{org_id}/widgets``
+
+        Args:
+            page_no: (not described in the spec)
+            per_page: (not described in the spec)
+            color: (not described in the spec) One of ``red``, ``green``.
+            timeout: Per-call option: this call's timeout per attempt (seconds or
+                ``httpx2.Timeout``).
+            max_retries: Per-call option: retries of this call (a create is never resent blindly).
+            extra_headers: Per-call option: headers added to this request (never replacing
+                credentials).
+            extra_query: Per-call option: query parameters added to this request.
+            total_timeout: Per-call option: seconds for the whole call, retries and waits included.
+
+        Returns:
+            SyncPaginator[Widget]: every item of every page, fetched as you iterate; ``.pages()``
+                yields whole pages, ``.first_page()`` fetches the first.
+
+        Raises:
+            InvalidArgumentError: an argument was refused before anything was sent.
+            APIStatusError: the API answered with an error status (a subclass per status:
+                ``BadRequestError``, ``AuthenticationError``, ``NotFoundError``,
+                ``UnprocessableEntityError``, ``RateLimitError``…).
+            APIConnectionError: no usable response arrived (``APITimeoutError`` when it timed out).
+            ResponseValidationError: a success response whose body does not fit the return type.
         """
         client = self._client
         options = make_options(timeout, max_retries, extra_headers, extra_query, total_timeout)
