@@ -9,8 +9,9 @@ import httpx2
 import pytest
 
 import onstage
+from onstage._apis import APIS
 
-from .helpers import Flavour
+from .helpers import Flavour, opened
 from .test_every_operation import CALLS, IDS, NOT_FOUND, SPEC, Wire, _arguments, _client, _invoke, _method
 
 pytestmark = pytest.mark.anyio
@@ -85,3 +86,34 @@ async def test_a_connection_error_says_where() -> None:
     assert "(GET https://api.cloudflare.com/client/v4/accounts/acc/realtime/kit/app/meetings/m-1)" in str(
         info.value
     )
+
+
+def _bound_cases() -> list[tuple[str, str, str]]:
+    """``(api, bound id, operation id)``: for each id an API binds, an operation whose path needs it."""
+    out = []
+    for api in APIS.values():
+        for bound in api.bound:
+            op = next(
+                o for o in SPEC.operations.values() if o.api == api.name and f"{{{bound.name}}}" in o.path
+            )
+            out.append((api.name, bound.name, op.id))
+    return out
+
+
+@pytest.mark.parametrize(("api", "bound", "op_id"), _bound_cases())
+async def test_a_missing_bound_id_names_its_environment_variables(
+    api: str, bound: str, op_id: str, flavour: Flavour, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    names = next(b.env for b in APIS[api].bound if b.name == bound)
+    for name in names:
+        monkeypatch.delenv(name, raising=False)
+    op = SPEC.operations[op_id]
+    resource, method = op.meta["resource"], op.meta["method"]
+    wire = Wire(op.success_status, None)
+    async with opened(api, wire, flavour, **{bound: None}) as client:
+        fn = _method(client, resource, method)
+        args, kwargs = _arguments(op, fn, {})
+        with pytest.raises(onstage.ConfigurationError) as info:
+            await _invoke(fn, args, kwargs)
+    assert wire.requests == []
+    assert f"needs {bound}" in str(info.value) and all(name in str(info.value) for name in names)
