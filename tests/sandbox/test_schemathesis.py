@@ -87,7 +87,7 @@ SETTINGS = hypothesis.settings(
     suppress_health_check=list(HealthCheck),
     print_blob=False,
 )
-PRESET = "0b5b1f52-7c8e-4d8a-9a51-2f0c6a3e9b10"
+PRESET = Sandbox().webinar_preset_ids[0]  # a preset the sandbox seeds
 
 
 @dataclass

@@ -9,7 +9,7 @@ import pytest
 import onstage
 from onstage.testing import Sandbox
 
-PRESET = "0b5b1f52-7c8e-4d8a-9a51-2f0c6a3e9b10"
+PRESET = Sandbox().webinar_preset_ids[0]  # a preset the sandbox seeds
 
 
 async def _flow(sb: Sandbox) -> None:
@@ -97,7 +97,7 @@ async def test_reset_forgets_everything(anyio_backend: str, transport: Literal["
     async with Sandbox(transport=transport) as sb:
         rtk = sb.realtimekit()
         await rtk.meetings.create(title="Before reset")
-        sb.faults.add(route="GET /nothing", kind="500")
+        sb.faults.add(route="GET /meetings/{meeting_id}", kind="500")
         sb.reset()
         assert sb.requests == [] and sb.faults.rules == []
         assert await rtk.meetings.list().to_list() == []

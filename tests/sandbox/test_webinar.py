@@ -11,7 +11,7 @@ from onstage.testing.webinar.state import EXPIRE_AFTER
 
 pytestmark = pytest.mark.anyio
 
-PRESET = "0b5b1f52-7c8e-4d8a-9a51-2f0c6a3e9b10"
+PRESET = Sandbox().webinar_preset_ids[0]  # a preset the sandbox seeds
 AUTH = {"X-API-Key": "wb-sandbox-key"}
 
 

@@ -15,12 +15,14 @@ under asyncio or trio.
 
 Layout: ``_engine/`` serves any API (spec routing and validation, the ASGI pipeline, state, faker,
 faults, webhooks, control, the HTTP server); ``realtimekit/``, ``tpstreams/`` and ``webinar/`` are
-one fake API each (a ``Service``), listed in ``_services``; ``sandbox`` puts them together.
+one fake API each (a ``Service``), listed in ``_services``; ``_control`` has the typed control
+actions, ``_threaded`` the calls into a sandbox in another thread; ``sandbox`` puts them together.
 """
 
 from ._engine.backoff import backoff_scale
 from ._engine.faults import FaultRule, Faults
 from ._engine.receiver import WebhookReceiver
+from ._engine.routes import UnknownRouteError
 from ._engine.webhooks import Delivery
 from .sandbox import Control, Sandbox, ThreadedSandbox
 
@@ -31,6 +33,7 @@ __all__ = [
     "Faults",
     "Sandbox",
     "ThreadedSandbox",
+    "UnknownRouteError",
     "WebhookReceiver",
     "backoff_scale",
 ]

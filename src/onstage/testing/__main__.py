@@ -66,7 +66,8 @@ async def _serve(args: argparse.Namespace) -> None:
             f"  organization_id={args.tpstreams_organization_id or 'any'}"
         )
         print(f"  Webinar      base_url={base_url(webinar.SERVICE)}  api_key={sb.webinar_api_key}")
-        print(f"  control      {sb.url}/_sandbox/  (Ctrl-C to stop)", flush=True)
+        print(f"               preset_id={' or '.join(sb.webinar_preset_ids)}  (the seeded presets)")
+        print(f"  control      {sb.url}/_sandbox/  (GET it for the actions; Ctrl-C to stop)", flush=True)
         async with anyio.create_task_group() as tg:
             tg.start_soon(_stop_on_sigterm, tg.cancel_scope)
             await sb.serve_forever()

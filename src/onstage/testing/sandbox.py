@@ -1,14 +1,14 @@
 """``Sandbox``: the fake APIs on a loopback port (``_engine.raw_http_server``) or in process
-(``httpx2.ASGITransport``), the client factories, and ``Control``: the typed control actions."""
+(``httpx2.ASGITransport``), the client factories, the control shortcuts (``_control``), and
+``ThreadedSandbox``: the same from a background thread for synchronous tests (``_threaded``)."""
 
 from __future__ import annotations
 
 import contextlib
-import inspect
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
 from types import TracebackType
-from typing import Any, Generic, Literal, Self, TypeVar
+from typing import Any, Literal, Self, TypeVar
 
 import anyio
 import anyio.abc
@@ -17,25 +17,22 @@ from anyio.from_thread import BlockingPortal, start_blocking_portal
 
 from .. import sync
 from .._apis import APIS
+from .._asgi import ASGIApp
 from .._client_base import BaseClient
 from ..realtimekit import RealtimeKit
 from ..tpstreams import TPStreams
 from ..webinar import Webinar
 from . import _spec, realtimekit, tpstreams, webinar
+from ._control import Control, ControlShortcuts
 from ._engine.app import SandboxApp
-from ._engine.control import ControlBase
 from ._engine.core import Core, RecordedRequest
 from ._engine.faults import Faults
 from ._engine.raw_http_server import HttpServer
+from ._engine.routes import RouteIndex
 from ._engine.webhooks import Delivery, Dispatcher
 from ._engine.world import World
 from ._services import SERVICES
-from .realtimekit import livestreams as rtk_livestreams
-from .realtimekit import recordings as rtk_recordings
-from .realtimekit import sessions as rtk_sessions
-from .tpstreams import live_streams as tp_live_streams
-from .webinar import live as wb_live
-from .webinar import sessions as wb_sessions
+from ._threaded import Marshalled, ThreadedControl, copied
 
 __all__ = ["Control", "Marshalled", "Sandbox", "ThreadedSandbox"]
 
@@ -46,91 +43,7 @@ _TICK = 0.02
 _ASGI_URL = "http://sandbox.local"
 
 
-class Control(ControlBase):
-    """What the sandbox's users, encoders and time would do, plus request inspection.
-
-    Python: ``sb.control.join(...)`` (also ``sb.join(...)``). HTTP: ``POST /_sandbox/<action>`` with
-    the keyword arguments as a JSON object; see ``onstage.testing._engine.control`` for the rest.
-    """
-
-    # -- RealtimeKit -------------------------------------------------------------------------------
-    def join(
-        self,
-        account_id: str,
-        app_id: str,
-        meeting_id: str,
-        *,
-        custom_participant_id: str,
-        name: str | None = None,
-        preset_name: str | None = None,
-    ) -> dict[str, Any]:
-        """A participant joins the meeting (starts the session on the first join). Returns the peer."""
-        return rtk_sessions.join(
-            self._core.world,
-            account_id,
-            app_id,
-            meeting_id,
-            custom_participant_id=custom_participant_id,
-            name=name,
-            preset_name=preset_name,
-        )
-
-    def leave(
-        self,
-        account_id: str,
-        app_id: str,
-        meeting_id: str,
-        *,
-        custom_participant_id: str | None = None,
-        peer_id: str | None = None,
-    ) -> dict[str, Any]:
-        """A participant leaves; the last one out ends the session."""
-        return rtk_sessions.leave(
-            self._core.world,
-            account_id,
-            app_id,
-            meeting_id,
-            custom_participant_id=custom_participant_id,
-            peer_id=peer_id,
-        )
-
-    def finish_recording(self, account_id: str, app_id: str, recording_id: str) -> dict[str, Any]:
-        """The recording stops on its own and is uploaded (``UPLOADED`` with a download URL)."""
-        return rtk_recordings.finish_recording(self._core.world, account_id, app_id, recording_id)
-
-    def finish_livestream(
-        self, account_id: str, app_id: str, *, livestream_id: str | None = None, meeting_id: str | None = None
-    ) -> dict[str, Any]:
-        """A livestream ends on its own (``IDLE``; webhook status ``OFFLINE``)."""
-        return rtk_livestreams.finish_livestream(
-            self._core.world, account_id, app_id, livestream_id=livestream_id, meeting_id=meeting_id
-        )
-
-    def livestream_encoder_connect(self, account_id: str, app_id: str, livestream_id: str) -> dict[str, Any]:
-        """An RTMP encoder starts pushing to an independent RealtimeKit livestream (``LIVE``)."""
-        return rtk_livestreams.connect_encoder(self._core.world, account_id, app_id, livestream_id)
-
-    # -- TP Streams --------------------------------------------------------------------------------
-    def encoder_connect(self, organization_id: str, asset_id: str) -> dict[str, Any]:
-        """An encoder publishes to a TP Streams live stream whose server is up: ``Streaming``."""
-        return tp_live_streams.encoder_connect(self._core.world, organization_id, asset_id)
-
-    def encoder_disconnect(self, organization_id: str, asset_id: str) -> dict[str, Any]:
-        """The encoder stops publishing: ``Disconnected``."""
-        return tp_live_streams.encoder_disconnect(self._core.world, organization_id, asset_id)
-
-    # -- Webinar -----------------------------------------------------------------------------------
-    def host_publish(self, session_id: str, publishing: bool = True) -> dict[str, Any]:
-        """The webinar host starts (or stops) publishing media into the session."""
-        return wb_live.host_publish(self._core.world, session_id, publishing)
-
-    def expire_session(self, session_id: str) -> dict[str, Any]:
-        """A scheduled webinar session's time passes without it starting: ``expired``. Start, go-live,
-        join and end then answer 400. (It also happens on its own ``EXPIRE_AFTER`` past the schedule.)"""
-        return wb_sessions.expire_session(self._core.world, session_id)
-
-
-class Sandbox:
+class Sandbox(ControlShortcuts):
     """A stateful local fake of RealtimeKit, TP Streams and the Webinar API::
 
         async with Sandbox() as sb:
@@ -142,6 +55,12 @@ class Sandbox:
     ``transport="asgi"`` runs in-process through ``httpx2.ASGITransport``. Both work under asyncio and trio.
     ``client_options`` are defaults for every client it makes, e.g. ``{"http_backend": "aiohttp"}``
     to run your tests over the aiohttp transport (``transport="http"`` only).
+    ``apps`` maps origins (``"https://app.example"``) to ASGI apps (your FastAPI or Starlette app
+    under test): webhook deliveries to a URL with one of these origins are sent to that app in
+    process instead of over the network (see ``add_app``).
+
+    Every control action is a method (``sb.join``, ``sb.leave``, ``sb.finish_recording``, ...; the
+    same as ``sb.control.<action>``); ``GET /_sandbox/`` lists them over HTTP.
     """
 
     def __init__(
@@ -157,6 +76,7 @@ class Sandbox:
         host: str = "127.0.0.1",
         port: int = 0,
         client_options: Mapping[str, Any] | None = None,
+        apps: Mapping[str, ASGIApp] | None = None,
     ) -> None:
         if transport not in ("http", "asgi"):
             raise ValueError("transport must be 'http' or 'asgi'")
@@ -168,7 +88,7 @@ class Sandbox:
         self.webinar_api_key = webinar_api_key
         self.transport = transport
         self.spec = _spec.load()
-        self.dispatcher = Dispatcher()
+        self.dispatcher = Dispatcher(apps=apps)
         settings = {
             realtimekit.SERVICE.name: realtimekit.Settings(token=realtimekit_token),
             tpstreams.SERVICE.name: tpstreams.Settings(
@@ -179,7 +99,7 @@ class Sandbox:
             webinar.SERVICE.name: webinar.Settings(api_key=webinar_api_key),
         }
         self.world = World(self.spec, seed=seed, dispatcher=self.dispatcher, settings=settings)
-        self.faults = Faults(seed)
+        self.faults = Faults(seed, routes=RouteIndex(self.spec))
         self.core = Core(self.spec, self.world, self.faults, SERVICES)
         self.control = Control(self.core)
         self.core.control = self.control.http
@@ -330,74 +250,64 @@ class Sandbox:
 
     @property
     def deliveries(self) -> list[Delivery]:
+        """The webhook deliveries so far (each after its retries), in the order they were queued."""
         return self.dispatcher.deliveries
 
     async def flush_webhooks(self, timeout: float = 10.0) -> None:
         """Wait until every queued webhook delivery is done."""
         await self.dispatcher.flush(timeout)
 
+    def add_app(self, origin: str, app: ASGIApp) -> None:
+        """Deliver webhooks addressed to ``origin`` to ``app``, an ASGI app in this process (your
+        FastAPI or Starlette app under test), through ``httpx2.ASGITransport`` instead of over the
+        network: same method, path, query, body and signing headers, ``Host`` the origin's.
+
+        ``origin`` is ``scheme://host[:port]`` (http or https, nothing after the host:
+        ``"https://app.example"``; case and a default port do not matter), else ``ValueError``.
+        Register the webhook itself as usual (``rtk.webhooks.create(url="https://app.example/hooks",
+        ...)``). The app's lifespan is not run; an exception in it is recorded as a 500 delivery.
+        Adding an app for an origin again replaces the first."""
+        self.dispatcher.add_app(origin, app)
+
+    # -- presets -----------------------------------------------------------------------------------
+    @property
+    def webinar_preset_ids(self) -> tuple[str, ...]:
+        """The ids of the Webinar presets every sandbox has, for ``wb.rooms.sessions.create(...,
+        preset_id=...)`` (any other id is refused with 422, as the real API refuses a preset the
+        account does not have). The real presets are made in the Tenbyte dashboard or through
+        ``/presets``, which the spec does not have, so the sandbox seeds two, one per preset type:
+        ``[0]`` ``whip`` (Vidinfra Studio, the default), ``[1]`` ``rtmp``. Fixed ids, the same in
+        every sandbox and after ``reset()``. (RealtimeKit presets are listed by the API itself:
+        ``rtk.presets.list()``; each app starts with six defaults such as ``group_call_host``.)"""
+        return webinar.SEEDED_PRESET_IDS
+
     # -- control shortcuts -------------------------------------------------------------------------
+    def _actions(self) -> Control:
+        return self.control
+
     @property
     def requests(self) -> list[RecordedRequest]:
-        return self.core.requests
+        """The requests received so far (``RecordedRequest``: method, path, operation id, body...)."""
+        return self.control.requests
 
     def count(self, key: str) -> int:
+        """Requests received for an operation id (``"create_meeting"``) or a route (``"POST /meetings"``,
+        as below the API's bound ids); a key that names no operation of the spec raises
+        ``UnknownRouteError`` (a ``ValueError``) with the closest names."""
         return self.control.count(key)
 
     def reset(self) -> None:
+        """Forget all state, recorded requests, faults and deliveries."""
         self.control.reset()
-
-    def __getattr__(self, name: str) -> Any:
-        control = self.__dict__.get("control")
-        if isinstance(control, Control) and name in control.actions:
-            return getattr(control, name)
-        raise AttributeError(name)
 
 
 # -- the sandbox for synchronous tests ---------------------------------------------------------------
-class Marshalled(Generic[T]):
-    """``target``'s methods and attributes, each call or read made in the portal's thread.
+class ThreadedSandbox(ControlShortcuts):
+    """A running ``Sandbox`` in a background thread (see ``Sandbox.start_in_thread``).
 
-    Typed as the object it wraps (``ThreadedSandbox.control`` is a ``Control`` to a type checker);
-    lists and dicts read through it are copies taken in that thread."""
-
-    def __init__(self, portal: BlockingPortal, target: T) -> None:
-        self._portal = portal
-        self._target = target
-
-    def __getattr__(self, name: str) -> Any:
-        portal, target = self._portal, self._target
-        method = getattr(target, name) if callable(getattr(type(target), name, None)) else None
-        if method is None:  # an attribute: read (and copied) in one trip
-            value = portal.call(_read, target, name)
-            if not callable(value):
-                return value
-            method = value
-
-        def call(*args: Any, **kwargs: Any) -> Any:  # one trip per call, a coroutine awaited there
-            return portal.call(_called, method, args, kwargs)
-
-        return call
-
-    def __repr__(self) -> str:
-        return f"Marshalled({self._target!r})"
-
-
-def _copied(value: Any) -> Any:
-    return list(value) if isinstance(value, list) else dict(value) if isinstance(value, dict) else value
-
-
-def _read(target: Any, name: str) -> Any:
-    return _copied(getattr(target, name))
-
-
-async def _called(method: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-    result = method(*args, **kwargs)
-    return _copied(await result if inspect.isawaitable(result) else result)
-
-
-class ThreadedSandbox:
-    """A running ``Sandbox`` in a background thread (see ``Sandbox.start_in_thread``)."""
+    Every control action is a method (``sb.join(...)``, as ``sb.control.join(...)``), run in the
+    sandbox's thread like the inspection (``requests``, ``count``, ``deliveries``) and ``add_app``;
+    lists and dicts they return are copies taken there."""
 
     def __init__(self, sandbox: Sandbox) -> None:
         if sandbox.transport != "http":
@@ -405,6 +315,7 @@ class ThreadedSandbox:
         self._sandbox = sandbox
         self._portal_cm: AbstractContextManager[BlockingPortal] | None = None
         self._portal: BlockingPortal | None = None
+        self._control: ThreadedControl | None = None
         self._running: AbstractContextManager[Sandbox] | None = None
         self._clients: list[sync.RealtimeKit | sync.TPStreams | sync.Webinar] = []
 
@@ -420,6 +331,7 @@ class ThreadedSandbox:
             cm.__exit__(None, None, None)
             raise
         self._portal_cm, self._portal, self._running = cm, portal, running
+        self._control = ThreadedControl(self._sandbox.core, portal)
         return self
 
     def __exit__(
@@ -429,7 +341,7 @@ class ThreadedSandbox:
             client.close()
         self._clients.clear()
         cm, running = self._portal_cm, self._running
-        self._portal_cm = self._portal = self._running = None
+        self._portal_cm = self._portal = self._running = self._control = None
         if cm is None or running is None:
             return
         try:
@@ -454,7 +366,13 @@ class ThreadedSandbox:
 
     @property
     def webhook_public_key_pem(self) -> str:
-        return self._marshalled.webhook_public_key_pem  # type: ignore[no-any-return]
+        """The PEM public key that verifies the sandbox's RealtimeKit deliveries (made in its thread)."""
+        return self.call(_public_key_pem, self._sandbox)
+
+    @property
+    def webinar_preset_ids(self) -> tuple[str, ...]:
+        """The seeded Webinar presets' ids (see ``Sandbox.webinar_preset_ids``)."""
+        return self._sandbox.webinar_preset_ids
 
     @property
     def sandbox(self) -> Sandbox:
@@ -486,40 +404,53 @@ class ThreadedSandbox:
     @property
     def control(self) -> Control:
         """The typed control actions (``sb.control.join(...)``), each run in the sandbox's thread."""
-        return Marshalled(self.portal, self._sandbox.control)  # type: ignore[return-value]
+        if self._control is None:
+            raise RuntimeError("the sandbox is not running: use `with Sandbox.start_in_thread() as sb`")
+        return self._control
+
+    def _actions(self) -> Control:
+        return self.control
 
     @property
     def faults(self) -> Faults:
-        """Fault injection (``sb.faults.add(...)``, ``.clear()``), in the sandbox's thread."""
-        return Marshalled(self.portal, self._sandbox.faults)  # type: ignore[return-value]
+        """Fault injection (``sb.faults.add(...)``, ``.clear()``, ``.rules``): the sandbox's own
+        ``Faults``, safe to use from any thread (its rules are behind a lock)."""
+        return self._sandbox.faults
 
     @property
     def requests(self) -> list[RecordedRequest]:
         """A copy of the requests received so far."""
-        return self._marshalled.requests  # type: ignore[no-any-return]
+        return self.control.requests
 
     @property
     def deliveries(self) -> list[Delivery]:
         """A copy of the webhook deliveries so far."""
-        return self._marshalled.deliveries  # type: ignore[no-any-return]
+        return self.call(_deliveries, self._sandbox)
 
     def count(self, key: str) -> int:
-        return self._marshalled.count(key)  # type: ignore[no-any-return]
+        """``Sandbox.count``, in the sandbox's thread."""
+        return self.control.count(key)
 
     def reset(self) -> None:
-        self._marshalled.reset()
+        """Forget all state, recorded requests, faults and deliveries."""
+        self.control.reset()
 
     def flush_webhooks(self, timeout: float = 10.0) -> None:
         """Wait until every queued webhook delivery is done."""
-        self._marshalled.flush_webhooks(timeout)
+        self.portal.call(self._sandbox.flush_webhooks, timeout)
 
-    @property
-    def _marshalled(self) -> Marshalled[Sandbox]:
-        return Marshalled(self.portal, self._sandbox)
+    def add_app(self, origin: str, app: ASGIApp) -> None:
+        """``Sandbox.add_app``: webhooks addressed to ``origin`` go to ``app`` in process (it runs
+        in the sandbox's thread and event loop)."""
+        if self._portal is None:
+            self._sandbox.add_app(origin, app)
+        else:
+            self.call(self._sandbox.add_app, origin, app)
 
-    def __getattr__(self, name: str) -> Any:
-        """The control actions as shortcuts (``sb.join(...)``), like ``Sandbox``'s."""
-        sandbox = self.__dict__.get("_sandbox")
-        if sandbox is not None and name in sandbox.control.actions:
-            return getattr(self.control, name)
-        raise AttributeError(name)
+
+def _public_key_pem(sandbox: Sandbox) -> str:
+    return sandbox.webhook_public_key_pem
+
+
+def _deliveries(sandbox: Sandbox) -> list[Delivery]:
+    return copied(sandbox.deliveries)

@@ -108,7 +108,7 @@ class SandboxApp:
             if route is not None:
                 reply = route(core.world)
                 return await _respond(send, reply.status, _payload(reply), reply.content_type, reply.headers)
-        if path.startswith("/_sandbox/") and core.control is not None:
+        if (path == "/_sandbox" or path.startswith("/_sandbox/")) and core.control is not None:
             status, payload = await core.control(request)
             return await _respond(send, status, _encode(payload), "application/json")
         query = request.query

@@ -22,7 +22,7 @@ import random
 import threading
 from dataclasses import dataclass
 
-from ..._apis import APIS
+from .routes import RouteIndex, route_matches, short_path
 from .spec import Operation
 
 __all__ = ["DEFAULT_DELAY", "KINDS", "FaultRule", "Faults", "route_matches", "short_path"]
@@ -43,24 +43,6 @@ KINDS = frozenset(
 )
 #: ``delay`` when ``Faults.add`` is not given one: ``slow`` answers late, ``timeout`` never in time.
 DEFAULT_DELAY = {"slow": 0.5, "timeout": 120.0}
-
-
-def short_path(op: Operation, concrete: str) -> tuple[str, str]:
-    """The operation's path after the bound ids (template and concrete): ``/meetings/{meeting_id}``."""
-    template = op.path
-    for prefix in APIS[op.api].route_prefixes:  # longest first
-        if template.startswith(prefix + "/"):
-            template = template[len(prefix) :]
-            concrete = "/" + "/".join(concrete.strip("/").split("/")[prefix.count("/") :])
-            break
-    return template.rstrip("/") or "/", concrete.rstrip("/") or "/"
-
-
-def route_matches(route: str, method: str, template: str, concrete: str) -> bool:
-    """Whether ``"POST /meetings"``-style ``route`` (``*`` for any method or path) names a request."""
-    want_method, _, want_path = route.partition(" ")
-    want = want_path.strip().rstrip("/") or "/"
-    return want_method.upper() in ("*", method) and want in ("*", template, concrete)
 
 
 @dataclass
@@ -90,10 +72,14 @@ class Faults:
     ``non_json``, ``reset_before``, ``timeout``, ``slow``, ``reset_after_processing``, ``truncated``.
     ``delay`` is for ``slow`` (seconds before answering, default 0.5) and ``timeout`` (the longest
     wait for the client to give up, default 120).
+
+    Given the spec's ``routes`` (a sandbox's faults are), ``route`` and ``operation_id`` must name an
+    operation of it: a typo raises ``UnknownRouteError`` (a ``ValueError``) with the closest names.
     """
 
-    def __init__(self, seed: int = 0) -> None:
+    def __init__(self, seed: int = 0, *, routes: RouteIndex | None = None) -> None:
         self.rng = random.Random(seed)
+        self.routes = routes
         self.rules: list[FaultRule] = []
         self._lock = threading.Lock()
 
@@ -113,6 +99,11 @@ class Faults:
             raise ValueError(f"unknown fault kind {kind!r}; one of {sorted(KINDS)}")
         if not 0.0 <= rate <= 1.0:
             raise ValueError("rate must be between 0 and 1")
+        if self.routes is not None:
+            if route is not None:
+                self.routes.check_route(route)
+            if operation_id is not None:
+                self.routes.check_operation(operation_id)
         if route is None and operation_id is None:
             route = "*"
         if delay is None:

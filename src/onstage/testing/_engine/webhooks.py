@@ -1,5 +1,6 @@
 """Outgoing webhooks: a queue of deliveries the API packages build (and may sign with the sandbox's
-RSA key), sent with retries by a background worker with an ``httpx2.AsyncClient``."""
+RSA key), sent with retries by a background worker with an ``httpx2.AsyncClient``, or in process to
+an ASGI app registered for the URL's origin (``local_apps``)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import base64
 import functools
 import json
 from collections import deque
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,6 +16,9 @@ import anyio
 import httpx2
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+from .asgi import App
+from .local_apps import LocalApps
 
 __all__ = ["Delivery", "Dispatcher"]
 
@@ -49,12 +54,18 @@ class _Queue:
 
 
 class Dispatcher:
-    """Signs and queues deliveries; ``run`` delivers them; ``flush`` waits until the queue is empty."""
+    """Signs and queues deliveries; ``run`` delivers them; ``flush`` waits until the queue is empty.
 
-    def __init__(self, *, retries: int = 2, timeout: float = 5.0) -> None:
+    ``apps`` (origin -> ASGI app, also ``add_app``) receive the deliveries addressed to their origin
+    in process; every other delivery goes over the network."""
+
+    def __init__(
+        self, *, retries: int = 2, timeout: float = 5.0, apps: Mapping[str, App] | None = None
+    ) -> None:
         self.deliveries: list[Delivery] = []
         self.retries = retries
         self.timeout = timeout
+        self.apps = LocalApps(apps)
         self._queue = _Queue()
         self._wake: anyio.Event | None = None
         self._idle: anyio.Event | None = None
@@ -90,6 +101,10 @@ class Dispatcher:
     def clear(self) -> None:
         self.deliveries.clear()
 
+    def add_app(self, origin: str, app: App) -> None:
+        """Deliver what is addressed to ``origin`` (``"https://app.example"``) to ``app`` in process."""
+        self.apps.add(origin, app)
+
     # -- delivering --------------------------------------------------------------------------------
     async def run(self) -> None:
         """Deliver forever (cancel to stop)."""
@@ -109,12 +124,19 @@ class Dispatcher:
                 if not self._queue.items:
                     await self._wake.wait()
 
+    async def _post(self, client: httpx2.AsyncClient, delivery: Delivery) -> httpx2.Response:
+        app = self.apps.find(delivery.url)
+        if app is None:
+            return await client.post(delivery.url, content=delivery.body, headers=delivery.headers)
+        with anyio.fail_after(self.timeout):  # no transport timeout in process
+            return await self.apps.post(app, delivery.url, delivery.body, delivery.headers, self.timeout)
+
     async def _deliver(self, client: httpx2.AsyncClient, delivery: Delivery) -> None:
         for attempt in range(self.retries + 1):
             delivery.attempts = attempt + 1
             try:
-                response = await client.post(delivery.url, content=delivery.body, headers=delivery.headers)
-            except httpx2.HTTPError as exc:
+                response = await self._post(client, delivery)
+            except (httpx2.HTTPError, TimeoutError) as exc:
                 delivery.error = f"{type(exc).__name__}: {exc}"
                 delivery.status_code = None
             else:

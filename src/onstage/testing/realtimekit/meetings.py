@@ -140,12 +140,13 @@ def add_participant(ctx: Ctx) -> Reply:
                 f"custom_participant_id {custom!r} already exists in this meeting",
                 field="custom_participant_id",
             )
+    preset_id = app.known_preset_id(ctx.b("preset_name"))
     now = iso_now()
     participant: dict[str, Any] = {
         "id": ctx.world.uuid(),
         "custom_participant_id": custom,
         "preset_name": ctx.b("preset_name"),
-        "preset_id": app.preset_id(ctx.b("preset_name")) or ctx.world.uuid(),
+        "preset_id": preset_id,
         "name": ctx.b("name"),
         "picture": ctx.b("picture"),
         "created_at": now,
@@ -167,11 +168,13 @@ def get_participant(ctx: Ctx) -> Reply:
 
 def edit_participant(ctx: Ctx) -> Reply:
     participant = _participant(ctx)
+    preset_name = ctx.b("preset_name")
+    preset_id = rtk_app(ctx).known_preset_id(preset_name) if preset_name is not None else None
     for key in ("name", "picture", "preset_name"):
         if isinstance(ctx.body, dict) and key in ctx.body and ctx.body[key] is not None:
             participant[key] = ctx.body[key]
-    if ctx.b("preset_name"):
-        participant["preset_id"] = rtk_app(ctx).preset_id(ctx.b("preset_name")) or participant["preset_id"]
+    if preset_id is not None:
+        participant["preset_id"] = preset_id
     participant["updated_at"] = iso_now()
     participant["token"] = _new_token(ctx, participant)
     return ok(participant)
@@ -179,6 +182,9 @@ def edit_participant(ctx: Ctx) -> Reply:
 
 def replace_participant(ctx: Ctx) -> Reply:
     participant = _participant(ctx)
+    preset_name = ctx.b("preset_name")
+    if preset_name is not None:
+        participant["preset_id"] = rtk_app(ctx).known_preset_id(preset_name)
     for key in ("name", "picture", "preset_name", "custom_participant_id"):
         participant[key] = ctx.b(
             key, participant.get(key) if key in ("preset_name", "custom_participant_id") else None

@@ -41,6 +41,11 @@ def join(
     Returns the peer."""
     app = rtk_store(world, account_id, app_id)
     meeting = app.meeting(meeting_id)
+    if preset_name is not None and app.preset_id(preset_name) is None:
+        raise ValueError(
+            f"no preset named {preset_name!r} in app {app_id} (it has {', '.join(app.preset_names())}); "
+            "the real API refuses a participant with an unknown preset"
+        )
     now = iso_now()
     session_id = app.active.get(meeting_id)
     if session_id is None:

@@ -66,10 +66,30 @@ class RtkApp:
         return find(self.meetings, meeting_id, f"Meeting {meeting_id} not found")
 
     def preset_id(self, name: str | None) -> str | None:
+        """The id of the app's preset called ``name`` (names are case-sensitive), or None."""
         for preset in self.presets.values():
             if preset["name"] == name:
                 return str(preset["id"])
         return None
+
+    def known_preset_id(self, name: str) -> str:
+        """The id of the app's preset called ``name`` (a default or one made through the presets
+        API), else the API's refusal of an unknown preset.
+
+        The status: the reference (realtimekit.md §3.4) documents no answer for an unknown preset;
+        400 is the status it gives for a malformed request (S4, the webhook operations) and the one
+        the sandbox answers for a body that fails validation. The message starts "No preset found",
+        what a third-party client of the real API (chatwoot ``lib/dyte.rb``, ``preset_not_found?``)
+        looks for in the error to fall back to another preset name; the rest is the sandbox's."""
+        preset_id = self.preset_id(name)
+        if preset_id is None:
+            raise ApiError(
+                400, f"No preset found with name {name!r} in app {self.app_id}", field="preset_name"
+            )
+        return preset_id
+
+    def preset_names(self) -> list[str]:
+        return sorted(str(p["name"]) for p in self.presets.values())
 
 
 def rtk_store(world: World, account_id: str, app_id: str) -> RtkApp:

@@ -7,11 +7,12 @@ from __future__ import annotations
 from .._engine.service import Service
 from .handlers import HANDLERS
 from .live import host_publish
+from .presets import SEEDED_PRESET_IDS
 from .sessions import expire_session
 from .state import API, Settings
 from .wire import check_auth, render_error, validation_error
 
-__all__ = ["SERVICE", "Settings"]
+__all__ = ["SEEDED_PRESET_IDS", "SERVICE", "Settings"]
 
 SERVICE = Service(
     api=API,

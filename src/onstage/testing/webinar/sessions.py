@@ -7,8 +7,10 @@ from typing import Any
 
 from .._engine.faker import iso_now
 from .._engine.handler import Ctx, Reply
+from .._engine.spec import FieldError
 from .._engine.world import World
 from .state import RTMP_URL, effective, expire, ok, page, room_of, session_of, wb_store, whole
+from .wire import validation_error
 
 __all__ = [
     "create_session",
@@ -22,34 +24,25 @@ __all__ = [
 ]
 
 
-def _preset(ctx: Ctx, preset_id: str, mode: str) -> dict[str, Any]:
-    preset: dict[str, Any] = ctx.world.faker.make(
-        ctx.world.spec.components["schemas"].get("webinar_Preset", {})
-    )
-    preset.update(
-        {
-            "id": preset_id,
-            "name": "Sandbox preset",
-            "type": "rtmp" if mode == "rtmp" else "whip",
-            "chat_enabled": True,
-            "stage_enabled": True,
-            "max_join_limit": 100,
-            "recording_enabled": True,
-        }
-    )
-    return preset
+def _unknown_preset(preset_id: object) -> Reply:
+    """The 422 for a ``preset_id`` that names none of the account's presets (why 422: ``presets``)."""
+    problem = FieldError("preset_id", f"No preset with id {preset_id}: use one of the account's presets.")
+    return Reply(*validation_error([problem]))
 
 
 def create_session(ctx: Ctx) -> Reply:
     store = wb_store(ctx.world)
     room = room_of(ctx)
+    preset = store.presets.get(ctx.b("preset_id"))
+    if preset is None:
+        return _unknown_preset(ctx.b("preset_id"))
     now = iso_now()
     mode = ctx.b("mode", "webcam")
     session: dict[str, Any] = {
         "id": ctx.world.uuid(),
         "room_id": room["id"],
         "room": room,
-        "preset": _preset(ctx, ctx.b("preset_id"), mode),
+        "preset": dict(preset),
         "title": ctx.b("title"),
         "description": ctx.b("description"),
         "status": "scheduled",

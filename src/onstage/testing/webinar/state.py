@@ -12,6 +12,7 @@ from ..._apis import APIS
 from .._engine.faker import iso_now
 from .._engine.handler import Ctx, Reply, find
 from .._engine.world import World
+from .presets import seed_presets
 
 __all__ = [
     "API",
@@ -56,6 +57,8 @@ class WbStore:
     sessions: dict[str, dict[str, Any]] = field(default_factory=dict)
     private: dict[str, dict[str, Any]] = field(default_factory=dict)
     host: dict[str, Any] = field(default_factory=dict)
+    #: The account's presets by id (the seeded ones, see ``presets``).
+    presets: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def wb_store(world: World) -> WbStore:
@@ -71,6 +74,7 @@ def wb_store(world: World) -> WbStore:
             "is_active": True,
             "created_at": iso_now(),
         }
+        store.presets = seed_presets(world, store.host["id"])
         return store
 
     store: WbStore = world.store(("wb",), make)

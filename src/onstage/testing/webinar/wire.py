@@ -41,7 +41,7 @@ def validation_error(errors: Sequence[FieldError]) -> Shape:
         {
             "field": e.field,
             "code": "validation_required" if e.missing else "validation_invalid",
-            "message": f"{e.field}: {e.message}",
+            "message": e.message,  # the field is named in "field" (clients join the two)
         }
         for e in errors
     ]
