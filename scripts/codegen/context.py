@@ -216,9 +216,23 @@ def _path_kind(spec: Json, param: dict[str, Any]) -> str:
     return "string"
 
 
-#: ``x-onstage-datetime`` on a string body field: the facade also takes a ``datetime`` and converts it
-#: (the value is the ``_gen_support`` function that does).
-DATETIME_MARKS = {"naive": "naive_datetime"}
+#: ``x-onstage-datetime`` on a body field or query parameter whose wire form is not RFC 3339: the
+#: facade also takes a ``datetime`` and converts it. Mark -> (the ``_gen_support`` function that
+#: converts, the type the facade accepts).
+DATETIME_MARKS = {
+    "naive": ("naive_datetime", "datetime.datetime | str"),
+    "unix": ("unix_seconds", "datetime.datetime | int"),
+}
+
+
+def _datetime_mark(node: dict[str, Any], name: str) -> tuple[str, str] | None:
+    """``(converter, accepted type)`` of a field's ``x-onstage-datetime`` mark, or None."""
+    mark = node.get("x-onstage-datetime")
+    if mark is None:
+        return None
+    if mark not in DATETIME_MARKS:
+        raise ValueError(f"x-onstage-datetime of {name!r}: {mark!r} is not one of {sorted(DATETIME_MARKS)}")
+    return DATETIME_MARKS[mark]
 
 
 def _op_description(op: dict[str, Any]) -> str:
@@ -230,13 +244,22 @@ def _op_description(op: dict[str, Any]) -> str:
 
 def _query_param(spec: Json, q: Any, node: dict[str, Any]) -> dict[str, Any]:
     """One query parameter as a keyword argument (``node``: the parameter as written in the spec)."""
+    name, py = s(q.name), _pyname(s(q.name))
+    mark = _datetime_mark(node, name)
+    if mark is not None:
+        convert: str | None = mark[0]
+    elif node and is_datetime(spec, node.get("schema")):
+        convert = "aware_datetime"
+    else:
+        convert = None
     return {
-        "name": s(q.name),
-        "py": _pyname(s(q.name)),
-        "type": argtype(q),
+        "name": name,
+        "py": py,
+        "type": mark[1] if mark is not None else argtype(q),
         "required": q.required,
         "doc": describe(spec, node, node.get("schema")) if node else MISSING,
-        "datetime": bool(node) and is_datetime(spec, node.get("schema")),
+        # the _gen_support function the value goes through before query_value, if any
+        "convert": convert,
     }
 
 
@@ -264,11 +287,9 @@ def _body_prop(spec: Json, p: Any, kind: str, raw: dict[str, Any]) -> dict[str, 
     """One body field as a keyword argument: its type, the expression that puts it in the body (a
     ``date-time`` field refuses a naive ``datetime``), and its documentation."""
     name, py = s(p.name), _pyname(s(p.name))
-    mark = raw.get("x-onstage-datetime")
-    if mark is not None and mark not in DATETIME_MARKS:
-        raise ValueError(f"x-onstage-datetime of {name!r}: {mark!r} is not one of {sorted(DATETIME_MARKS)}")
+    mark = _datetime_mark(raw, name)
     if mark is not None:
-        type_, value = "datetime.datetime | str", f"{DATETIME_MARKS[mark]}({py}, {name!r})"
+        type_, value = mark[1], f"{mark[0]}({py}, {name!r})"
     else:
         type_ = "FileInput" if kind == "files" and "File" in pytype(p) else argtype(p)
         value = f"aware_datetime({py}, {name!r})" if is_datetime(spec, raw) else py

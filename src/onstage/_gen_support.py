@@ -34,6 +34,7 @@ __all__ = [
     "parse_union",
     "path_param",
     "query_value",
+    "unix_seconds",
 ]
 
 EMPTY: Final[dict[str, Any]] = {}
@@ -139,6 +140,16 @@ def naive_datetime(value: datetime.datetime | str, name: str) -> str:
     raise InvalidArgumentError(
         f"{name} must be a datetime or 'YYYY-MM-DD HH:MM:SS', got {type(value).__name__}"
     )
+
+
+def unix_seconds(value: datetime.datetime | int, name: str) -> int:
+    """A field marked ``x-onstage-datetime: unix`` (RealtimeKit analytics ``start_time``): whole Unix
+    seconds. An aware ``datetime`` is converted; a naive one is refused (no zone to convert from)."""
+    if isinstance(value, datetime.datetime):
+        return int(aware_datetime(value, name).timestamp())
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    raise InvalidArgumentError(f"{name} must be a datetime or Unix seconds (int), got {type(value).__name__}")
 
 
 def aware_datetime(value: Any, name: str) -> Any:

@@ -139,3 +139,42 @@ async def test_naive_datetimes_are_refused_before_sending(
         assert json.loads(request.content)[arg] == "2026-12-01T09:30:00+00:00"
     else:
         assert request.url.params[arg] == "2026-12-01T09:30:00+00:00"
+
+
+def _unix_args() -> list[tuple[str, str, str, dict[str, Any], str]]:
+    """Every query parameter the spec marks ``x-onstage-datetime: unix``, with its facade calls."""
+    out = []
+    for op_id, resource, name, fixed in CALLS:
+        op = SPEC.operations[op_id]
+        item = SPEC.document["paths"][op.path]
+        for param in [*item.get("parameters", []), *item[op.method.lower()].get("parameters", [])]:
+            param = SPEC.deref(param)
+            if param["in"] == "query" and param.get("x-onstage-datetime") == "unix":
+                out.append((op_id, resource, name, fixed, param["name"]))
+    return out
+
+
+UNIX = _unix_args()
+
+
+def test_unix_time_parameters_exist() -> None:
+    assert len(UNIX) >= 4
+
+
+@pytest.mark.parametrize(
+    ("op_id", "resource", "name", "fixed", "arg"), UNIX, ids=[f"{c[1]}.{c[2]}:{c[4]}" for c in UNIX]
+)
+async def test_unix_time_parameters_take_a_datetime_or_seconds(
+    op_id: str, resource: str, name: str, fixed: dict[str, Any], arg: str, flavour: Flavour
+) -> None:
+    op = SPEC.operations[op_id]
+    wire = Wire(op.success_status, None)
+    async with _client(op.api, wire, flavour) as client:
+        fn = _method(client, resource, name)
+        args, kwargs = _arguments(op, fn, fixed)
+        with pytest.raises(onstage.InvalidArgumentError, match=f"{arg} is a naive datetime"):
+            await _invoke(fn, args, {**kwargs, arg: NAIVE})
+        for value in (AWARE, int(AWARE.timestamp())):
+            with contextlib.suppress(onstage.ResponseValidationError):
+                await _invoke(fn, args, {**kwargs, arg: value})
+    assert [r.url.params[arg] for r in wire.requests] == [str(int(AWARE.timestamp()))] * 2

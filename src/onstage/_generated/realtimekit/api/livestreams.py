@@ -17,6 +17,7 @@ from ...._gen_support import (
     parse_union,
     path_param,
     query_value,
+    unix_seconds,
 )
 from ...._operation import Operation, Pagination
 from ...._options import RequestOptions
@@ -497,8 +498,8 @@ def get_livestream_analytics_complete(
     account_id: str,
     app_id: str,
     *,
-    start_time: float | datetime.datetime | str | NotGiven = NOT_GIVEN,
-    end_time: float | datetime.datetime | str | NotGiven = NOT_GIVEN,
+    start_time: datetime.datetime | int | NotGiven = NOT_GIVEN,
+    end_time: datetime.datetime | int | NotGiven = NOT_GIVEN,
     filters: str | NotGiven = NOT_GIVEN,
     options: RequestOptions | None = None,
 ) -> Any:
@@ -509,9 +510,9 @@ def get_livestream_analytics_complete(
     """
     params: dict[str, Any] = {}
     if not isinstance(start_time, NotGiven):
-        params["start_time"] = query_value(start_time)
+        params["start_time"] = query_value(unix_seconds(start_time, "start_time"))
     if not isinstance(end_time, NotGiven):
-        params["end_time"] = query_value(end_time)
+        params["end_time"] = query_value(unix_seconds(end_time, "end_time"))
     if not isinstance(filters, NotGiven):
         params["filters"] = query_value(filters)
     return client._request(
@@ -544,8 +545,8 @@ def get_livestream_analytics_daywise(
     account_id: str,
     app_id: str,
     *,
-    start_time: float | datetime.datetime | str | NotGiven = NOT_GIVEN,
-    end_time: float | datetime.datetime | str | NotGiven = NOT_GIVEN,
+    start_time: datetime.datetime | int | NotGiven = NOT_GIVEN,
+    end_time: datetime.datetime | int | NotGiven = NOT_GIVEN,
     filters: str | NotGiven = NOT_GIVEN,
     options: RequestOptions | None = None,
 ) -> Any:
@@ -556,9 +557,9 @@ def get_livestream_analytics_daywise(
     """
     params: dict[str, Any] = {}
     if not isinstance(start_time, NotGiven):
-        params["start_time"] = query_value(start_time)
+        params["start_time"] = query_value(unix_seconds(start_time, "start_time"))
     if not isinstance(end_time, NotGiven):
-        params["end_time"] = query_value(end_time)
+        params["end_time"] = query_value(unix_seconds(end_time, "end_time"))
     if not isinstance(filters, NotGiven):
         params["filters"] = query_value(filters)
     return client._request(

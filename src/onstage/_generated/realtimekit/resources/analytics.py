@@ -10,7 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 import httpx2
 
-from ...._gen_support import NOT_GIVEN, NotGiven
+from ...._gen_support import (
+    NOT_GIVEN,
+    NotGiven,
+)
 from ...._options import make_options
 from ...._raw import to_raw
 from ...._raw_mark import raw_result, take_raw

@@ -10,7 +10,11 @@ from typing import TYPE_CHECKING, Any
 
 import httpx2
 
-from ...._gen_support import NOT_GIVEN, NotGiven, extra_body_fields
+from ...._gen_support import (
+    NOT_GIVEN,
+    NotGiven,
+    extra_body_fields,
+)
 from ...._options import make_options
 from ...._raw_mark import raw_result, take_raw
 from ..._sync._raw import to_raw

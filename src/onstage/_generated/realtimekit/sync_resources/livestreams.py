@@ -12,7 +12,11 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import httpx2
 
-from ...._gen_support import NOT_GIVEN, NotGiven, extra_body_fields
+from ...._gen_support import (
+    NOT_GIVEN,
+    NotGiven,
+    extra_body_fields,
+)
 from ...._options import make_options, with_query
 from ...._raw_mark import raw_result, take_raw
 from ...._response import APIResponse
@@ -58,8 +62,8 @@ class LivestreamsAnalyticsResource:
     def daywise(
         self,
         *,
-        start_time: float | datetime.datetime | str | NotGiven = NOT_GIVEN,
-        end_time: float | datetime.datetime | str | NotGiven = NOT_GIVEN,
+        start_time: datetime.datetime | int | NotGiven = NOT_GIVEN,
+        end_time: datetime.datetime | int | NotGiven = NOT_GIVEN,
         filters: str | NotGiven = NOT_GIVEN,
         timeout: float | httpx2.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
@@ -72,10 +76,16 @@ class LivestreamsAnalyticsResource:
         ``GET /accounts/{account_id}/realtime/kit/{app_id}/analytics/livestreams/daywise``
 
         Args:
-            start_time: Start of the range. ⚠ S1 (Aug 2026) types it as Unix seconds; S3 (Feb 2026)
-                as an ISO date-time string. Both are accepted.
-            end_time: End of the range. ⚠ S1 (Aug 2026) types it as Unix seconds; S3 (Feb 2026) as
-                an ISO date-time string. Both are accepted.
+            start_time: Start of the range, in Unix seconds. The official SDK's types (generated
+                from Cloudflare's schema) and S1 (Aug 2026) give integer Unix seconds; S3 (Feb 2026)
+                shows an ISO date-time string. onstage sends the integer form; the facade also takes
+                an aware datetime and converts it. The schema keeps the string form so the sandbox
+                accepts what either source shows.
+            end_time: End of the range, in Unix seconds. The official SDK's types (generated from
+                Cloudflare's schema) and S1 (Aug 2026) give integer Unix seconds; S3 (Feb 2026)
+                shows an ISO date-time string. onstage sends the integer form; the facade also takes
+                an aware datetime and converts it. The schema keeps the string form so the sandbox
+                accepts what either source shows.
             filters: Analytics filter expression (S1, S5; format undocumented).
             timeout: Per-call option: this call's timeout per attempt (seconds or
                 ``httpx2.Timeout``).
@@ -112,8 +122,8 @@ class LivestreamsAnalyticsResource:
     def overall(
         self,
         *,
-        start_time: float | datetime.datetime | str | NotGiven = NOT_GIVEN,
-        end_time: float | datetime.datetime | str | NotGiven = NOT_GIVEN,
+        start_time: datetime.datetime | int | NotGiven = NOT_GIVEN,
+        end_time: datetime.datetime | int | NotGiven = NOT_GIVEN,
         filters: str | NotGiven = NOT_GIVEN,
         timeout: float | httpx2.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
@@ -128,10 +138,16 @@ class LivestreamsAnalyticsResource:
         Totals over the time range. (Upstream also tags this operation `LivestreamAnalytics`.)
 
         Args:
-            start_time: Start of the range. ⚠ S1 (Aug 2026) types it as Unix seconds; S3 (Feb 2026)
-                as an ISO date-time string. Both are accepted.
-            end_time: End of the range. ⚠ S1 (Aug 2026) types it as Unix seconds; S3 (Feb 2026) as
-                an ISO date-time string. Both are accepted.
+            start_time: Start of the range, in Unix seconds. The official SDK's types (generated
+                from Cloudflare's schema) and S1 (Aug 2026) give integer Unix seconds; S3 (Feb 2026)
+                shows an ISO date-time string. onstage sends the integer form; the facade also takes
+                an aware datetime and converts it. The schema keeps the string form so the sandbox
+                accepts what either source shows.
+            end_time: End of the range, in Unix seconds. The official SDK's types (generated from
+                Cloudflare's schema) and S1 (Aug 2026) give integer Unix seconds; S3 (Feb 2026)
+                shows an ISO date-time string. onstage sends the integer form; the facade also takes
+                an aware datetime and converts it. The schema keeps the string form so the sandbox
+                accepts what either source shows.
             filters: Analytics filter expression (S1, S5; format undocumented).
             timeout: Per-call option: this call's timeout per attempt (seconds or
                 ``httpx2.Timeout``).

@@ -11,7 +11,11 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import httpx2
 
-from ...._gen_support import NOT_GIVEN, NotGiven, extra_body_fields
+from ...._gen_support import (
+    NOT_GIVEN,
+    NotGiven,
+    extra_body_fields,
+)
 from ...._options import make_options, with_query
 from ...._raw_mark import raw_result, take_raw
 from ...._response import APIResponse

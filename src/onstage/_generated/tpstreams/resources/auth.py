@@ -9,7 +9,11 @@ from typing import TYPE_CHECKING, Any
 
 import httpx2
 
-from ...._gen_support import NOT_GIVEN, NotGiven, extra_body_fields
+from ...._gen_support import (
+    NOT_GIVEN,
+    NotGiven,
+    extra_body_fields,
+)
 from ...._options import make_options
 from ...._raw import to_raw
 from ...._raw_mark import raw_result, take_raw

@@ -11,7 +11,12 @@ from typing import TYPE_CHECKING, Any
 
 import httpx2
 
-from ...._gen_support import NOT_GIVEN, NotGiven, aware_datetime, extra_body_fields
+from ...._gen_support import (
+    NOT_GIVEN,
+    NotGiven,
+    aware_datetime,
+    extra_body_fields,
+)
 from ...._options import make_options, with_query
 from ...._raw_mark import raw_result, take_raw
 from ...._response import APIResponse

@@ -10,7 +10,11 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import httpx2
 
-from ...._gen_support import NOT_GIVEN, NotGiven, extra_body_fields
+from ...._gen_support import (
+    NOT_GIVEN,
+    NotGiven,
+    extra_body_fields,
+)
 from ...._options import make_options, with_query
 from ...._pagination import AsyncPaginator
 from ...._raw import to_raw, to_raw_list
