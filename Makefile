@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.bench-installed
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup generate check-generated lint test coverage demo bench bench-import bench-throughput spec-diff api-diff vendor clean
+.PHONY: setup generate check-generated lint test coverage demo docs bench bench-import bench-throughput spec-diff api-diff vendor clean
 
 setup: $(STAMP)
 
@@ -14,7 +14,7 @@ setup: $(STAMP)
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@$(PY) -m pip install --quiet --upgrade pip
-	@$(PY) -m pip install --quiet -e '.[dev,sandbox,webhooks]'
+	@$(PY) -m pip install --quiet -e '.[dev,sandbox,webhooks,docs]'
 	@touch $(STAMP)
 
 generate: setup
@@ -40,6 +40,14 @@ coverage: setup
 
 demo: setup
 	@$(PY) examples/quickstart.py
+
+# The documentation site (mkdocs.yml, docs/) into site/, built offline and strict (tests/docs builds it
+# the same way in `make test`); then the share of public methods whose parameters are all documented.
+docs: setup
+	@$(PY) -c "import mkdocs, material, mkdocstrings_handlers.python" 2>/dev/null || $(PY) -m pip install --quiet -e '.[docs]'
+	@NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs build --strict --site-dir site
+	@echo "open site/index.html"
+	@! test -f scripts/doc_coverage.py || $(PY) -m scripts.doc_coverage
 
 # The bench extra (uvicorn, aiohttp, the official cloudflare SDK on the old httpx): reinstalled only
 # when pyproject.toml changes.
@@ -74,7 +82,7 @@ vendor: setup
 	@$(PY) -m scripts.vendor --into "$(INTO)" --package "$(PACKAGE)" $(if $(TESTING),--with-testing) $(if $(LOGGER),--logger-name "$(LOGGER)") $(if $(FORCE),--force)
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache build dist
+	rm -rf $(VENV) .mypy_cache .ruff_cache build dist site
 
 # The reliability suite (tests/reliability) with the full figures: cancellation storms, fault soak…
 # (`make test` runs the same tests in their bounded profile). The figures print at the end.

@@ -131,7 +131,9 @@ async def webinar(sb: Sandbox) -> None:
     wb = sb.webinar()
     room = await wb.rooms.create(title="Quickstart webinar")
     created = await wb.rooms.sessions.create(
-        room.id, title="Launch keynote", preset_id="0b5b1f52-7c8e-4d8a-9a51-2f0c6a3e9b10"
+        room.id,
+        title="Launch keynote",
+        preset_id=sb.webinar_preset_ids[0],  # the sandbox's WHIP preset
     )
     step(f"room {room.id}, session {created.session.id} ({created.session.status})")
     started = await wb.sessions.start(created.session.id)
