@@ -22,7 +22,11 @@ MISSING = "(not described in the spec)"
 PER_CALL: tuple[tuple[str, str, bool], ...] = (
     ("timeout", "Per-call option: this call's timeout per attempt (seconds or ``httpx2.Timeout``).", False),
     ("max_retries", "Per-call option: retries of this call (a create is never resent blindly).", False),
-    ("extra_headers", "Per-call option: headers added to this request (never replacing credentials).", False),
+    (
+        "extra_headers",
+        "Per-call option: headers for this request, over the client's (credentials included).",
+        False,
+    ),
     ("extra_query", "Per-call option: query parameters added to this request.", False),
     ("extra_body", "Per-call option: JSON fields the spec lacks, merged last into the body.", True),
     ("total_timeout", "Per-call option: seconds for the whole call, retries and waits included.", False),
