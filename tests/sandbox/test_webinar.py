@@ -49,8 +49,8 @@ async def test_rooms_and_sessions_flow(sb: Sandbox) -> None:
     assert (await wb.sessions.get_monitor_token(session_id)).livekit_token
     await wb.sessions.update_settings(session_id, chat_enabled=False)
     assert (await wb.sessions.get(session_id)).effective_chat_enabled is False
-    await wb.sessions.set_host_video_state(session_id, enabled=False)
-    await wb.sessions.set_host_audio_state(session_id, enabled=True)
+    await wb.sessions.set_host_video_state(session_id)
+    await wb.sessions.set_host_audio_state(session_id)
     await wb.sessions.ensure_hls_egress(session_id)
     await wb.sessions.start_webcam_hls(session_id)
     await wb.sessions.end(session_id)

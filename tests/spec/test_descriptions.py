@@ -47,7 +47,10 @@ def body_properties(spec: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]
             parts = [schema] + [resolve(spec, part) or {} for part in schema.get("allOf") or []]
             for part in parts:
                 for name, prop in (part.get("properties") or {}).items():
-                    yield f"{op['operationId']} ({method.upper()} {path}) {media_type} body field {name!r}", prop
+                    yield (
+                        f"{op['operationId']} ({method.upper()} {path}) {media_type} body field {name!r}",
+                        prop,
+                    )
 
 
 def described(spec: dict[str, Any], prop: dict[str, Any]) -> bool:

@@ -1,5 +1,6 @@
-"""Plausible values for a JSON schema: payloads for operations without state, and required fields
-that stateful handlers did not fill in (so every response satisfies the spec), and JWT-looking tokens."""
+"""Plausible values for a JSON schema: payloads for operations without state, required fields that
+stateful handlers did not fill in and ``None`` values the schema does not allow left out (so every response
+satisfies the spec, nullability included), and JWT-looking tokens."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
 __all__ = ["Faker", "iso_now"]
 
 _MAX_DEPTH = 4
+_SCALARS = ("string", "integer", "number", "boolean")
 _PATTERNS = {
     r"^\d{2}:\d{2}:\d{2}$": "00:00:10",
     r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$": "2030-01-01 10:00:00",
@@ -36,6 +38,7 @@ class Faker:
     def __init__(self, spec: Spec, rng: random.Random) -> None:
         self.spec = spec
         self.rng = rng
+        self._nullables: dict[int, tuple[Any, bool]] = {}
 
     def uuid(self) -> str:
         return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
@@ -112,9 +115,28 @@ class Faker:
             resolved = self.spec.deref(sub)
             if isinstance(resolved, dict) and resolved.get("writeOnly"):
                 continue
-            if prop in required or depth < _MAX_DEPTH:
+            if prop in required or depth < _MAX_DEPTH or self._leaf(resolved):
                 out[prop] = self.make(resolved, prop, depth + 1)
         return out
+
+    def _leaf(self, schema: Any) -> bool:
+        """A scalar (string, number, boolean, enum): cheap to fill at any depth, so objects below the depth
+        cap still get their scalar fields (a seeded preset's colour shades)."""
+        if not isinstance(schema, dict) or self._alternatives(schema) or "allOf" in schema:
+            return False
+        return "enum" in schema or "const" in schema or self._type(schema) in _SCALARS
+
+    def nullable(self, schema: Any) -> bool:
+        """Whether ``null`` is a valid value of ``schema`` (``type: [..., 'null']``, a null ``oneOf`` or
+        ``anyOf`` branch, a ``$ref`` to such a schema, or no type at all)."""
+        if not isinstance(schema, dict):
+            return True
+        cached = self._nullables.get(id(schema))
+        if cached is not None and cached[0] is schema:
+            return cached[1]
+        result = bool(self.spec.validator(schema).is_valid(None))
+        self._nullables[id(schema)] = (schema, result)
+        return result
 
     def _string(self, schema: dict[str, Any], name: str) -> str:
         fmt = schema.get("format")
@@ -142,8 +164,10 @@ class Faker:
         return text
 
     def fill(self, schema: Any, data: Any, depth: int = 0) -> Any:
-        """``data`` with every required property the schema asks for (recursively) filled in, and
-        without the ``writeOnly`` ones."""
+        """``data`` shaped to the schema, recursively: every required property the schema asks for filled
+        in, an optional property whose value is ``None`` left out unless the schema lets it be ``null`` (the
+        real APIs omit a field that has no value where their schemas type it non-nullable), and no
+        ``writeOnly`` ones. Handlers may put ``None`` anywhere; this is the one place it is shaped."""
         schema = self.spec.deref(schema)
         if not isinstance(schema, dict) or depth > 12:
             return data
@@ -164,6 +188,9 @@ class Faker:
             secret = {p for p, sub in props.items() if (self.spec.deref(sub) or {}).get("writeOnly")}
             for prop in secret & set(data):
                 del data[prop]  # secrets are accepted, never echoed back
+            for prop in [p for p, v in data.items() if v is None and p in props]:
+                if not self.nullable(props[prop]):
+                    del data[prop]  # no value: omitted (a required one is filled in below)
             for prop in schema.get("required", []):
                 if prop not in data and prop not in secret:
                     data[prop] = self.make(props.get(prop, {}), prop, 1)

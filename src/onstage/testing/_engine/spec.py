@@ -35,6 +35,9 @@ class Param:
     #: What a value is validated against: ``schema``, less ``format`` for path ids (those are
     #: looked up, not format-checked).
     check: dict[str, Any]
+    #: ``x-onstage-lenient`` of the parameter: another form some reference accepts and the sandbox takes
+    #: too (``comma-separated``: a comma-separated list of values of ``schema``), though onstage sends one.
+    lenient: str | None = None
 
 
 @dataclass
@@ -104,7 +107,7 @@ class Spec:
             if raw["in"] == "path":
                 check = {k: v for k, v in schema.items() if k not in ("format", "examples")}
             params[(raw["name"], raw["in"])] = Param(
-                raw["name"], raw["in"], bool(raw.get("required")), schema, check
+                raw["name"], raw["in"], bool(raw.get("required")), schema, check, raw.get("x-onstage-lenient")
             )
         body_schema = None
         body_type = None
@@ -195,6 +198,10 @@ class Spec:
                             FieldError(param.name, "This query parameter is required.", missing=True)
                         )
                     continue
+                if param.lenient == "comma-separated":
+                    errors.extend(self._comma_separated(param, values[-1]))
+                    coerced[param.name] = values[-1]
+                    continue
                 value, problem = _coerce(schema, values, self)
                 if problem:
                     errors.append(FieldError(param.name, problem))
@@ -214,6 +221,17 @@ class Spec:
                 if not isinstance(body, dict) or name not in body
             )
         return errors, coerced
+
+    def _comma_separated(self, param: Param, raw: str) -> list[FieldError]:
+        """Errors of a ``comma-separated`` lenient query value: each item checked against the schema."""
+        errors: list[FieldError] = []
+        for item in raw.split(","):
+            value, problem = _scalar(param.schema, item)
+            if problem:
+                errors.append(FieldError(param.name, problem))
+            else:
+                errors.extend(self.schema_errors(param.schema, value, param.name))
+        return errors
 
 
 def _describe(validator: Any, message: str) -> str:

@@ -127,12 +127,17 @@ def update_settings(ctx: Ctx) -> Reply:
 
 
 def _media(kind: str) -> Handler:
+    """``host_video_state`` / ``host_audio_state``: the published API declares no body, so the call only
+    broadcasts the host's current state. A boolean ``enabled`` that a client sends anyway (``extra_body``,
+    or onstage 0.2, which guessed that field) is still taken as the new state."""
+
     def handler(ctx: Ctx) -> Reply:
         session = session_of(ctx)
         private = wb_store(ctx.world).private[session["id"]]
-        value = ctx.body.get("enabled", True) if isinstance(ctx.body, dict) else True
-        private[kind] = value
-        return ok({"session_id": session["id"], kind: value})
+        enabled = ctx.body.get("enabled") if isinstance(ctx.body, dict) else None
+        if isinstance(enabled, bool):
+            private[kind] = enabled
+        return ok({"session_id": session["id"], kind: private[kind]})
 
     return handler
 

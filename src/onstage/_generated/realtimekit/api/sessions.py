@@ -20,6 +20,7 @@ from ..models._active_session__sessions import Session, SessionStatus
 from ..models._apps__recordings__sessions import SortOrder
 from ..models._sessions import (
     GenerateSummaryResult,
+    GetParticipantDataFromPeerIdFilters,
     GetSessionParticipantsSortBy,
     GetSessionParticipantsView,
     GetSessionsSortBy,
@@ -433,7 +434,9 @@ def get_participant_data_from_peer_id(
     app_id: str,
     peer_id: str,
     *,
-    filters: str | NotGiven = NOT_GIVEN,
+    filters: GetParticipantDataFromPeerIdFilters
+    | Literal["device_info", "events", "ip_information", "precall_network_information", "quality_stats"]
+    | NotGiven = NOT_GIVEN,
     include_peer_events: bool | NotGiven = NOT_GIVEN,
     options: RequestOptions | None = None,
 ) -> Any:

@@ -45,12 +45,10 @@ if TYPE_CHECKING:
     from ._livestreams import StopLivestreamResult as StopLivestreamResult
     from ._meetings import AIConfig as AIConfig
     from ._meetings import DeletedParticipant as DeletedParticipant
-    from ._meetings import LiveStreamingConfig as LiveStreamingConfig
     from ._meetings import Meeting as Meeting
     from ._meetings import Participant as Participant
     from ._meetings import ParticipantToken as ParticipantToken
     from ._meetings import ParticipantWithToken as ParticipantWithToken
-    from ._meetings import RecordingConfig as RecordingConfig
     from ._meetings import SummarizationConfig as SummarizationConfig
     from ._meetings import SummarizationConfigSummaryType as SummarizationConfigSummaryType
     from ._meetings import SummarizationConfigTextFormat as SummarizationConfigTextFormat
@@ -60,9 +58,11 @@ if TYPE_CHECKING:
     from ._meetings__recordings import AudioConfig as AudioConfig
     from ._meetings__recordings import AudioConfigChannel as AudioConfigChannel
     from ._meetings__recordings import AudioConfigCodec as AudioConfigCodec
+    from ._meetings__recordings import LiveStreamingConfig as LiveStreamingConfig
     from ._meetings__recordings import MeetingListItem as MeetingListItem
     from ._meetings__recordings import MeetingStatus as MeetingStatus
     from ._meetings__recordings import RealtimekitBucketConfig as RealtimekitBucketConfig
+    from ._meetings__recordings import RecordingConfig as RecordingConfig
     from ._meetings__recordings import StorageConfig as StorageConfig
     from ._meetings__recordings import StorageConfigAuthMethod as StorageConfigAuthMethod
     from ._meetings__recordings import StorageType as StorageType
@@ -105,6 +105,32 @@ if TYPE_CHECKING:
     from ._presets import BackgroundColors as BackgroundColors
     from ._presets import BrandColors as BrandColors
     from ._presets import ChatPermissions as ChatPermissions
+    from ._presets import CompleteBackgroundColors as CompleteBackgroundColors
+    from ._presets import CompleteBrandColors as CompleteBrandColors
+    from ._presets import CompleteChatPermissions as CompleteChatPermissions
+    from ._presets import CompleteConnectedMeetingsPermissions as CompleteConnectedMeetingsPermissions
+    from ._presets import CompleteDesignTokens as CompleteDesignTokens
+    from ._presets import CompleteDesignTokensBorderRadius as CompleteDesignTokensBorderRadius
+    from ._presets import CompleteDesignTokensBorderWidth as CompleteDesignTokensBorderWidth
+    from ._presets import CompleteDesignTokensTheme as CompleteDesignTokensTheme
+    from ._presets import CompleteMaxVideoStreams as CompleteMaxVideoStreams
+    from ._presets import CompleteMediaPermissions as CompleteMediaPermissions
+    from ._presets import CompleteMediaProducePermission as CompleteMediaProducePermission
+    from ._presets import CompletePluginPermissions as CompletePluginPermissions
+    from ._presets import CompletePluginPermissionsConfig as CompletePluginPermissionsConfig
+    from ._presets import CompletePollPermissions as CompletePollPermissions
+    from ._presets import CompletePresetColors as CompletePresetColors
+    from ._presets import CompletePresetConfig as CompletePresetConfig
+    from ._presets import CompletePresetMedia as CompletePresetMedia
+    from ._presets import CompletePresetPermissions as CompletePresetPermissions
+    from ._presets import CompletePresetPermissionsRecorderType as CompletePresetPermissionsRecorderType
+    from ._presets import CompletePresetPermissionsWaitingRoomType as CompletePresetPermissionsWaitingRoomType
+    from ._presets import CompletePresetScreenshareMedia as CompletePresetScreenshareMedia
+    from ._presets import CompletePresetUI as CompletePresetUI
+    from ._presets import CompletePresetUIConfigDiff as CompletePresetUIConfigDiff
+    from ._presets import CompletePresetVideoMedia as CompletePresetVideoMedia
+    from ._presets import CompletePrivateChatPermissions as CompletePrivateChatPermissions
+    from ._presets import CompletePublicChatPermissions as CompletePublicChatPermissions
     from ._presets import ConnectedMeetingsPermissions as ConnectedMeetingsPermissions
     from ._presets import DesignTokens as DesignTokens
     from ._presets import DesignTokensBorderRadius as DesignTokensBorderRadius
@@ -150,6 +176,7 @@ if TYPE_CHECKING:
     from ._recordings import StartTrackRecordingRequestLayers as StartTrackRecordingRequestLayers
     from ._recordings import TrackRecordingResult as TrackRecordingResult
     from ._sessions import GenerateSummaryResult as GenerateSummaryResult
+    from ._sessions import GetParticipantDataFromPeerIdFilters as GetParticipantDataFromPeerIdFilters
     from ._sessions import GetSessionParticipantsSortBy as GetSessionParticipantsSortBy
     from ._sessions import GetSessionParticipantsView as GetSessionParticipantsView
     from ._sessions import GetSessionsSortBy as GetSessionsSortBy
@@ -193,6 +220,32 @@ __all__ = [
     "BackgroundColors",
     "BrandColors",
     "ChatPermissions",
+    "CompleteBackgroundColors",
+    "CompleteBrandColors",
+    "CompleteChatPermissions",
+    "CompleteConnectedMeetingsPermissions",
+    "CompleteDesignTokens",
+    "CompleteDesignTokensBorderRadius",
+    "CompleteDesignTokensBorderWidth",
+    "CompleteDesignTokensTheme",
+    "CompleteMaxVideoStreams",
+    "CompleteMediaPermissions",
+    "CompleteMediaProducePermission",
+    "CompletePluginPermissions",
+    "CompletePluginPermissionsConfig",
+    "CompletePollPermissions",
+    "CompletePresetColors",
+    "CompletePresetConfig",
+    "CompletePresetMedia",
+    "CompletePresetPermissions",
+    "CompletePresetPermissionsRecorderType",
+    "CompletePresetPermissionsWaitingRoomType",
+    "CompletePresetScreenshareMedia",
+    "CompletePresetUI",
+    "CompletePresetUIConfigDiff",
+    "CompletePresetVideoMedia",
+    "CompletePrivateChatPermissions",
+    "CompletePublicChatPermissions",
     "ConnectedMeetingsPermissions",
     "CreateAppRequest",
     "CreateAppResult",
@@ -210,6 +263,7 @@ __all__ = [
     "ErrorDetail",
     "GenerateSummaryResult",
     "GetAllRecordingsSortBy",
+    "GetParticipantDataFromPeerIdFilters",
     "GetSessionParticipantsSortBy",
     "GetSessionParticipantsView",
     "GetSessionTranscriptFormat",
@@ -364,6 +418,32 @@ WHERE: dict[str, str] = {
     "BackgroundColors": "_presets",
     "BrandColors": "_presets",
     "ChatPermissions": "_presets",
+    "CompleteBackgroundColors": "_presets",
+    "CompleteBrandColors": "_presets",
+    "CompleteChatPermissions": "_presets",
+    "CompleteConnectedMeetingsPermissions": "_presets",
+    "CompleteDesignTokens": "_presets",
+    "CompleteDesignTokensBorderRadius": "_presets",
+    "CompleteDesignTokensBorderWidth": "_presets",
+    "CompleteDesignTokensTheme": "_presets",
+    "CompleteMaxVideoStreams": "_presets",
+    "CompleteMediaPermissions": "_presets",
+    "CompleteMediaProducePermission": "_presets",
+    "CompletePluginPermissions": "_presets",
+    "CompletePluginPermissionsConfig": "_presets",
+    "CompletePollPermissions": "_presets",
+    "CompletePresetColors": "_presets",
+    "CompletePresetConfig": "_presets",
+    "CompletePresetMedia": "_presets",
+    "CompletePresetPermissions": "_presets",
+    "CompletePresetPermissionsRecorderType": "_presets",
+    "CompletePresetPermissionsWaitingRoomType": "_presets",
+    "CompletePresetScreenshareMedia": "_presets",
+    "CompletePresetUI": "_presets",
+    "CompletePresetUIConfigDiff": "_presets",
+    "CompletePresetVideoMedia": "_presets",
+    "CompletePrivateChatPermissions": "_presets",
+    "CompletePublicChatPermissions": "_presets",
     "ConnectedMeetingsPermissions": "_presets",
     "CreateAppRequest": "_other",
     "CreateAppResult": "_other",
@@ -381,6 +461,7 @@ WHERE: dict[str, str] = {
     "ErrorDetail": "_other",
     "GenerateSummaryResult": "_sessions",
     "GetAllRecordingsSortBy": "_recordings",
+    "GetParticipantDataFromPeerIdFilters": "_sessions",
     "GetSessionParticipantsSortBy": "_sessions",
     "GetSessionParticipantsView": "_sessions",
     "GetSessionTranscriptFormat": "_sessions",
@@ -389,7 +470,7 @@ WHERE: dict[str, str] = {
     "InteractiveConfigType": "_recordings",
     "KickAllResult": "_active_session",
     "KickParticipantsRequest": "_other",
-    "LiveStreamingConfig": "_meetings",
+    "LiveStreamingConfig": "_meetings__recordings",
     "Livestream": "_livestreams",
     "LivestreamAnalytics": "_livestreams",
     "LivestreamDaywiseStats": "_livestreams",
@@ -462,7 +543,7 @@ WHERE: dict[str, str] = {
     "Recording": "_recordings",
     "RecordingCaller": "_recordings",
     "RecordingCallerType": "_recordings",
-    "RecordingConfig": "_meetings",
+    "RecordingConfig": "_meetings__recordings",
     "RecordingDayStats": "_analytics",
     "RecordingStartReason": "_recordings",
     "RecordingStartReasonReason": "_recordings",

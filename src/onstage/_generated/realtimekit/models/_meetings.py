@@ -14,24 +14,15 @@ from attrs import field as _field
 _new = object.__new__
 from ...._gen_support import EMPTY, OpenStrEnum, jsonable, parse_datetime
 from ...._redact import redacted_repr
-from ._meetings__recordings import (
-    AudioConfig,
-    MeetingStatus,
-    RealtimekitBucketConfig,
-    StorageConfig,
-    VideoConfig,
-    _MeetingStatus_get,
-)
+from ._meetings__recordings import MeetingStatus, RecordingConfig, _MeetingStatus_get
 
 __all__ = [
     "AIConfig",
     "DeletedParticipant",
-    "LiveStreamingConfig",
     "Meeting",
     "Participant",
     "ParticipantToken",
     "ParticipantWithToken",
-    "RecordingConfig",
     "SummarizationConfig",
     "SummarizationConfigSummaryType",
     "SummarizationConfigTextFormat",
@@ -194,50 +185,6 @@ class DeletedParticipant:
         out["custom_participant_id"] = jsonable(self.custom_participant_id)
         out["preset_id"] = jsonable(self.preset_id)
         out["updated_at"] = jsonable(self.updated_at)
-        return out
-
-    @property
-    def additional_properties(self) -> dict[str, Any]:
-        """Fields the API sent that this model does not describe."""
-        return {k: v for k, v in self._raw.items() if k not in self._FIELDS}
-
-    def __getitem__(self, key: str) -> Any:
-        return self._raw[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self._raw
-
-
-@define(slots=True, eq=True)
-class LiveStreamingConfig:
-    """LiveStreamingConfig.
-
-    Attributes:
-        rtmp_url: RTMP URL to stream the recording to. A third-party destination URL usually ends with the
-            stream key (e.g. `rtmp://a.rtmp.youtube.com/live2/<key>`), so it is treated as a secret.
-    Unknown fields sent by the API are kept: see ``additional_properties`` and ``to_dict()``.
-    """
-
-    _FIELDS: ClassVar[frozenset[str]] = frozenset(
-        {
-            "rtmp_url",
-        }
-    )
-    rtmp_url: str | None = _field(default=None, repr=redacted_repr)
-    _raw: Mapping[str, Any] = _field(init=False, repr=False, eq=False, default=EMPTY)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> LiveStreamingConfig:
-        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
-        obj = _new(cls)
-        obj.rtmp_url = d.get("rtmp_url")
-        obj._raw = d
-        return obj
-
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {k: v for k, v in self._raw.items() if k not in self._FIELDS}
-        if self.rtmp_url is not None:
-            out["rtmp_url"] = jsonable(self.rtmp_url)
         return out
 
     @property
@@ -550,96 +497,6 @@ class ParticipantWithToken:
             out["name"] = jsonable(self.name)
         if self.picture is not None:
             out["picture"] = jsonable(self.picture)
-        return out
-
-    @property
-    def additional_properties(self) -> dict[str, Any]:
-        """Fields the API sent that this model does not describe."""
-        return {k: v for k, v in self._raw.items() if k not in self._FIELDS}
-
-    def __getitem__(self, key: str) -> Any:
-        return self._raw[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self._raw
-
-
-@define(slots=True, eq=True)
-class RecordingConfig:
-    """Recording configuration for the meeting; takes precedence over the app-level configuration on the
-    RealtimeKit developer portal.
-
-    Attributes:
-        audio_config: Configuration of the recorded audio.
-        file_name_prefix: Prefix of the recording file names.
-        live_streaming_config: ``live_streaming_config``
-        max_seconds: Maximum recording duration in seconds, from 60 seconds to 24 hours.
-        realtimekit_bucket_config: Upload the recording to the RealtimeKit bucket.
-        storage_config: ``storage_config``
-        video_config: Configuration of the recorded video.
-    Unknown fields sent by the API are kept: see ``additional_properties`` and ``to_dict()``.
-    """
-
-    _FIELDS: ClassVar[frozenset[str]] = frozenset(
-        {
-            "audio_config",
-            "file_name_prefix",
-            "live_streaming_config",
-            "max_seconds",
-            "realtimekit_bucket_config",
-            "storage_config",
-            "video_config",
-        }
-    )
-    audio_config: AudioConfig | None = None
-    file_name_prefix: str | None = None
-    live_streaming_config: LiveStreamingConfig | None = None
-    max_seconds: float | None = None
-    realtimekit_bucket_config: RealtimekitBucketConfig | None = None
-    storage_config: StorageConfig | None = None
-    video_config: VideoConfig | None = None
-    _raw: Mapping[str, Any] = _field(init=False, repr=False, eq=False, default=EMPTY)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> RecordingConfig:
-        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
-        obj = _new(cls)
-        obj.audio_config = None if (_v1 := d.get("audio_config")) is None else AudioConfig.from_dict(_v1)
-        obj.file_name_prefix = d.get("file_name_prefix")
-        obj.live_streaming_config = (
-            None if (_v3 := d.get("live_streaming_config")) is None else LiveStreamingConfig.from_dict(_v3)
-        )
-        obj.max_seconds = d.get("max_seconds")
-        obj.realtimekit_bucket_config = (
-            None
-            if (_v5 := d.get("realtimekit_bucket_config")) is None
-            else RealtimekitBucketConfig.from_dict(_v5)
-        )
-        obj.storage_config = (
-            None
-            if (_v6 := d.get("storage_config")) is None
-            else (None if _v6 is None else StorageConfig.from_dict(_v6))
-        )
-        obj.video_config = None if (_v7 := d.get("video_config")) is None else VideoConfig.from_dict(_v7)
-        obj._raw = d
-        return obj
-
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {k: v for k, v in self._raw.items() if k not in self._FIELDS}
-        if self.audio_config is not None:
-            out["audio_config"] = jsonable(self.audio_config)
-        if self.file_name_prefix is not None:
-            out["file_name_prefix"] = jsonable(self.file_name_prefix)
-        if self.live_streaming_config is not None:
-            out["live_streaming_config"] = jsonable(self.live_streaming_config)
-        if self.max_seconds is not None:
-            out["max_seconds"] = jsonable(self.max_seconds)
-        if self.realtimekit_bucket_config is not None:
-            out["realtimekit_bucket_config"] = jsonable(self.realtimekit_bucket_config)
-        if self.storage_config is not None:
-            out["storage_config"] = jsonable(self.storage_config)
-        if self.video_config is not None:
-            out["video_config"] = jsonable(self.video_config)
         return out
 
     @property

@@ -15,16 +15,24 @@ from ...._gen_support import EMPTY, OpenStrEnum, jsonable
 from ...._redact import redacted_repr
 from ._apps import App
 from ._livestreams import LivestreamVideoConfig
-from ._meetings import AIConfig, RecordingConfig
+from ._meetings import AIConfig
 from ._meetings__recordings import (
     AudioConfig,
     MeetingStatus,
     RealtimekitBucketConfig,
+    RecordingConfig,
     StorageConfig,
     VideoConfig,
     _MeetingStatus_get,
 )
-from ._presets import PresetConfig, PresetPermissions, PresetUI
+from ._presets import (
+    CompletePresetConfig,
+    CompletePresetPermissions,
+    CompletePresetUI,
+    PresetConfig,
+    PresetPermissions,
+    PresetUI,
+)
 from ._recordings import (
     InteractiveConfig,
     RtmpOutConfig,
@@ -448,23 +456,26 @@ class CreatePollRequest:
 
 @define(slots=True, eq=True)
 class CreatePresetRequest:
-    """Body of create preset. Upstream (S1) also requires, inside `config`: `view_type`,
-    `max_screenshare_count`, `max_video_streams {desktop, mobile}`, `media {video {quality, frame_rate},
-    screenshare {quality, frame_rate}}`; inside `permissions`: every boolean flag plus `chat`,
-    `connected_meetings`, `media`, `plugins`, `polls`, `recorder_type`, `waiting_room_type`; inside
-    `ui`: `design_tokens` with `border_radius`, `border_width`, `colors`, `spacing_base`, `theme`.
+    """Body of create preset: a complete preset. The required fields at every level are those of the
+    reference (§6.9) and of the official SDK's `PresetCreateParams` (82 fields nested in `config`,
+    `permissions` and `ui`); `tests/spec/test_official_sdk.py` compares them. The update (PATCH) body
+    stays deep-partial.
 
     Attributes:
         name: Name of the preset.
-        config: Meeting configuration of the preset: the layout (`view_type`), the maximum number of
-            screen shares, the maximum video streams on desktop and mobile, video and screen-share
-            quality and frame rate, audio options, and the qualities offered to livestream viewers.
-        permissions: What a participant with this preset may do: host controls (kick, pin, spotlight, accept
-            waiting-room and stage requests, change others' permissions), chat, polls, plugins,
-            producing audio, video and screen share, recording and livestreaming, connected meetings,
-            the waiting-room behaviour, and whether the participant is hidden or a recorder.
-        ui: Look of the meeting UI for this preset: `design_tokens` (border radius and width, colours,
-            spacing base, theme, optional font and logo); `config_diff` appears in S3 only.
+        config: Meeting configuration of a new or replacing preset, complete: the layout (`view_type`),
+            the maximum number of screen shares, the maximum video streams on desktop and mobile, and
+            video and screen-share quality and frame rate are required; audio options and the
+            qualities offered to livestream viewers are optional (reference §6.9; the official SDK's
+            `PresetCreateParams.Config`).
+        permissions: What a participant with a new or replacing preset may do, complete: every host-control
+            flag, `chat`, `connected_meetings`, `media`, `plugins`, `polls`, `recorder_type` and
+            `waiting_room_type` are required; `is_recorder`, `accept_stage_requests`, `stage_access`,
+            `stage_enabled` and `transcription_enabled` are optional (reference §6.9; the official
+            SDK's `PresetCreateParams.Permissions`).
+        ui: Look of the meeting UI for a new or replacing preset: `design_tokens` (required: border
+            radius and width, colours, spacing base and theme; optional font and logo); `config_diff`
+            appears in S3 only.
     Unknown fields sent by the API are kept: see ``additional_properties`` and ``to_dict()``.
     """
 
@@ -477,9 +488,9 @@ class CreatePresetRequest:
         }
     )
     name: str
-    config: PresetConfig
-    permissions: PresetPermissions
-    ui: PresetUI
+    config: CompletePresetConfig
+    permissions: CompletePresetPermissions
+    ui: CompletePresetUI
     _raw: Mapping[str, Any] = _field(init=False, repr=False, eq=False, default=EMPTY)
 
     @classmethod
@@ -487,9 +498,9 @@ class CreatePresetRequest:
         # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
         obj = _new(cls)
         obj.name = d["name"]
-        obj.config = PresetConfig.from_dict(d["config"])
-        obj.permissions = PresetPermissions.from_dict(d["permissions"])
-        obj.ui = PresetUI.from_dict(d["ui"])
+        obj.config = CompletePresetConfig.from_dict(d["config"])
+        obj.permissions = CompletePresetPermissions.from_dict(d["permissions"])
+        obj.ui = CompletePresetUI.from_dict(d["ui"])
         obj._raw = d
         return obj
 
@@ -684,8 +695,9 @@ class ErrorDetail:
 
 @define(slots=True, eq=True)
 class KickParticipantsRequest:
-    """Participants to kick (`realtimekit_KickParticipantsBody` upstream). Both arrays are required; send
-    an empty array for the one not used.
+    """Participants to kick (`realtimekit_KickParticipantsBody` upstream). ⚠ The upstream schema
+    (realtimekit.md §5.7) requires both arrays, the official SDKs' types make both optional: neither is
+    required here, and the facade sends both (an empty array for the one not used).
 
     Attributes:
         participant_ids: Peer ids of the participants.
@@ -699,23 +711,25 @@ class KickParticipantsRequest:
             "custom_participant_ids",
         }
     )
-    participant_ids: list[str]
-    custom_participant_ids: list[str]
+    participant_ids: list[str] | None = None
+    custom_participant_ids: list[str] | None = None
     _raw: Mapping[str, Any] = _field(init=False, repr=False, eq=False, default=EMPTY)
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> KickParticipantsRequest:
         # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
         obj = _new(cls)
-        obj.participant_ids = d["participant_ids"]
-        obj.custom_participant_ids = d["custom_participant_ids"]
+        obj.participant_ids = d.get("participant_ids")
+        obj.custom_participant_ids = d.get("custom_participant_ids")
         obj._raw = d
         return obj
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {k: v for k, v in self._raw.items() if k not in self._FIELDS}
-        out["participant_ids"] = jsonable(self.participant_ids)
-        out["custom_participant_ids"] = jsonable(self.custom_participant_ids)
+        if self.participant_ids is not None:
+            out["participant_ids"] = jsonable(self.participant_ids)
+        if self.custom_participant_ids is not None:
+            out["custom_participant_ids"] = jsonable(self.custom_participant_ids)
         return out
 
     @property
@@ -774,8 +788,9 @@ class MuteAllParticipantsRequest:
 
 @define(slots=True, eq=True)
 class MuteParticipantsRequest:
-    """Participants to mute (upstream reuses `realtimekit_KickParticipantsBody`). Both arrays are required;
-    send an empty array for the one not used.
+    """Participants to mute (upstream reuses `realtimekit_KickParticipantsBody`). ⚠ The upstream schema
+    (realtimekit.md §5.7) requires both arrays, the official SDKs' types (for kick) make both optional:
+    neither is required here, and the facade sends both (an empty array for the one not used).
 
     Attributes:
         participant_ids: Peer ids of the participants.
@@ -789,23 +804,25 @@ class MuteParticipantsRequest:
             "custom_participant_ids",
         }
     )
-    participant_ids: list[str]
-    custom_participant_ids: list[str]
+    participant_ids: list[str] | None = None
+    custom_participant_ids: list[str] | None = None
     _raw: Mapping[str, Any] = _field(init=False, repr=False, eq=False, default=EMPTY)
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> MuteParticipantsRequest:
         # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
         obj = _new(cls)
-        obj.participant_ids = d["participant_ids"]
-        obj.custom_participant_ids = d["custom_participant_ids"]
+        obj.participant_ids = d.get("participant_ids")
+        obj.custom_participant_ids = d.get("custom_participant_ids")
         obj._raw = d
         return obj
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {k: v for k, v in self._raw.items() if k not in self._FIELDS}
-        out["participant_ids"] = jsonable(self.participant_ids)
-        out["custom_participant_ids"] = jsonable(self.custom_participant_ids)
+        if self.participant_ids is not None:
+            out["participant_ids"] = jsonable(self.participant_ids)
+        if self.custom_participant_ids is not None:
+            out["custom_participant_ids"] = jsonable(self.custom_participant_ids)
         return out
 
     @property
@@ -1028,19 +1045,24 @@ class ReplaceParticipantRequest:
 
 @define(slots=True, eq=True)
 class ReplacePresetRequest:
-    """Body of replace preset; same as create.
+    """Body of replace preset; a complete preset, the same as create (the official SDK's
+    `PresetReplacePresetByIDParams`).
 
     Attributes:
         name: Name of the preset.
-        config: Meeting configuration of the preset: the layout (`view_type`), the maximum number of
-            screen shares, the maximum video streams on desktop and mobile, video and screen-share
-            quality and frame rate, audio options, and the qualities offered to livestream viewers.
-        permissions: What a participant with this preset may do: host controls (kick, pin, spotlight, accept
-            waiting-room and stage requests, change others' permissions), chat, polls, plugins,
-            producing audio, video and screen share, recording and livestreaming, connected meetings,
-            the waiting-room behaviour, and whether the participant is hidden or a recorder.
-        ui: Look of the meeting UI for this preset: `design_tokens` (border radius and width, colours,
-            spacing base, theme, optional font and logo); `config_diff` appears in S3 only.
+        config: Meeting configuration of a new or replacing preset, complete: the layout (`view_type`),
+            the maximum number of screen shares, the maximum video streams on desktop and mobile, and
+            video and screen-share quality and frame rate are required; audio options and the
+            qualities offered to livestream viewers are optional (reference §6.9; the official SDK's
+            `PresetCreateParams.Config`).
+        permissions: What a participant with a new or replacing preset may do, complete: every host-control
+            flag, `chat`, `connected_meetings`, `media`, `plugins`, `polls`, `recorder_type` and
+            `waiting_room_type` are required; `is_recorder`, `accept_stage_requests`, `stage_access`,
+            `stage_enabled` and `transcription_enabled` are optional (reference §6.9; the official
+            SDK's `PresetCreateParams.Permissions`).
+        ui: Look of the meeting UI for a new or replacing preset: `design_tokens` (required: border
+            radius and width, colours, spacing base and theme; optional font and logo); `config_diff`
+            appears in S3 only.
     Unknown fields sent by the API are kept: see ``additional_properties`` and ``to_dict()``.
     """
 
@@ -1053,9 +1075,9 @@ class ReplacePresetRequest:
         }
     )
     name: str
-    config: PresetConfig
-    permissions: PresetPermissions
-    ui: PresetUI
+    config: CompletePresetConfig
+    permissions: CompletePresetPermissions
+    ui: CompletePresetUI
     _raw: Mapping[str, Any] = _field(init=False, repr=False, eq=False, default=EMPTY)
 
     @classmethod
@@ -1063,9 +1085,9 @@ class ReplacePresetRequest:
         # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
         obj = _new(cls)
         obj.name = d["name"]
-        obj.config = PresetConfig.from_dict(d["config"])
-        obj.permissions = PresetPermissions.from_dict(d["permissions"])
-        obj.ui = PresetUI.from_dict(d["ui"])
+        obj.config = CompletePresetConfig.from_dict(d["config"])
+        obj.permissions = CompletePresetPermissions.from_dict(d["permissions"])
+        obj.ui = CompletePresetUI.from_dict(d["ui"])
         obj._raw = d
         return obj
 

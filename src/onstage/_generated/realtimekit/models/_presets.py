@@ -18,6 +18,32 @@ __all__ = [
     "BackgroundColors",
     "BrandColors",
     "ChatPermissions",
+    "CompleteBackgroundColors",
+    "CompleteBrandColors",
+    "CompleteChatPermissions",
+    "CompleteConnectedMeetingsPermissions",
+    "CompleteDesignTokens",
+    "CompleteDesignTokensBorderRadius",
+    "CompleteDesignTokensBorderWidth",
+    "CompleteDesignTokensTheme",
+    "CompleteMaxVideoStreams",
+    "CompleteMediaPermissions",
+    "CompleteMediaProducePermission",
+    "CompletePluginPermissions",
+    "CompletePluginPermissionsConfig",
+    "CompletePollPermissions",
+    "CompletePresetColors",
+    "CompletePresetConfig",
+    "CompletePresetMedia",
+    "CompletePresetPermissions",
+    "CompletePresetPermissionsRecorderType",
+    "CompletePresetPermissionsWaitingRoomType",
+    "CompletePresetScreenshareMedia",
+    "CompletePresetUI",
+    "CompletePresetUIConfigDiff",
+    "CompletePresetVideoMedia",
+    "CompletePrivateChatPermissions",
+    "CompletePublicChatPermissions",
     "ConnectedMeetingsPermissions",
     "DesignTokens",
     "DesignTokensBorderRadius",
@@ -48,6 +74,80 @@ __all__ = [
     "PublicChatPermissions",
     "ViewType",
 ]
+
+
+class CompleteDesignTokensBorderRadius(OpenStrEnum):
+    """Open enum: unknown values are kept (``is_known`` is False)."""
+
+    CIRCULAR = "circular"
+    EXTRA_ROUNDED = "extra-rounded"
+    ROUNDED = "rounded"
+    SHARP = "sharp"
+
+
+_CompleteDesignTokensBorderRadius_get = cast(
+    "Callable[[Any], CompleteDesignTokensBorderRadius | None]",
+    CompleteDesignTokensBorderRadius._value2member_map_.get,
+)
+
+
+class CompleteDesignTokensBorderWidth(OpenStrEnum):
+    """Open enum: unknown values are kept (``is_known`` is False)."""
+
+    FAT = "fat"
+    NONE = "none"
+    THIN = "thin"
+
+
+_CompleteDesignTokensBorderWidth_get = cast(
+    "Callable[[Any], CompleteDesignTokensBorderWidth | None]",
+    CompleteDesignTokensBorderWidth._value2member_map_.get,
+)
+
+
+class CompleteDesignTokensTheme(OpenStrEnum):
+    """Open enum: unknown values are kept (``is_known`` is False)."""
+
+    DARK = "dark"
+    DARKEST = "darkest"
+    LIGHT = "light"
+
+
+_CompleteDesignTokensTheme_get = cast(
+    "Callable[[Any], CompleteDesignTokensTheme | None]", CompleteDesignTokensTheme._value2member_map_.get
+)
+
+
+class CompletePresetPermissionsRecorderType(OpenStrEnum):
+    """Type of the recording peer.
+
+    Open enum: unknown values are kept (``is_known`` is False)."""
+
+    LIVESTREAMER = "LIVESTREAMER"
+    NONE = "NONE"
+    RECORDER = "RECORDER"
+
+
+_CompletePresetPermissionsRecorderType_get = cast(
+    "Callable[[Any], CompletePresetPermissionsRecorderType | None]",
+    CompletePresetPermissionsRecorderType._value2member_map_.get,
+)
+
+
+class CompletePresetPermissionsWaitingRoomType(OpenStrEnum):
+    """Waiting-room behaviour.
+
+    Open enum: unknown values are kept (``is_known`` is False)."""
+
+    ON_PRIVILEGED_USER_ENTRY = "ON_PRIVILEGED_USER_ENTRY"
+    SKIP = "SKIP"
+    SKIP_ON_ACCEPT = "SKIP_ON_ACCEPT"
+
+
+_CompletePresetPermissionsWaitingRoomType_get = cast(
+    "Callable[[Any], CompletePresetPermissionsWaitingRoomType | None]",
+    CompletePresetPermissionsWaitingRoomType._value2member_map_.get,
+)
 
 
 class DesignTokensBorderRadius(OpenStrEnum):
@@ -327,6 +427,1259 @@ class ChatPermissions:
             out["public"] = jsonable(self.public)
         if self.private is not None:
             out["private"] = jsonable(self.private)
+        return out
+
+    @property
+    def additional_properties(self) -> dict[str, Any]:
+        """Fields the API sent that this model does not describe."""
+        return {k: v for k, v in self._raw.items() if k not in self._FIELDS}
+
+    def __getitem__(self, key: str) -> Any:
+        return self._raw[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._raw
+
+
+@define(slots=True, eq=True)
+class CompleteBackgroundColors:
+    """Background colour shades `600`–`1000` (all required).
+
+    Attributes:
+        field_600: ``600``
+        field_700: ``700``
+        field_800: ``800``
+        field_900: ``900``
+        field_1000: ``1000``
+    Unknown fields sent by the API are kept: see ``additional_properties`` and ``to_dict()``.
+    """
+
+    _FIELDS: ClassVar[frozenset[str]] = frozenset(
+        {
+            "600",
+            "700",
+            "800",
+            "900",
+            "1000",
+        }
+    )
+    field_600: str
+    field_700: str
+    field_800: str
+    field_900: str
+    field_1000: str
+    _raw: Mapping[str, Any] = _field(init=False, repr=False, eq=False, default=EMPTY)
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> CompleteBackgroundColors:
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.field_600 = d["600"]
+        obj.field_700 = d["700"]
+        obj.field_800 = d["800"]
+        obj.field_900 = d["900"]
+        obj.field_1000 = d["1000"]
+        obj._raw = d
+        return obj
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {k: v for k, v in self._raw.items() if k not in self._FIELDS}
+        out["600"] = jsonable(self.field_600)
+        out["700"] = jsonable(self.field_700)
+        out["800"] = jsonable(self.field_800)
+        out["900"] = jsonable(self.field_900)
+        out["1000"] = jsonable(self.field_1000)
+        return out
+
+    @property
+    def additional_properties(self) -> dict[str, Any]:
+        """Fields the API sent that this model does not describe."""
+        return {k: v for k, v in self._raw.items() if k not in self._FIELDS}
+
+    def __getitem__(self, key: str) -> Any:
+        return self._raw[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._raw
+
+
+@define(slots=True, eq=True)
+class CompleteBrandColors:
+    """Brand colour shades `300`–`700` (all required).
+
+    Attributes:
+        field_300: ``300``
+        field_400: ``400``
+        field_500: ``500``
+        field_600: ``600``
+        field_700: ``700``
+    Unknown fields sent by the API are kept: see ``additional_properties`` and ``to_dict()``.
+    """
+
+    _FIELDS: ClassVar[frozenset[str]] = frozenset(
+        {
+            "300",
+            "400",
+            "500",
+            "600",
+            "700",
+        }
+    )
+    field_300: str
+    field_400: str
+    field_500: str
+    field_600: str
+    field_700: str
+    _raw: Mapping[str, Any] = _field(init=False, repr=False, eq=False, default=EMPTY)
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> CompleteBrandColors:
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.field_300 = d["300"]
+        obj.field_400 = d["400"]
+        obj.field_500 = d["500"]
+        obj.field_600 = d["600"]
+        obj.field_700 = d["700"]
+        obj._raw = d
+        return obj
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {k: v for k, v in self._raw.items() if k not in self._FIELDS}
+        out["300"] = jsonable(self.field_300)
+        out["400"] = jsonable(self.field_400)
+        out["500"] = jsonable(self.field_500)
+        out["600"] = jsonable(self.field_600)
+        out["700"] = jsonable(self.field_700)
+        return out
+
+    @property
+    def additional_properties(self) -> dict[str, Any]:
+        """Fields the API sent that this model does not describe."""
+        return {k: v for k, v in self._raw.items() if k not in self._FIELDS}
+
+    def __getitem__(self, key: str) -> Any:
+        return self._raw[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._raw
+
+
+@define(slots=True, eq=True)
+class CompleteChatPermissions:
+    """Public and private chat permissions (both required).
+
+    Attributes:
+        public: Public chat permissions (all required).
+        private: Private chat permissions (all required).
+    Unknown fields sent by the API are kept: see ``additional_properties`` and ``to_dict()``.
+    """
+
+    _FIELDS: ClassVar[frozenset[str]] = frozenset(
+        {
+            "public",
+            "private",
+        }
+    )
+    public: CompletePublicChatPermissions
+    private: CompletePrivateChatPermissions
+    _raw: Mapping[str, Any] = _field(init=False, repr=False, eq=False, default=EMPTY)
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> CompleteChatPermissions:
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.public = CompletePublicChatPermissions.from_dict(d["public"])
+        obj.private = CompletePrivateChatPermissions.from_dict(d["private"])
+        obj._raw = d
+        return obj
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {k: v for k, v in self._raw.items() if k not in self._FIELDS}
+        out["public"] = jsonable(self.public)
+        out["private"] = jsonable(self.private)
+        return out
+
+    @property
+    def additional_properties(self) -> dict[str, Any]:
+        """Fields the API sent that this model does not describe."""
+        return {k: v for k, v in self._raw.items() if k not in self._FIELDS}
+
+    def __getitem__(self, key: str) -> Any:
+        return self._raw[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._raw
+
+
+@define(slots=True, eq=True)
+class CompleteConnectedMeetingsPermissions:
+    """Connected-meetings permissions (all required).
+
+    Attributes:
+        can_alter_connected_meetings: ``can_alter_connected_meetings``
+        can_switch_connected_meetings: ``can_switch_connected_meetings``
+        can_switch_to_parent_meeting: ``can_switch_to_parent_meeting``
+    Unknown fields sent by the API are kept: see ``additional_properties`` and ``to_dict()``.
+    """
+
+    _FIELDS: ClassVar[frozenset[str]] = frozenset(
+        {
+            "can_alter_connected_meetings",
+            "can_switch_connected_meetings",
+            "can_switch_to_parent_meeting",
+        }
+    )
+    can_alter_connected_meetings: bool
+    can_switch_connected_meetings: bool
+    can_switch_to_parent_meeting: bool
+    _raw: Mapping[str, Any] = _field(init=False, repr=False, eq=False, default=EMPTY)
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> CompleteConnectedMeetingsPermissions:
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.can_alter_connected_meetings = d["can_alter_connected_meetings"]
+        obj.can_switch_connected_meetings = d["can_switch_connected_meetings"]
+        obj.can_switch_to_parent_meeting = d["can_switch_to_parent_meeting"]
+        obj._raw = d
+        return obj
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {k: v for k, v in self._raw.items() if k not in self._FIELDS}
+        out["can_alter_connected_meetings"] = jsonable(self.can_alter_connected_meetings)
+        out["can_switch_connected_meetings"] = jsonable(self.can_switch_connected_meetings)
+        out["can_switch_to_parent_meeting"] = jsonable(self.can_switch_to_parent_meeting)
+        return out
+
+    @property
+    def additional_properties(self) -> dict[str, Any]:
+        """Fields the API sent that this model does not describe."""
+        return {k: v for k, v in self._raw.items() if k not in self._FIELDS}
+
+    def __getitem__(self, key: str) -> Any:
+        return self._raw[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._raw
+
+
+@define(slots=True, eq=True)
+class CompleteDesignTokens:
+    """Design tokens; `font_family`, `google_font` and `logo` are optional, the rest required.
+
+    Attributes:
+        border_radius: ``border_radius``
+        border_width: ``border_width``
+        colors: UI colours (all required).
+        spacing_base: ``spacing_base``
+        theme: ``theme``
+        font_family: ``font_family``
+        google_font: ``google_font``
+        logo: ``logo``
+    Unknown fields sent by the API are kept: see ``additional_properties`` and ``to_dict()``.
+    """
+
+    _FIELDS: ClassVar[frozenset[str]] = frozenset(
+        {
+            "border_radius",
+            "border_width",
+            "colors",
+            "spacing_base",
+            "theme",
+            "font_family",
+            "google_font",
+            "logo",
+        }
+    )
+    border_radius: CompleteDesignTokensBorderRadius
+    border_width: CompleteDesignTokensBorderWidth
+    colors: CompletePresetColors
+    spacing_base: float
+    theme: CompleteDesignTokensTheme
+    font_family: str | None = None
+    google_font: str | None = None
+    logo: str | None = None
+    _raw: Mapping[str, Any] = _field(init=False, repr=False, eq=False, default=EMPTY)
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> CompleteDesignTokens:
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.border_radius = CompleteDesignTokensBorderRadius(d["border_radius"])
+        obj.border_width = CompleteDesignTokensBorderWidth(d["border_width"])
+        obj.colors = CompletePresetColors.from_dict(d["colors"])
+        obj.spacing_base = d["spacing_base"]
+        obj.theme = CompleteDesignTokensTheme(d["theme"])
+        obj.font_family = d.get("font_family")
+        obj.google_font = d.get("google_font")
+        obj.logo = d.get("logo")
+        obj._raw = d
+        return obj
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {k: v for k, v in self._raw.items() if k not in self._FIELDS}
+        out["border_radius"] = jsonable(self.border_radius)
+        out["border_width"] = jsonable(self.border_width)
+        out["colors"] = jsonable(self.colors)
+        out["spacing_base"] = jsonable(self.spacing_base)
+        out["theme"] = jsonable(self.theme)
+        if self.font_family is not None:
+            out["font_family"] = jsonable(self.font_family)
+        if self.google_font is not None:
+            out["google_font"] = jsonable(self.google_font)
+        if self.logo is not None:
+            out["logo"] = jsonable(self.logo)
+        return out
+
+    @property
+    def additional_properties(self) -> dict[str, Any]:
+        """Fields the API sent that this model does not describe."""
+        return {k: v for k, v in self._raw.items() if k not in self._FIELDS}
+
+    def __getitem__(self, key: str) -> Any:
+        return self._raw[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._raw
+
+
+@define(slots=True, eq=True)
+class CompleteMaxVideoStreams:
+    """Maximum number of video streams visible on a device (both required).
+
+    Attributes:
+        desktop: Maximum number of video streams visible on desktop devices.
+        mobile: Maximum number of video streams visible on mobile devices.
+    Unknown fields sent by the API are kept: see ``additional_properties`` and ``to_dict()``.
+    """
+
+    _FIELDS: ClassVar[frozenset[str]] = frozenset(
+        {
+            "desktop",
+            "mobile",
+        }
+    )
+    desktop: float
+    mobile: float
+    _raw: Mapping[str, Any] = _field(init=False, repr=False, eq=False, default=EMPTY)
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> CompleteMaxVideoStreams:
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.desktop = d["desktop"]
+        obj.mobile = d["mobile"]
+        obj._raw = d
+        return obj
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {k: v for k, v in self._raw.items() if k not in self._FIELDS}
+        out["desktop"] = jsonable(self.desktop)
+        out["mobile"] = jsonable(self.mobile)
+        return out
+
+    @property
+    def additional_properties(self) -> dict[str, Any]:
+        """Fields the API sent that this model does not describe."""
+        return {k: v for k, v in self._raw.items() if k not in self._FIELDS}
+
+    def __getitem__(self, key: str) -> Any:
+        return self._raw[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._raw
+
+
+@define(slots=True, eq=True)
+class CompleteMediaPermissions:
+    """Whether the participant may produce audio, video and screen share (all required).
+
+    Attributes:
+        audio: Whether one kind of media may be produced (required).
+        video: Whether one kind of media may be produced (required).
+        screenshare: Whether one kind of media may be produced (required).
+    Unknown fields sent by the API are kept: see ``additional_properties`` and ``to_dict()``.
+    """
+
+    _FIELDS: ClassVar[frozenset[str]] = frozenset(
+        {
+            "audio",
+            "video",
+            "screenshare",
+        }
+    )
+    audio: CompleteMediaProducePermission
+    video: CompleteMediaProducePermission
+    screenshare: CompleteMediaProducePermission
+    _raw: Mapping[str, Any] = _field(init=False, repr=False, eq=False, default=EMPTY)
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> CompleteMediaPermissions:
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.audio = CompleteMediaProducePermission.from_dict(d["audio"])
+        obj.video = CompleteMediaProducePermission.from_dict(d["video"])
+        obj.screenshare = CompleteMediaProducePermission.from_dict(d["screenshare"])
+        obj._raw = d
+        return obj
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {k: v for k, v in self._raw.items() if k not in self._FIELDS}
+        out["audio"] = jsonable(self.audio)
+        out["video"] = jsonable(self.video)
+        out["screenshare"] = jsonable(self.screenshare)
+        return out
+
+    @property
+    def additional_properties(self) -> dict[str, Any]:
+        """Fields the API sent that this model does not describe."""
+        return {k: v for k, v in self._raw.items() if k not in self._FIELDS}
+
+    def __getitem__(self, key: str) -> Any:
+        return self._raw[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._raw
+
+
+@define(slots=True, eq=True)
+class CompleteMediaProducePermission:
+    """Whether one kind of media may be produced (required).
+
+    Attributes:
+        can_produce: ``can_produce``
+    Unknown fields sent by the API are kept: see ``additional_properties`` and ``to_dict()``.
+    """
+
+    _FIELDS: ClassVar[frozenset[str]] = frozenset(
+        {
+            "can_produce",
+        }
+    )
+    can_produce: ProducePermission
+    _raw: Mapping[str, Any] = _field(init=False, repr=False, eq=False, default=EMPTY)
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> CompleteMediaProducePermission:
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.can_produce = ProducePermission(d["can_produce"])
+        obj._raw = d
+        return obj
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {k: v for k, v in self._raw.items() if k not in self._FIELDS}
+        out["can_produce"] = jsonable(self.can_produce)
+        return out
+
+    @property
+    def additional_properties(self) -> dict[str, Any]:
+        """Fields the API sent that this model does not describe."""
+        return {k: v for k, v in self._raw.items() if k not in self._FIELDS}
+
+    def __getitem__(self, key: str) -> Any:
+        return self._raw[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._raw
+
+
+@define(slots=True, eq=True)
+class CompletePluginPermissions:
+    """Plugin permissions (all required; `config` may be an empty map).
+
+    Attributes:
+        can_close: Can close plugins that are already open.
+        can_start: Can start plugins.
+        can_edit_config: Can edit plugin config.
+        config: Per-plugin configuration, keyed by plugin UUID.
+    Unknown fields sent by the API are kept: see ``additional_properties`` and ``to_dict()``.
+    """
+
+    _FIELDS: ClassVar[frozenset[str]] = frozenset(
+        {
+            "can_close",
+            "can_start",
+            "can_edit_config",
+            "config",
+        }
+    )
+    can_close: bool
+    can_start: bool
+    can_edit_config: bool
+    config: CompletePluginPermissionsConfig
+    _raw: Mapping[str, Any] = _field(init=False, repr=False, eq=False, default=EMPTY)
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> CompletePluginPermissions:
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.can_close = d["can_close"]
+        obj.can_start = d["can_start"]
+        obj.can_edit_config = d["can_edit_config"]
+        obj.config = CompletePluginPermissionsConfig.from_dict(d["config"])
+        obj._raw = d
+        return obj
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {k: v for k, v in self._raw.items() if k not in self._FIELDS}
+        out["can_close"] = jsonable(self.can_close)
+        out["can_start"] = jsonable(self.can_start)
+        out["can_edit_config"] = jsonable(self.can_edit_config)
+        out["config"] = jsonable(self.config)
+        return out
+
+    @property
+    def additional_properties(self) -> dict[str, Any]:
+        """Fields the API sent that this model does not describe."""
+        return {k: v for k, v in self._raw.items() if k not in self._FIELDS}
+
+    def __getitem__(self, key: str) -> Any:
+        return self._raw[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._raw
+
+
+@define(slots=True, eq=True)
+class CompletePluginPermissionsConfig:
+    """Per-plugin configuration, keyed by plugin UUID.
+    Unknown fields sent by the API are kept: see ``additional_properties`` and ``to_dict()``.
+    """
+
+    _FIELDS: ClassVar[frozenset[str]] = frozenset({})
+    _raw: Mapping[str, Any] = _field(init=False, repr=False, eq=False, default=EMPTY)
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> CompletePluginPermissionsConfig:
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj._raw = d
+        return obj
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {k: v for k, v in self._raw.items() if k not in self._FIELDS}
+        return out
+
+    @property
+    def additional_properties(self) -> dict[str, Any]:
+        """Fields the API sent that this model does not describe."""
+        return {k: v for k, v in self._raw.items() if k not in self._FIELDS}
+
+    def __getitem__(self, key: str) -> Any:
+        return self._raw[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._raw
+
+
+@define(slots=True, eq=True)
+class CompletePollPermissions:
+    """Poll permissions (all required).
+
+    Attributes:
+        can_create: Can create polls.
+        can_vote: Can vote on polls.
+        can_view: Can view polls.
+    Unknown fields sent by the API are kept: see ``additional_properties`` and ``to_dict()``.
+    """
+
+    _FIELDS: ClassVar[frozenset[str]] = frozenset(
+        {
+            "can_create",
+            "can_vote",
+            "can_view",
+        }
+    )
+    can_create: bool
+    can_vote: bool
+    can_view: bool
+    _raw: Mapping[str, Any] = _field(init=False, repr=False, eq=False, default=EMPTY)
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> CompletePollPermissions:
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.can_create = d["can_create"]
+        obj.can_vote = d["can_vote"]
+        obj.can_view = d["can_view"]
+        obj._raw = d
+        return obj
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {k: v for k, v in self._raw.items() if k not in self._FIELDS}
+        out["can_create"] = jsonable(self.can_create)
+        out["can_vote"] = jsonable(self.can_vote)
+        out["can_view"] = jsonable(self.can_view)
+        return out
+
+    @property
+    def additional_properties(self) -> dict[str, Any]:
+        """Fields the API sent that this model does not describe."""
+        return {k: v for k, v in self._raw.items() if k not in self._FIELDS}
+
+    def __getitem__(self, key: str) -> Any:
+        return self._raw[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._raw
+
+
+@define(slots=True, eq=True)
+class CompletePresetColors:
+    """UI colours (all required).
+
+    Attributes:
+        background: Background colour shades `600`–`1000` (all required).
+        brand: Brand colour shades `300`–`700` (all required).
+        danger: ``danger``
+        success: ``success``
+        text: ``text``
+        text_on_brand: ``text_on_brand``
+        video_bg: ``video_bg``
+        warning: ``warning``
+    Unknown fields sent by the API are kept: see ``additional_properties`` and ``to_dict()``.
+    """
+
+    _FIELDS: ClassVar[frozenset[str]] = frozenset(
+        {
+            "background",
+            "brand",
+            "danger",
+            "success",
+            "text",
+            "text_on_brand",
+            "video_bg",
+            "warning",
+        }
+    )
+    background: CompleteBackgroundColors
+    brand: CompleteBrandColors
+    danger: str
+    success: str
+    text: str
+    text_on_brand: str
+    video_bg: str
+    warning: str
+    _raw: Mapping[str, Any] = _field(init=False, repr=False, eq=False, default=EMPTY)
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> CompletePresetColors:
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.background = CompleteBackgroundColors.from_dict(d["background"])
+        obj.brand = CompleteBrandColors.from_dict(d["brand"])
+        obj.danger = d["danger"]
+        obj.success = d["success"]
+        obj.text = d["text"]
+        obj.text_on_brand = d["text_on_brand"]
+        obj.video_bg = d["video_bg"]
+        obj.warning = d["warning"]
+        obj._raw = d
+        return obj
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {k: v for k, v in self._raw.items() if k not in self._FIELDS}
+        out["background"] = jsonable(self.background)
+        out["brand"] = jsonable(self.brand)
+        out["danger"] = jsonable(self.danger)
+        out["success"] = jsonable(self.success)
+        out["text"] = jsonable(self.text)
+        out["text_on_brand"] = jsonable(self.text_on_brand)
+        out["video_bg"] = jsonable(self.video_bg)
+        out["warning"] = jsonable(self.warning)
+        return out
+
+    @property
+    def additional_properties(self) -> dict[str, Any]:
+        """Fields the API sent that this model does not describe."""
+        return {k: v for k, v in self._raw.items() if k not in self._FIELDS}
+
+    def __getitem__(self, key: str) -> Any:
+        return self._raw[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._raw
+
+
+@define(slots=True, eq=True)
+class CompletePresetConfig:
+    """Meeting configuration of a new or replacing preset, complete: the layout (`view_type`), the maximum
+    number of screen shares, the maximum video streams on desktop and mobile, and video and screen-share
+    quality and frame rate are required; audio options and the qualities offered to livestream viewers
+    are optional (reference §6.9; the official SDK's `PresetCreateParams.Config`).
+
+    Attributes:
+        view_type: Meeting layout of the preset (`LIVESTREAM` is newer than S3).
+        max_screenshare_count: Maximum number of screen shares at a time.
+        max_video_streams: Maximum number of video streams visible on a device (both required).
+        media: Video and screen-share settings (required) and audio options (optional).
+        livestream_viewer_qualities: Livestream viewer quality levels.
+    Unknown fields sent by the API are kept: see ``additional_properties`` and ``to_dict()``.
+    """
+
+    _FIELDS: ClassVar[frozenset[str]] = frozenset(
+        {
+            "view_type",
+            "max_screenshare_count",
+            "max_video_streams",
+            "media",
+            "livestream_viewer_qualities",
+        }
+    )
+    view_type: ViewType
+    max_screenshare_count: float
+    max_video_streams: CompleteMaxVideoStreams
+    media: CompletePresetMedia
+    livestream_viewer_qualities: list[int] | None = None
+    _raw: Mapping[str, Any] = _field(init=False, repr=False, eq=False, default=EMPTY)
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> CompletePresetConfig:
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.view_type = ViewType(d["view_type"])
+        obj.max_screenshare_count = d["max_screenshare_count"]
+        obj.max_video_streams = CompleteMaxVideoStreams.from_dict(d["max_video_streams"])
+        obj.media = CompletePresetMedia.from_dict(d["media"])
+        obj.livestream_viewer_qualities = d.get("livestream_viewer_qualities")
+        obj._raw = d
+        return obj
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {k: v for k, v in self._raw.items() if k not in self._FIELDS}
+        out["view_type"] = jsonable(self.view_type)
+        out["max_screenshare_count"] = jsonable(self.max_screenshare_count)
+        out["max_video_streams"] = jsonable(self.max_video_streams)
+        out["media"] = jsonable(self.media)
+        if self.livestream_viewer_qualities is not None:
+            out["livestream_viewer_qualities"] = jsonable(self.livestream_viewer_qualities)
+        return out
+
+    @property
+    def additional_properties(self) -> dict[str, Any]:
+        """Fields the API sent that this model does not describe."""
+        return {k: v for k, v in self._raw.items() if k not in self._FIELDS}
+
+    def __getitem__(self, key: str) -> Any:
+        return self._raw[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._raw
+
+
+@define(slots=True, eq=True)
+class CompletePresetMedia:
+    """Video and screen-share settings (required) and audio options (optional).
+
+    Attributes:
+        video: Quality and frame rate of participants' video (required); simulcast (optional).
+        screenshare: Quality and frame rate of screen shares (both required).
+        audio: ``audio``
+    Unknown fields sent by the API are kept: see ``additional_properties`` and ``to_dict()``.
+    """
+
+    _FIELDS: ClassVar[frozenset[str]] = frozenset(
+        {
+            "video",
+            "screenshare",
+            "audio",
+        }
+    )
+    video: CompletePresetVideoMedia
+    screenshare: CompletePresetScreenshareMedia
+    audio: PresetAudioMedia | None = None
+    _raw: Mapping[str, Any] = _field(init=False, repr=False, eq=False, default=EMPTY)
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> CompletePresetMedia:
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.video = CompletePresetVideoMedia.from_dict(d["video"])
+        obj.screenshare = CompletePresetScreenshareMedia.from_dict(d["screenshare"])
+        obj.audio = None if (_v3 := d.get("audio")) is None else PresetAudioMedia.from_dict(_v3)
+        obj._raw = d
+        return obj
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {k: v for k, v in self._raw.items() if k not in self._FIELDS}
+        out["video"] = jsonable(self.video)
+        out["screenshare"] = jsonable(self.screenshare)
+        if self.audio is not None:
+            out["audio"] = jsonable(self.audio)
+        return out
+
+    @property
+    def additional_properties(self) -> dict[str, Any]:
+        """Fields the API sent that this model does not describe."""
+        return {k: v for k, v in self._raw.items() if k not in self._FIELDS}
+
+    def __getitem__(self, key: str) -> Any:
+        return self._raw[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._raw
+
+
+@define(slots=True, eq=True)
+class CompletePresetPermissions:
+    """What a participant with a new or replacing preset may do, complete: every host-control flag, `chat`,
+    `connected_meetings`, `media`, `plugins`, `polls`, `recorder_type` and `waiting_room_type` are
+    required; `is_recorder`, `accept_stage_requests`, `stage_access`, `stage_enabled` and
+    `transcription_enabled` are optional (reference §6.9; the official SDK's
+    `PresetCreateParams.Permissions`).
+
+    Attributes:
+        accept_waiting_requests: Whether this participant can accept waiting-room requests.
+        can_accept_production_requests: ``can_accept_production_requests``
+        can_change_participant_permissions: ``can_change_participant_permissions``
+        can_edit_display_name: ``can_edit_display_name``
+        can_livestream: ``can_livestream``
+        can_record: ``can_record``
+        can_spotlight: ``can_spotlight``
+        disable_participant_audio: ``disable_participant_audio``
+        disable_participant_screensharing: ``disable_participant_screensharing``
+        disable_participant_video: ``disable_participant_video``
+        hidden_participant: Whether this participant is hidden from the others.
+        kick_participant: ``kick_participant``
+        pin_participant: ``pin_participant``
+        show_participant_list: ``show_participant_list``
+        chat: Public and private chat permissions (both required).
+        connected_meetings: Connected-meetings permissions (all required).
+        media: Whether the participant may produce audio, video and screen share (all required).
+        plugins: Plugin permissions (all required; `config` may be an empty map).
+        polls: Poll permissions (all required).
+        recorder_type: Type of the recording peer.
+        waiting_room_type: Waiting-room behaviour.
+        is_recorder: ``is_recorder``
+        accept_stage_requests: ``accept_stage_requests``
+        stage_access: ``stage_access``
+        stage_enabled: ``stage_enabled``
+        transcription_enabled: ``transcription_enabled``
+    Unknown fields sent by the API are kept: see ``additional_properties`` and ``to_dict()``.
+    """
+
+    _FIELDS: ClassVar[frozenset[str]] = frozenset(
+        {
+            "accept_waiting_requests",
+            "can_accept_production_requests",
+            "can_change_participant_permissions",
+            "can_edit_display_name",
+            "can_livestream",
+            "can_record",
+            "can_spotlight",
+            "disable_participant_audio",
+            "disable_participant_screensharing",
+            "disable_participant_video",
+            "hidden_participant",
+            "kick_participant",
+            "pin_participant",
+            "show_participant_list",
+            "chat",
+            "connected_meetings",
+            "media",
+            "plugins",
+            "polls",
+            "recorder_type",
+            "waiting_room_type",
+            "is_recorder",
+            "accept_stage_requests",
+            "stage_access",
+            "stage_enabled",
+            "transcription_enabled",
+        }
+    )
+    accept_waiting_requests: bool
+    can_accept_production_requests: bool
+    can_change_participant_permissions: bool
+    can_edit_display_name: bool
+    can_livestream: bool
+    can_record: bool
+    can_spotlight: bool
+    disable_participant_audio: bool
+    disable_participant_screensharing: bool
+    disable_participant_video: bool
+    hidden_participant: bool
+    kick_participant: bool
+    pin_participant: bool
+    show_participant_list: bool
+    chat: CompleteChatPermissions
+    connected_meetings: CompleteConnectedMeetingsPermissions
+    media: CompleteMediaPermissions
+    plugins: CompletePluginPermissions
+    polls: CompletePollPermissions
+    recorder_type: CompletePresetPermissionsRecorderType
+    waiting_room_type: CompletePresetPermissionsWaitingRoomType
+    is_recorder: bool | None = None
+    accept_stage_requests: bool | None = None
+    stage_access: ProducePermission | None = None
+    stage_enabled: bool | None = None
+    transcription_enabled: bool | None = None
+    _raw: Mapping[str, Any] = _field(init=False, repr=False, eq=False, default=EMPTY)
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> CompletePresetPermissions:
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.accept_waiting_requests = d["accept_waiting_requests"]
+        obj.can_accept_production_requests = d["can_accept_production_requests"]
+        obj.can_change_participant_permissions = d["can_change_participant_permissions"]
+        obj.can_edit_display_name = d["can_edit_display_name"]
+        obj.can_livestream = d["can_livestream"]
+        obj.can_record = d["can_record"]
+        obj.can_spotlight = d["can_spotlight"]
+        obj.disable_participant_audio = d["disable_participant_audio"]
+        obj.disable_participant_screensharing = d["disable_participant_screensharing"]
+        obj.disable_participant_video = d["disable_participant_video"]
+        obj.hidden_participant = d["hidden_participant"]
+        obj.kick_participant = d["kick_participant"]
+        obj.pin_participant = d["pin_participant"]
+        obj.show_participant_list = d["show_participant_list"]
+        obj.chat = CompleteChatPermissions.from_dict(d["chat"])
+        obj.connected_meetings = CompleteConnectedMeetingsPermissions.from_dict(d["connected_meetings"])
+        obj.media = CompleteMediaPermissions.from_dict(d["media"])
+        obj.plugins = CompletePluginPermissions.from_dict(d["plugins"])
+        obj.polls = CompletePollPermissions.from_dict(d["polls"])
+        obj.recorder_type = CompletePresetPermissionsRecorderType(d["recorder_type"])
+        obj.waiting_room_type = CompletePresetPermissionsWaitingRoomType(d["waiting_room_type"])
+        obj.is_recorder = d.get("is_recorder")
+        obj.accept_stage_requests = d.get("accept_stage_requests")
+        obj.stage_access = (
+            None
+            if (_v24 := d.get("stage_access")) is None
+            else (_ProducePermission_get(_v24) or ProducePermission(_v24))
+        )
+        obj.stage_enabled = d.get("stage_enabled")
+        obj.transcription_enabled = d.get("transcription_enabled")
+        obj._raw = d
+        return obj
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {k: v for k, v in self._raw.items() if k not in self._FIELDS}
+        out["accept_waiting_requests"] = jsonable(self.accept_waiting_requests)
+        out["can_accept_production_requests"] = jsonable(self.can_accept_production_requests)
+        out["can_change_participant_permissions"] = jsonable(self.can_change_participant_permissions)
+        out["can_edit_display_name"] = jsonable(self.can_edit_display_name)
+        out["can_livestream"] = jsonable(self.can_livestream)
+        out["can_record"] = jsonable(self.can_record)
+        out["can_spotlight"] = jsonable(self.can_spotlight)
+        out["disable_participant_audio"] = jsonable(self.disable_participant_audio)
+        out["disable_participant_screensharing"] = jsonable(self.disable_participant_screensharing)
+        out["disable_participant_video"] = jsonable(self.disable_participant_video)
+        out["hidden_participant"] = jsonable(self.hidden_participant)
+        out["kick_participant"] = jsonable(self.kick_participant)
+        out["pin_participant"] = jsonable(self.pin_participant)
+        out["show_participant_list"] = jsonable(self.show_participant_list)
+        out["chat"] = jsonable(self.chat)
+        out["connected_meetings"] = jsonable(self.connected_meetings)
+        out["media"] = jsonable(self.media)
+        out["plugins"] = jsonable(self.plugins)
+        out["polls"] = jsonable(self.polls)
+        out["recorder_type"] = jsonable(self.recorder_type)
+        out["waiting_room_type"] = jsonable(self.waiting_room_type)
+        if self.is_recorder is not None:
+            out["is_recorder"] = jsonable(self.is_recorder)
+        if self.accept_stage_requests is not None:
+            out["accept_stage_requests"] = jsonable(self.accept_stage_requests)
+        if self.stage_access is not None:
+            out["stage_access"] = jsonable(self.stage_access)
+        if self.stage_enabled is not None:
+            out["stage_enabled"] = jsonable(self.stage_enabled)
+        if self.transcription_enabled is not None:
+            out["transcription_enabled"] = jsonable(self.transcription_enabled)
+        return out
+
+    @property
+    def additional_properties(self) -> dict[str, Any]:
+        """Fields the API sent that this model does not describe."""
+        return {k: v for k, v in self._raw.items() if k not in self._FIELDS}
+
+    def __getitem__(self, key: str) -> Any:
+        return self._raw[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._raw
+
+
+@define(slots=True, eq=True)
+class CompletePresetScreenshareMedia:
+    """Quality and frame rate of screen shares (both required).
+
+    Attributes:
+        quality: ``quality``
+        frame_rate: Frame rate of screen share.
+    Unknown fields sent by the API are kept: see ``additional_properties`` and ``to_dict()``.
+    """
+
+    _FIELDS: ClassVar[frozenset[str]] = frozenset(
+        {
+            "quality",
+            "frame_rate",
+        }
+    )
+    quality: MediaQuality
+    frame_rate: float
+    _raw: Mapping[str, Any] = _field(init=False, repr=False, eq=False, default=EMPTY)
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> CompletePresetScreenshareMedia:
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.quality = MediaQuality(d["quality"])
+        obj.frame_rate = d["frame_rate"]
+        obj._raw = d
+        return obj
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {k: v for k, v in self._raw.items() if k not in self._FIELDS}
+        out["quality"] = jsonable(self.quality)
+        out["frame_rate"] = jsonable(self.frame_rate)
+        return out
+
+    @property
+    def additional_properties(self) -> dict[str, Any]:
+        """Fields the API sent that this model does not describe."""
+        return {k: v for k, v in self._raw.items() if k not in self._FIELDS}
+
+    def __getitem__(self, key: str) -> Any:
+        return self._raw[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._raw
+
+
+@define(slots=True, eq=True)
+class CompletePresetUI:
+    """Look of the meeting UI for a new or replacing preset: `design_tokens` (required: border radius and
+    width, colours, spacing base and theme; optional font and logo); `config_diff` appears in S3 only.
+
+    Attributes:
+        design_tokens: Design tokens; `font_family`, `google_font` and `logo` are optional, the rest required.
+        config_diff: UI configuration overrides (S3 only; opaque).
+    Unknown fields sent by the API are kept: see ``additional_properties`` and ``to_dict()``.
+    """
+
+    _FIELDS: ClassVar[frozenset[str]] = frozenset(
+        {
+            "design_tokens",
+            "config_diff",
+        }
+    )
+    design_tokens: CompleteDesignTokens
+    config_diff: CompletePresetUIConfigDiff | None = None
+    _raw: Mapping[str, Any] = _field(init=False, repr=False, eq=False, default=EMPTY)
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> CompletePresetUI:
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.design_tokens = CompleteDesignTokens.from_dict(d["design_tokens"])
+        obj.config_diff = (
+            None if (_v2 := d.get("config_diff")) is None else CompletePresetUIConfigDiff.from_dict(_v2)
+        )
+        obj._raw = d
+        return obj
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {k: v for k, v in self._raw.items() if k not in self._FIELDS}
+        out["design_tokens"] = jsonable(self.design_tokens)
+        if self.config_diff is not None:
+            out["config_diff"] = jsonable(self.config_diff)
+        return out
+
+    @property
+    def additional_properties(self) -> dict[str, Any]:
+        """Fields the API sent that this model does not describe."""
+        return {k: v for k, v in self._raw.items() if k not in self._FIELDS}
+
+    def __getitem__(self, key: str) -> Any:
+        return self._raw[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._raw
+
+
+@define(slots=True, eq=True)
+class CompletePresetUIConfigDiff:
+    """UI configuration overrides (S3 only; opaque).
+    Unknown fields sent by the API are kept: see ``additional_properties`` and ``to_dict()``.
+    """
+
+    _FIELDS: ClassVar[frozenset[str]] = frozenset({})
+    _raw: Mapping[str, Any] = _field(init=False, repr=False, eq=False, default=EMPTY)
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> CompletePresetUIConfigDiff:
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj._raw = d
+        return obj
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {k: v for k, v in self._raw.items() if k not in self._FIELDS}
+        return out
+
+    @property
+    def additional_properties(self) -> dict[str, Any]:
+        """Fields the API sent that this model does not describe."""
+        return {k: v for k, v in self._raw.items() if k not in self._FIELDS}
+
+    def __getitem__(self, key: str) -> Any:
+        return self._raw[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._raw
+
+
+@define(slots=True, eq=True)
+class CompletePresetVideoMedia:
+    """Quality and frame rate of participants' video (required); simulcast (optional).
+
+    Attributes:
+        quality: ``quality``
+        frame_rate: Frame rate of participants' video.
+        simulcast: Enable simulcast for participant videos.
+    Unknown fields sent by the API are kept: see ``additional_properties`` and ``to_dict()``.
+    """
+
+    _FIELDS: ClassVar[frozenset[str]] = frozenset(
+        {
+            "quality",
+            "frame_rate",
+            "simulcast",
+        }
+    )
+    quality: MediaQuality
+    frame_rate: float
+    simulcast: bool | None = None
+    _raw: Mapping[str, Any] = _field(init=False, repr=False, eq=False, default=EMPTY)
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> CompletePresetVideoMedia:
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.quality = MediaQuality(d["quality"])
+        obj.frame_rate = d["frame_rate"]
+        obj.simulcast = d.get("simulcast")
+        obj._raw = d
+        return obj
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {k: v for k, v in self._raw.items() if k not in self._FIELDS}
+        out["quality"] = jsonable(self.quality)
+        out["frame_rate"] = jsonable(self.frame_rate)
+        if self.simulcast is not None:
+            out["simulcast"] = jsonable(self.simulcast)
+        return out
+
+    @property
+    def additional_properties(self) -> dict[str, Any]:
+        """Fields the API sent that this model does not describe."""
+        return {k: v for k, v in self._raw.items() if k not in self._FIELDS}
+
+    def __getitem__(self, key: str) -> Any:
+        return self._raw[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._raw
+
+
+@define(slots=True, eq=True)
+class CompletePrivateChatPermissions:
+    """Private chat permissions (all required).
+
+    Attributes:
+        can_send: ``can_send``
+        can_receive: ``can_receive``
+        text: ``text``
+        files: ``files``
+    Unknown fields sent by the API are kept: see ``additional_properties`` and ``to_dict()``.
+    """
+
+    _FIELDS: ClassVar[frozenset[str]] = frozenset(
+        {
+            "can_send",
+            "can_receive",
+            "text",
+            "files",
+        }
+    )
+    can_send: bool
+    can_receive: bool
+    text: bool
+    files: bool
+    _raw: Mapping[str, Any] = _field(init=False, repr=False, eq=False, default=EMPTY)
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> CompletePrivateChatPermissions:
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.can_send = d["can_send"]
+        obj.can_receive = d["can_receive"]
+        obj.text = d["text"]
+        obj.files = d["files"]
+        obj._raw = d
+        return obj
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {k: v for k, v in self._raw.items() if k not in self._FIELDS}
+        out["can_send"] = jsonable(self.can_send)
+        out["can_receive"] = jsonable(self.can_receive)
+        out["text"] = jsonable(self.text)
+        out["files"] = jsonable(self.files)
+        return out
+
+    @property
+    def additional_properties(self) -> dict[str, Any]:
+        """Fields the API sent that this model does not describe."""
+        return {k: v for k, v in self._raw.items() if k not in self._FIELDS}
+
+    def __getitem__(self, key: str) -> Any:
+        return self._raw[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._raw
+
+
+@define(slots=True, eq=True)
+class CompletePublicChatPermissions:
+    """Public chat permissions (all required).
+
+    Attributes:
+        can_send: Can send messages in general.
+        text: Can send text messages.
+        files: Can send file messages.
+    Unknown fields sent by the API are kept: see ``additional_properties`` and ``to_dict()``.
+    """
+
+    _FIELDS: ClassVar[frozenset[str]] = frozenset(
+        {
+            "can_send",
+            "text",
+            "files",
+        }
+    )
+    can_send: bool
+    text: bool
+    files: bool
+    _raw: Mapping[str, Any] = _field(init=False, repr=False, eq=False, default=EMPTY)
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> CompletePublicChatPermissions:
+        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
+        obj = _new(cls)
+        obj.can_send = d["can_send"]
+        obj.text = d["text"]
+        obj.files = d["files"]
+        obj._raw = d
+        return obj
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {k: v for k, v in self._raw.items() if k not in self._FIELDS}
+        out["can_send"] = jsonable(self.can_send)
+        out["text"] = jsonable(self.text)
+        out["files"] = jsonable(self.files)
         return out
 
     @property

@@ -197,7 +197,9 @@ class Recording:
         start_reason: ``start_reason``
         stop_reason: ``stop_reason``
         storage_config: ``storage_config``
-        meeting: A meeting in list responses (no `ai_config` or `recording_config`).
+        meeting: A meeting in list responses and in recording list items (`meeting`). It has
+            `recording_config` but no `ai_config` (reference §6.1; the official SDK's
+            `MeetingGetResponse.Data` and `RecordingGetRecordingsResponse.Data.meeting`).
     Unknown fields sent by the API are kept: see ``additional_properties`` and ``to_dict()``.
     """
 

@@ -17,6 +17,7 @@ from ._active_session__sessions import Session
 
 __all__ = [
     "GenerateSummaryResult",
+    "GetParticipantDataFromPeerIdFilters",
     "GetSessionParticipantsSortBy",
     "GetSessionParticipantsView",
     "GetSessionTranscriptFormat",
@@ -46,6 +47,22 @@ __all__ = [
     "SessionSummary",
     "SessionTranscript",
 ]
+
+
+class GetParticipantDataFromPeerIdFilters(OpenStrEnum):
+    """Open enum: unknown values are kept (``is_known`` is False)."""
+
+    DEVICE_INFO = "device_info"
+    EVENTS = "events"
+    IP_INFORMATION = "ip_information"
+    PRECALL_NETWORK_INFORMATION = "precall_network_information"
+    QUALITY_STATS = "quality_stats"
+
+
+_GetParticipantDataFromPeerIdFilters_get = cast(
+    "Callable[[Any], GetParticipantDataFromPeerIdFilters | None]",
+    GetParticipantDataFromPeerIdFilters._value2member_map_.get,
+)
 
 
 class GetSessionParticipantsSortBy(OpenStrEnum):

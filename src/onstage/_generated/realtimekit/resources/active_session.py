@@ -72,8 +72,8 @@ class ActiveSessionResource:
             timeout: Per-call option: this call's timeout per attempt (seconds or
                 ``httpx2.Timeout``).
             max_retries: Per-call option: retries of this call (a create is never resent blindly).
-            extra_headers: Per-call option: headers added to this request (never replacing
-                credentials).
+            extra_headers: Per-call option: headers for this request, over the client's (credentials
+                included).
             extra_query: Per-call option: query parameters added to this request.
             extra_body: Per-call option: JSON fields the spec lacks, merged last into the body.
             total_timeout: Per-call option: seconds for the whole call, retries and waits included.
@@ -133,8 +133,8 @@ class ActiveSessionResource:
             timeout: Per-call option: this call's timeout per attempt (seconds or
                 ``httpx2.Timeout``).
             max_retries: Per-call option: retries of this call (a create is never resent blindly).
-            extra_headers: Per-call option: headers added to this request (never replacing
-                credentials).
+            extra_headers: Per-call option: headers for this request, over the client's (credentials
+                included).
             extra_query: Per-call option: query parameters added to this request.
             total_timeout: Per-call option: seconds for the whole call, retries and waits included.
 
@@ -177,9 +177,11 @@ class ActiveSessionResource:
 
         ``POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/active-session/kick``
 
-        Removes participants by peer id and/or custom participant id. Both arrays are required by
-        the schema; the facade sends an empty array for the one not given. (The upstream operationId
-        is misspelled.)
+        Removes participants by peer id and/or custom participant id. ⚠ The sources disagree on the
+        body: the upstream schema (realtimekit.md §5.7, S3/S5) requires both arrays, the official
+        SDKs' types (S1/S2 `ActiveSessionKickParticipantsParams`) make both optional. So the sandbox
+        accepts either array alone and the facade always sends both, an empty array for the one not
+        given, the form both accept. (The upstream operationId is misspelled.)
 
         Args:
             meeting_id: ID of the meeting. A UUID.
@@ -188,8 +190,8 @@ class ActiveSessionResource:
             timeout: Per-call option: this call's timeout per attempt (seconds or
                 ``httpx2.Timeout``).
             max_retries: Per-call option: retries of this call (a create is never resent blindly).
-            extra_headers: Per-call option: headers added to this request (never replacing
-                credentials).
+            extra_headers: Per-call option: headers for this request, over the client's (credentials
+                included).
             extra_query: Per-call option: query parameters added to this request.
             extra_body: Per-call option: JSON fields the spec lacks, merged last into the body.
             total_timeout: Per-call option: seconds for the whole call, retries and waits included.
@@ -245,8 +247,8 @@ class ActiveSessionResource:
             timeout: Per-call option: this call's timeout per attempt (seconds or
                 ``httpx2.Timeout``).
             max_retries: Per-call option: retries of this call (a create is never resent blindly).
-            extra_headers: Per-call option: headers added to this request (never replacing
-                credentials).
+            extra_headers: Per-call option: headers for this request, over the client's (credentials
+                included).
             extra_query: Per-call option: query parameters added to this request.
             total_timeout: Per-call option: seconds for the whole call, retries and waits included.
 
@@ -289,8 +291,11 @@ class ActiveSessionResource:
 
         ``POST /accounts/{account_id}/realtime/kit/{app_id}/meetings/{meeting_id}/active-session/mute``
 
-        Mutes participants by peer id and/or custom participant id (same body as kick). Not in the
-        official SDKs.
+        Mutes participants by peer id and/or custom participant id. Not in the official SDKs; the
+        body is kick's (`realtimekit_KickParticipantsBody` upstream), on which the sources disagree
+        (⚠): the upstream schema (realtimekit.md §5.7) requires both arrays, the official SDKs'
+        types for kick make both optional. So the sandbox accepts either array alone and the facade
+        always sends both, an empty array for the one not given.
 
         Args:
             meeting_id: ID of the meeting. A UUID.
@@ -299,8 +304,8 @@ class ActiveSessionResource:
             timeout: Per-call option: this call's timeout per attempt (seconds or
                 ``httpx2.Timeout``).
             max_retries: Per-call option: retries of this call (a create is never resent blindly).
-            extra_headers: Per-call option: headers added to this request (never replacing
-                credentials).
+            extra_headers: Per-call option: headers for this request, over the client's (credentials
+                included).
             extra_query: Per-call option: query parameters added to this request.
             extra_body: Per-call option: JSON fields the spec lacks, merged last into the body.
             total_timeout: Per-call option: seconds for the whole call, retries and waits included.
@@ -359,8 +364,8 @@ class ActiveSessionResource:
             timeout: Per-call option: this call's timeout per attempt (seconds or
                 ``httpx2.Timeout``).
             max_retries: Per-call option: retries of this call (a create is never resent blindly).
-            extra_headers: Per-call option: headers added to this request (never replacing
-                credentials).
+            extra_headers: Per-call option: headers for this request, over the client's (credentials
+                included).
             extra_query: Per-call option: query parameters added to this request.
             extra_body: Per-call option: JSON fields the spec lacks, merged last into the body.
             total_timeout: Per-call option: seconds for the whole call, retries and waits included.

@@ -20,7 +20,16 @@ from ...._raw import to_raw, to_raw_list
 from ...._raw_mark import raw_result, take_raw
 from ...._response import APIResponse
 from ..api import presets as _presets
-from ..models._presets import Preset, PresetConfig, PresetListItem, PresetPermissions, PresetUI
+from ..models._presets import (
+    CompletePresetConfig,
+    CompletePresetPermissions,
+    CompletePresetUI,
+    Preset,
+    PresetConfig,
+    PresetListItem,
+    PresetPermissions,
+    PresetUI,
+)
 
 if TYPE_CHECKING:
     from ...._client_base import BaseClient
@@ -48,9 +57,9 @@ class PresetsResource:
         self,
         *,
         name: str,
-        config: PresetConfig | Mapping[str, Any],
-        permissions: PresetPermissions | Mapping[str, Any],
-        ui: PresetUI | Mapping[str, Any],
+        config: CompletePresetConfig | Mapping[str, Any],
+        permissions: CompletePresetPermissions | Mapping[str, Any],
+        ui: CompletePresetUI | Mapping[str, Any],
         timeout: float | httpx2.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
@@ -67,23 +76,24 @@ class PresetsResource:
 
         Args:
             name: Name of the preset.
-            config: Meeting configuration of the preset: the layout (`view_type`), the maximum
-                number of screen shares, the maximum video streams on desktop and mobile, video and
-                screen-share quality and frame rate, audio options, and the qualities offered to
-                livestream viewers.
-            permissions: What a participant with this preset may do: host controls (kick, pin,
-                spotlight, accept waiting-room and stage requests, change others' permissions),
-                chat, polls, plugins, producing audio, video and screen share, recording and
-                livestreaming, connected meetings, the waiting-room behaviour, and whether the
-                participant is hidden or a recorder.
-            ui: Look of the meeting UI for this preset: `design_tokens` (border radius and width,
-                colours, spacing base, theme, optional font and logo); `config_diff` appears in S3
-                only.
+            config: Meeting configuration of a new or replacing preset, complete: the layout
+                (`view_type`), the maximum number of screen shares, the maximum video streams on
+                desktop and mobile, and video and screen-share quality and frame rate are required;
+                audio options and the qualities offered to livestream viewers are optional
+                (reference §6.9; the official SDK's `PresetCreateParams.Config`).
+            permissions: What a participant with a new or replacing preset may do, complete: every
+                host-control flag, `chat`, `connected_meetings`, `media`, `plugins`, `polls`,
+                `recorder_type` and `waiting_room_type` are required; `is_recorder`,
+                `accept_stage_requests`, `stage_access`, `stage_enabled` and `transcription_enabled`
+                are optional (reference §6.9; the official SDK's `PresetCreateParams.Permissions`).
+            ui: Look of the meeting UI for a new or replacing preset: `design_tokens` (required:
+                border radius and width, colours, spacing base and theme; optional font and logo);
+                `config_diff` appears in S3 only.
             timeout: Per-call option: this call's timeout per attempt (seconds or
                 ``httpx2.Timeout``).
             max_retries: Per-call option: retries of this call (a create is never resent blindly).
-            extra_headers: Per-call option: headers added to this request (never replacing
-                credentials).
+            extra_headers: Per-call option: headers for this request, over the client's (credentials
+                included).
             extra_query: Per-call option: query parameters added to this request.
             extra_body: Per-call option: JSON fields the spec lacks, merged last into the body.
             total_timeout: Per-call option: seconds for the whole call, retries and waits included.
@@ -137,8 +147,8 @@ class PresetsResource:
             timeout: Per-call option: this call's timeout per attempt (seconds or
                 ``httpx2.Timeout``).
             max_retries: Per-call option: retries of this call (a create is never resent blindly).
-            extra_headers: Per-call option: headers added to this request (never replacing
-                credentials).
+            extra_headers: Per-call option: headers for this request, over the client's (credentials
+                included).
             extra_query: Per-call option: query parameters added to this request.
             total_timeout: Per-call option: seconds for the whole call, retries and waits included.
 
@@ -183,8 +193,8 @@ class PresetsResource:
             timeout: Per-call option: this call's timeout per attempt (seconds or
                 ``httpx2.Timeout``).
             max_retries: Per-call option: retries of this call (a create is never resent blindly).
-            extra_headers: Per-call option: headers added to this request (never replacing
-                credentials).
+            extra_headers: Per-call option: headers for this request, over the client's (credentials
+                included).
             extra_query: Per-call option: query parameters added to this request.
             total_timeout: Per-call option: seconds for the whole call, retries and waits included.
 
@@ -233,8 +243,8 @@ class PresetsResource:
             timeout: Per-call option: this call's timeout per attempt (seconds or
                 ``httpx2.Timeout``).
             max_retries: Per-call option: retries of this call (a create is never resent blindly).
-            extra_headers: Per-call option: headers added to this request (never replacing
-                credentials).
+            extra_headers: Per-call option: headers for this request, over the client's (credentials
+                included).
             extra_query: Per-call option: query parameters added to this request.
             total_timeout: Per-call option: seconds for the whole call, retries and waits included.
 
@@ -276,9 +286,9 @@ class PresetsResource:
         preset_id: str,
         *,
         name: str,
-        config: PresetConfig | Mapping[str, Any],
-        permissions: PresetPermissions | Mapping[str, Any],
-        ui: PresetUI | Mapping[str, Any],
+        config: CompletePresetConfig | Mapping[str, Any],
+        permissions: CompletePresetPermissions | Mapping[str, Any],
+        ui: CompletePresetUI | Mapping[str, Any],
         timeout: float | httpx2.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         extra_headers: Mapping[str, str] | None = None,
@@ -296,23 +306,24 @@ class PresetsResource:
         Args:
             preset_id: ID of the preset (a UUID in responses).
             name: Name of the preset.
-            config: Meeting configuration of the preset: the layout (`view_type`), the maximum
-                number of screen shares, the maximum video streams on desktop and mobile, video and
-                screen-share quality and frame rate, audio options, and the qualities offered to
-                livestream viewers.
-            permissions: What a participant with this preset may do: host controls (kick, pin,
-                spotlight, accept waiting-room and stage requests, change others' permissions),
-                chat, polls, plugins, producing audio, video and screen share, recording and
-                livestreaming, connected meetings, the waiting-room behaviour, and whether the
-                participant is hidden or a recorder.
-            ui: Look of the meeting UI for this preset: `design_tokens` (border radius and width,
-                colours, spacing base, theme, optional font and logo); `config_diff` appears in S3
-                only.
+            config: Meeting configuration of a new or replacing preset, complete: the layout
+                (`view_type`), the maximum number of screen shares, the maximum video streams on
+                desktop and mobile, and video and screen-share quality and frame rate are required;
+                audio options and the qualities offered to livestream viewers are optional
+                (reference §6.9; the official SDK's `PresetCreateParams.Config`).
+            permissions: What a participant with a new or replacing preset may do, complete: every
+                host-control flag, `chat`, `connected_meetings`, `media`, `plugins`, `polls`,
+                `recorder_type` and `waiting_room_type` are required; `is_recorder`,
+                `accept_stage_requests`, `stage_access`, `stage_enabled` and `transcription_enabled`
+                are optional (reference §6.9; the official SDK's `PresetCreateParams.Permissions`).
+            ui: Look of the meeting UI for a new or replacing preset: `design_tokens` (required:
+                border radius and width, colours, spacing base and theme; optional font and logo);
+                `config_diff` appears in S3 only.
             timeout: Per-call option: this call's timeout per attempt (seconds or
                 ``httpx2.Timeout``).
             max_retries: Per-call option: retries of this call (a create is never resent blindly).
-            extra_headers: Per-call option: headers added to this request (never replacing
-                credentials).
+            extra_headers: Per-call option: headers for this request, over the client's (credentials
+                included).
             extra_query: Per-call option: query parameters added to this request.
             extra_body: Per-call option: JSON fields the spec lacks, merged last into the body.
             total_timeout: Per-call option: seconds for the whole call, retries and waits included.
@@ -387,8 +398,8 @@ class PresetsResource:
             timeout: Per-call option: this call's timeout per attempt (seconds or
                 ``httpx2.Timeout``).
             max_retries: Per-call option: retries of this call (a create is never resent blindly).
-            extra_headers: Per-call option: headers added to this request (never replacing
-                credentials).
+            extra_headers: Per-call option: headers for this request, over the client's (credentials
+                included).
             extra_query: Per-call option: query parameters added to this request.
             extra_body: Per-call option: JSON fields the spec lacks, merged last into the body.
             total_timeout: Per-call option: seconds for the whole call, retries and waits included.

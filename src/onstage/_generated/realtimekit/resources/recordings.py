@@ -76,8 +76,8 @@ class RecordingsResource:
             timeout: Per-call option: this call's timeout per attempt (seconds or
                 ``httpx2.Timeout``).
             max_retries: Per-call option: retries of this call (a create is never resent blindly).
-            extra_headers: Per-call option: headers added to this request (never replacing
-                credentials).
+            extra_headers: Per-call option: headers for this request, over the client's (credentials
+                included).
             extra_query: Per-call option: query parameters added to this request.
             total_timeout: Per-call option: seconds for the whole call, retries and waits included.
 
@@ -124,8 +124,8 @@ class RecordingsResource:
             timeout: Per-call option: this call's timeout per attempt (seconds or
                 ``httpx2.Timeout``).
             max_retries: Per-call option: retries of this call (a create is never resent blindly).
-            extra_headers: Per-call option: headers added to this request (never replacing
-                credentials).
+            extra_headers: Per-call option: headers for this request, over the client's (credentials
+                included).
             extra_query: Per-call option: query parameters added to this request.
             total_timeout: Per-call option: seconds for the whole call, retries and waits included.
 
@@ -197,8 +197,8 @@ class RecordingsResource:
             timeout: Per-call option: this call's timeout per attempt (seconds or
                 ``httpx2.Timeout``).
             max_retries: Per-call option: retries of this call (a create is never resent blindly).
-            extra_headers: Per-call option: headers added to this request (never replacing
-                credentials).
+            extra_headers: Per-call option: headers for this request, over the client's (credentials
+                included).
             extra_query: Per-call option: query parameters added to this request.
             total_timeout: Per-call option: seconds for the whole call, retries and waits included.
 
@@ -268,8 +268,8 @@ class RecordingsResource:
             timeout: Per-call option: this call's timeout per attempt (seconds or
                 ``httpx2.Timeout``).
             max_retries: Per-call option: retries of this call (a create is never resent blindly).
-            extra_headers: Per-call option: headers added to this request (never replacing
-                credentials).
+            extra_headers: Per-call option: headers for this request, over the client's (credentials
+                included).
             extra_query: Per-call option: query parameters added to this request.
             extra_body: Per-call option: JSON fields the spec lacks, merged last into the body.
             total_timeout: Per-call option: seconds for the whole call, retries and waits included.
@@ -326,8 +326,8 @@ class RecordingsResource:
             timeout: Per-call option: this call's timeout per attempt (seconds or
                 ``httpx2.Timeout``).
             max_retries: Per-call option: retries of this call (a create is never resent blindly).
-            extra_headers: Per-call option: headers added to this request (never replacing
-                credentials).
+            extra_headers: Per-call option: headers for this request, over the client's (credentials
+                included).
             extra_query: Per-call option: query parameters added to this request.
             extra_body: Per-call option: JSON fields the spec lacks, merged last into the body.
             total_timeout: Per-call option: seconds for the whole call, retries and waits included.
@@ -387,8 +387,8 @@ class RecordingsResource:
             timeout: Per-call option: this call's timeout per attempt (seconds or
                 ``httpx2.Timeout``).
             max_retries: Per-call option: retries of this call (a create is never resent blindly).
-            extra_headers: Per-call option: headers added to this request (never replacing
-                credentials).
+            extra_headers: Per-call option: headers for this request, over the client's (credentials
+                included).
             extra_query: Per-call option: query parameters added to this request.
             extra_body: Per-call option: JSON fields the spec lacks, merged last into the body.
             total_timeout: Per-call option: seconds for the whole call, retries and waits included.
@@ -468,8 +468,8 @@ class RecordingsResource:
             timeout: Per-call option: this call's timeout per attempt (seconds or
                 ``httpx2.Timeout``).
             max_retries: Per-call option: retries of this call (a create is never resent blindly).
-            extra_headers: Per-call option: headers added to this request (never replacing
-                credentials).
+            extra_headers: Per-call option: headers for this request, over the client's (credentials
+                included).
             extra_query: Per-call option: query parameters added to this request.
             extra_body: Per-call option: JSON fields the spec lacks, merged last into the body.
             total_timeout: Per-call option: seconds for the whole call, retries and waits included.
@@ -548,8 +548,8 @@ class RecordingsResource:
             timeout: Per-call option: this call's timeout per attempt (seconds or
                 ``httpx2.Timeout``).
             max_retries: Per-call option: retries of this call (a create is never resent blindly).
-            extra_headers: Per-call option: headers added to this request (never replacing
-                credentials).
+            extra_headers: Per-call option: headers for this request, over the client's (credentials
+                included).
             extra_query: Per-call option: query parameters added to this request.
             extra_body: Per-call option: JSON fields the spec lacks, merged last into the body.
             total_timeout: Per-call option: seconds for the whole call, retries and waits included.
@@ -609,8 +609,8 @@ class RecordingsResource:
             timeout: Per-call option: this call's timeout per attempt (seconds or
                 ``httpx2.Timeout``).
             max_retries: Per-call option: retries of this call (a create is never resent blindly).
-            extra_headers: Per-call option: headers added to this request (never replacing
-                credentials).
+            extra_headers: Per-call option: headers for this request, over the client's (credentials
+                included).
             extra_query: Per-call option: query parameters added to this request.
             extra_body: Per-call option: JSON fields the spec lacks, merged last into the body.
             total_timeout: Per-call option: seconds for the whole call, retries and waits included.

@@ -29,10 +29,9 @@ from ..models._meetings import (
     Participant,
     ParticipantToken,
     ParticipantWithToken,
-    RecordingConfig,
     UpdatedParticipant,
 )
-from ..models._meetings__recordings import MeetingListItem, MeetingStatus
+from ..models._meetings__recordings import MeetingListItem, MeetingStatus, RecordingConfig
 
 if TYPE_CHECKING:
     from ..._sync._client_base import SyncBaseClient as BaseClient
@@ -89,8 +88,8 @@ class MeetingsParticipantsResource:
             timeout: Per-call option: this call's timeout per attempt (seconds or
                 ``httpx2.Timeout``).
             max_retries: Per-call option: retries of this call (a create is never resent blindly).
-            extra_headers: Per-call option: headers added to this request (never replacing
-                credentials).
+            extra_headers: Per-call option: headers for this request, over the client's (credentials
+                included).
             extra_query: Per-call option: query parameters added to this request.
             extra_body: Per-call option: JSON fields the spec lacks, merged last into the body.
             total_timeout: Per-call option: seconds for the whole call, retries and waits included.
@@ -149,8 +148,8 @@ class MeetingsParticipantsResource:
             timeout: Per-call option: this call's timeout per attempt (seconds or
                 ``httpx2.Timeout``).
             max_retries: Per-call option: retries of this call (a create is never resent blindly).
-            extra_headers: Per-call option: headers added to this request (never replacing
-                credentials).
+            extra_headers: Per-call option: headers for this request, over the client's (credentials
+                included).
             extra_query: Per-call option: query parameters added to this request.
             total_timeout: Per-call option: seconds for the whole call, retries and waits included.
 
@@ -198,8 +197,8 @@ class MeetingsParticipantsResource:
             timeout: Per-call option: this call's timeout per attempt (seconds or
                 ``httpx2.Timeout``).
             max_retries: Per-call option: retries of this call (a create is never resent blindly).
-            extra_headers: Per-call option: headers added to this request (never replacing
-                credentials).
+            extra_headers: Per-call option: headers for this request, over the client's (credentials
+                included).
             extra_query: Per-call option: query parameters added to this request.
             total_timeout: Per-call option: seconds for the whole call, retries and waits included.
 
@@ -249,8 +248,8 @@ class MeetingsParticipantsResource:
             timeout: Per-call option: this call's timeout per attempt (seconds or
                 ``httpx2.Timeout``).
             max_retries: Per-call option: retries of this call (a create is never resent blindly).
-            extra_headers: Per-call option: headers added to this request (never replacing
-                credentials).
+            extra_headers: Per-call option: headers for this request, over the client's (credentials
+                included).
             extra_query: Per-call option: query parameters added to this request.
             total_timeout: Per-call option: seconds for the whole call, retries and waits included.
 
@@ -312,8 +311,8 @@ class MeetingsParticipantsResource:
             timeout: Per-call option: this call's timeout per attempt (seconds or
                 ``httpx2.Timeout``).
             max_retries: Per-call option: retries of this call (a create is never resent blindly).
-            extra_headers: Per-call option: headers added to this request (never replacing
-                credentials).
+            extra_headers: Per-call option: headers for this request, over the client's (credentials
+                included).
             extra_query: Per-call option: query parameters added to this request.
             total_timeout: Per-call option: seconds for the whole call, retries and waits included.
 
@@ -373,8 +372,8 @@ class MeetingsParticipantsResource:
             timeout: Per-call option: this call's timeout per attempt (seconds or
                 ``httpx2.Timeout``).
             max_retries: Per-call option: retries of this call (a create is never resent blindly).
-            extra_headers: Per-call option: headers added to this request (never replacing
-                credentials).
+            extra_headers: Per-call option: headers for this request, over the client's (credentials
+                included).
             extra_query: Per-call option: query parameters added to this request.
             extra_body: Per-call option: JSON fields the spec lacks, merged last into the body.
             total_timeout: Per-call option: seconds for the whole call, retries and waits included.
@@ -441,8 +440,8 @@ class MeetingsParticipantsResource:
             timeout: Per-call option: this call's timeout per attempt (seconds or
                 ``httpx2.Timeout``).
             max_retries: Per-call option: retries of this call (a create is never resent blindly).
-            extra_headers: Per-call option: headers added to this request (never replacing
-                credentials).
+            extra_headers: Per-call option: headers for this request, over the client's (credentials
+                included).
             extra_query: Per-call option: query parameters added to this request.
             extra_body: Per-call option: JSON fields the spec lacks, merged last into the body.
             total_timeout: Per-call option: seconds for the whole call, retries and waits included.
@@ -559,8 +558,8 @@ class MeetingsResource:
             timeout: Per-call option: this call's timeout per attempt (seconds or
                 ``httpx2.Timeout``).
             max_retries: Per-call option: retries of this call (a create is never resent blindly).
-            extra_headers: Per-call option: headers added to this request (never replacing
-                credentials).
+            extra_headers: Per-call option: headers for this request, over the client's (credentials
+                included).
             extra_query: Per-call option: query parameters added to this request.
             extra_body: Per-call option: JSON fields the spec lacks, merged last into the body.
             total_timeout: Per-call option: seconds for the whole call, retries and waits included.
@@ -629,8 +628,8 @@ class MeetingsResource:
             timeout: Per-call option: this call's timeout per attempt (seconds or
                 ``httpx2.Timeout``).
             max_retries: Per-call option: retries of this call (a create is never resent blindly).
-            extra_headers: Per-call option: headers added to this request (never replacing
-                credentials).
+            extra_headers: Per-call option: headers for this request, over the client's (credentials
+                included).
             extra_query: Per-call option: query parameters added to this request.
             total_timeout: Per-call option: seconds for the whole call, retries and waits included.
 
@@ -690,8 +689,8 @@ class MeetingsResource:
             timeout: Per-call option: this call's timeout per attempt (seconds or
                 ``httpx2.Timeout``).
             max_retries: Per-call option: retries of this call (a create is never resent blindly).
-            extra_headers: Per-call option: headers added to this request (never replacing
-                credentials).
+            extra_headers: Per-call option: headers for this request, over the client's (credentials
+                included).
             extra_query: Per-call option: query parameters added to this request.
             total_timeout: Per-call option: seconds for the whole call, retries and waits included.
 
@@ -776,8 +775,8 @@ class MeetingsResource:
             timeout: Per-call option: this call's timeout per attempt (seconds or
                 ``httpx2.Timeout``).
             max_retries: Per-call option: retries of this call (a create is never resent blindly).
-            extra_headers: Per-call option: headers added to this request (never replacing
-                credentials).
+            extra_headers: Per-call option: headers for this request, over the client's (credentials
+                included).
             extra_query: Per-call option: query parameters added to this request.
             extra_body: Per-call option: JSON fields the spec lacks, merged last into the body.
             total_timeout: Per-call option: seconds for the whole call, retries and waits included.
@@ -871,8 +870,8 @@ class MeetingsResource:
             timeout: Per-call option: this call's timeout per attempt (seconds or
                 ``httpx2.Timeout``).
             max_retries: Per-call option: retries of this call (a create is never resent blindly).
-            extra_headers: Per-call option: headers added to this request (never replacing
-                credentials).
+            extra_headers: Per-call option: headers for this request, over the client's (credentials
+                included).
             extra_query: Per-call option: query parameters added to this request.
             extra_body: Per-call option: JSON fields the spec lacks, merged last into the body.
             total_timeout: Per-call option: seconds for the whole call, retries and waits included.

@@ -86,8 +86,8 @@ class WebhooksResource:
             timeout: Per-call option: this call's timeout per attempt (seconds or
                 ``httpx2.Timeout``).
             max_retries: Per-call option: retries of this call (a create is never resent blindly).
-            extra_headers: Per-call option: headers added to this request (never replacing
-                credentials).
+            extra_headers: Per-call option: headers for this request, over the client's (credentials
+                included).
             extra_query: Per-call option: query parameters added to this request.
             extra_body: Per-call option: JSON fields the spec lacks, merged last into the body.
             total_timeout: Per-call option: seconds for the whole call, retries and waits included.
@@ -142,8 +142,8 @@ class WebhooksResource:
             timeout: Per-call option: this call's timeout per attempt (seconds or
                 ``httpx2.Timeout``).
             max_retries: Per-call option: retries of this call (a create is never resent blindly).
-            extra_headers: Per-call option: headers added to this request (never replacing
-                credentials).
+            extra_headers: Per-call option: headers for this request, over the client's (credentials
+                included).
             extra_query: Per-call option: query parameters added to this request.
             total_timeout: Per-call option: seconds for the whole call, retries and waits included.
 
@@ -188,8 +188,8 @@ class WebhooksResource:
             timeout: Per-call option: this call's timeout per attempt (seconds or
                 ``httpx2.Timeout``).
             max_retries: Per-call option: retries of this call (a create is never resent blindly).
-            extra_headers: Per-call option: headers added to this request (never replacing
-                credentials).
+            extra_headers: Per-call option: headers for this request, over the client's (credentials
+                included).
             extra_query: Per-call option: query parameters added to this request.
             total_timeout: Per-call option: seconds for the whole call, retries and waits included.
 
@@ -234,8 +234,8 @@ class WebhooksResource:
             timeout: Per-call option: this call's timeout per attempt (seconds or
                 ``httpx2.Timeout``).
             max_retries: Per-call option: retries of this call (a create is never resent blindly).
-            extra_headers: Per-call option: headers added to this request (never replacing
-                credentials).
+            extra_headers: Per-call option: headers for this request, over the client's (credentials
+                included).
             extra_query: Per-call option: query parameters added to this request.
             total_timeout: Per-call option: seconds for the whole call, retries and waits included.
 
@@ -285,8 +285,8 @@ class WebhooksResource:
             timeout: Per-call option: this call's timeout per attempt (seconds or
                 ``httpx2.Timeout``).
             max_retries: Per-call option: retries of this call (a create is never resent blindly).
-            extra_headers: Per-call option: headers added to this request (never replacing
-                credentials).
+            extra_headers: Per-call option: headers for this request, over the client's (credentials
+                included).
             extra_query: Per-call option: query parameters added to this request.
             total_timeout: Per-call option: seconds for the whole call, retries and waits included.
 
@@ -353,8 +353,8 @@ class WebhooksResource:
             timeout: Per-call option: this call's timeout per attempt (seconds or
                 ``httpx2.Timeout``).
             max_retries: Per-call option: retries of this call (a create is never resent blindly).
-            extra_headers: Per-call option: headers added to this request (never replacing
-                credentials).
+            extra_headers: Per-call option: headers for this request, over the client's (credentials
+                included).
             extra_query: Per-call option: query parameters added to this request.
             extra_body: Per-call option: JSON fields the spec lacks, merged last into the body.
             total_timeout: Per-call option: seconds for the whole call, retries and waits included.
@@ -435,8 +435,8 @@ class WebhooksResource:
             timeout: Per-call option: this call's timeout per attempt (seconds or
                 ``httpx2.Timeout``).
             max_retries: Per-call option: retries of this call (a create is never resent blindly).
-            extra_headers: Per-call option: headers added to this request (never replacing
-                credentials).
+            extra_headers: Per-call option: headers for this request, over the client's (credentials
+                included).
             extra_query: Per-call option: query parameters added to this request.
             extra_body: Per-call option: JSON fields the spec lacks, merged last into the body.
             total_timeout: Per-call option: seconds for the whole call, retries and waits included.

@@ -97,8 +97,8 @@ class AssetsAccessTokensResource:
             timeout: Per-call option: this call's timeout per attempt (seconds or
                 ``httpx2.Timeout``).
             max_retries: Per-call option: retries of this call (a create is never resent blindly).
-            extra_headers: Per-call option: headers added to this request (never replacing
-                credentials).
+            extra_headers: Per-call option: headers for this request, over the client's (credentials
+                included).
             extra_query: Per-call option: query parameters added to this request.
             extra_body: Per-call option: JSON fields the spec lacks, merged last into the body.
             total_timeout: Per-call option: seconds for the whole call, retries and waits included.
@@ -157,8 +157,8 @@ class AssetsAccessTokensResource:
             timeout: Per-call option: this call's timeout per attempt (seconds or
                 ``httpx2.Timeout``).
             max_retries: Per-call option: retries of this call (a create is never resent blindly).
-            extra_headers: Per-call option: headers added to this request (never replacing
-                credentials).
+            extra_headers: Per-call option: headers for this request, over the client's (credentials
+                included).
             extra_query: Per-call option: query parameters added to this request.
             total_timeout: Per-call option: seconds for the whole call, retries and waits included.
 
@@ -205,6 +205,9 @@ class AssetsAccessTokensResource:
         because only `time_to_live` is sent. If the server rejects PATCH with 405, PUT is the likely
         alternative. No access-token list or delete endpoint is documented.
 
+        Inferred: The docs give no HTTP method for the update (tpstreams.md §4 row 32, §8.4); PATCH
+        is assumed.
+
         Args:
             asset_id: The asset `id`, an 11-character string such as `4PtERT9d9uK` (older examples
                 show UUIDs).
@@ -214,8 +217,8 @@ class AssetsAccessTokensResource:
             timeout: Per-call option: this call's timeout per attempt (seconds or
                 ``httpx2.Timeout``).
             max_retries: Per-call option: retries of this call (a create is never resent blindly).
-            extra_headers: Per-call option: headers added to this request (never replacing
-                credentials).
+            extra_headers: Per-call option: headers for this request, over the client's (credentials
+                included).
             extra_query: Per-call option: query parameters added to this request.
             extra_body: Per-call option: JSON fields the spec lacks, merged last into the body.
             total_timeout: Per-call option: seconds for the whole call, retries and waits included.
@@ -299,8 +302,8 @@ class AssetsChaptersResource:
             timeout: Per-call option: this call's timeout per attempt (seconds or
                 ``httpx2.Timeout``).
             max_retries: Per-call option: retries of this call (a create is never resent blindly).
-            extra_headers: Per-call option: headers added to this request (never replacing
-                credentials).
+            extra_headers: Per-call option: headers for this request, over the client's (credentials
+                included).
             extra_query: Per-call option: query parameters added to this request.
             extra_body: Per-call option: JSON fields the spec lacks, merged last into the body.
             total_timeout: Per-call option: seconds for the whole call, retries and waits included.
@@ -354,8 +357,8 @@ class AssetsChaptersResource:
             timeout: Per-call option: this call's timeout per attempt (seconds or
                 ``httpx2.Timeout``).
             max_retries: Per-call option: retries of this call (a create is never resent blindly).
-            extra_headers: Per-call option: headers added to this request (never replacing
-                credentials).
+            extra_headers: Per-call option: headers for this request, over the client's (credentials
+                included).
             extra_query: Per-call option: query parameters added to this request.
             total_timeout: Per-call option: seconds for the whole call, retries and waits included.
 
@@ -401,8 +404,8 @@ class AssetsChaptersResource:
             timeout: Per-call option: this call's timeout per attempt (seconds or
                 ``httpx2.Timeout``).
             max_retries: Per-call option: retries of this call (a create is never resent blindly).
-            extra_headers: Per-call option: headers added to this request (never replacing
-                credentials).
+            extra_headers: Per-call option: headers for this request, over the client's (credentials
+                included).
             extra_query: Per-call option: query parameters added to this request.
             total_timeout: Per-call option: seconds for the whole call, retries and waits included.
 
@@ -483,8 +486,8 @@ class AssetsSubtitlesResource:
             timeout: Per-call option: this call's timeout per attempt (seconds or
                 ``httpx2.Timeout``).
             max_retries: Per-call option: retries of this call (a create is never resent blindly).
-            extra_headers: Per-call option: headers added to this request (never replacing
-                credentials).
+            extra_headers: Per-call option: headers for this request, over the client's (credentials
+                included).
             extra_query: Per-call option: query parameters added to this request.
             total_timeout: Per-call option: seconds for the whole call, retries and waits included.
 
@@ -532,8 +535,8 @@ class AssetsSubtitlesResource:
             timeout: Per-call option: this call's timeout per attempt (seconds or
                 ``httpx2.Timeout``).
             max_retries: Per-call option: retries of this call (a create is never resent blindly).
-            extra_headers: Per-call option: headers added to this request (never replacing
-                credentials).
+            extra_headers: Per-call option: headers for this request, over the client's (credentials
+                included).
             extra_query: Per-call option: query parameters added to this request.
             total_timeout: Per-call option: seconds for the whole call, retries and waits included.
 
@@ -624,8 +627,8 @@ class AssetsUploadSessionsResource:
             timeout: Per-call option: this call's timeout per attempt (seconds or
                 ``httpx2.Timeout``).
             max_retries: Per-call option: retries of this call (a create is never resent blindly).
-            extra_headers: Per-call option: headers added to this request (never replacing
-                credentials).
+            extra_headers: Per-call option: headers for this request, over the client's (credentials
+                included).
             extra_query: Per-call option: query parameters added to this request.
             extra_body: Per-call option: JSON fields the spec lacks, merged last into the body.
             total_timeout: Per-call option: seconds for the whole call, retries and waits included.
@@ -711,8 +714,8 @@ class AssetsVideosResource:
             timeout: Per-call option: this call's timeout per attempt (seconds or
                 ``httpx2.Timeout``).
             max_retries: Per-call option: retries of this call (a create is never resent blindly).
-            extra_headers: Per-call option: headers added to this request (never replacing
-                credentials).
+            extra_headers: Per-call option: headers for this request, over the client's (credentials
+                included).
             extra_query: Per-call option: query parameters added to this request.
             total_timeout: Per-call option: seconds for the whole call, retries and waits included.
 
@@ -773,8 +776,8 @@ class AssetsVideosResource:
             timeout: Per-call option: this call's timeout per attempt (seconds or
                 ``httpx2.Timeout``).
             max_retries: Per-call option: retries of this call (a create is never resent blindly).
-            extra_headers: Per-call option: headers added to this request (never replacing
-                credentials).
+            extra_headers: Per-call option: headers for this request, over the client's (credentials
+                included).
             extra_query: Per-call option: query parameters added to this request.
             extra_body: Per-call option: JSON fields the spec lacks, merged last into the body.
             total_timeout: Per-call option: seconds for the whole call, retries and waits included.
@@ -900,8 +903,8 @@ class AssetsResource:
             timeout: Per-call option: this call's timeout per attempt (seconds or
                 ``httpx2.Timeout``).
             max_retries: Per-call option: retries of this call (a create is never resent blindly).
-            extra_headers: Per-call option: headers added to this request (never replacing
-                credentials).
+            extra_headers: Per-call option: headers for this request, over the client's (credentials
+                included).
             extra_query: Per-call option: query parameters added to this request.
             total_timeout: Per-call option: seconds for the whole call, retries and waits included.
 
@@ -953,8 +956,8 @@ class AssetsResource:
             timeout: Per-call option: this call's timeout per attempt (seconds or
                 ``httpx2.Timeout``).
             max_retries: Per-call option: retries of this call (a create is never resent blindly).
-            extra_headers: Per-call option: headers added to this request (never replacing
-                credentials).
+            extra_headers: Per-call option: headers for this request, over the client's (credentials
+                included).
             extra_query: Per-call option: query parameters added to this request.
             extra_body: Per-call option: JSON fields the spec lacks, merged last into the body.
             total_timeout: Per-call option: seconds for the whole call, retries and waits included.
@@ -1009,8 +1012,8 @@ class AssetsResource:
             timeout: Per-call option: this call's timeout per attempt (seconds or
                 ``httpx2.Timeout``).
             max_retries: Per-call option: retries of this call (a create is never resent blindly).
-            extra_headers: Per-call option: headers added to this request (never replacing
-                credentials).
+            extra_headers: Per-call option: headers for this request, over the client's (credentials
+                included).
             extra_query: Per-call option: query parameters added to this request.
             total_timeout: Per-call option: seconds for the whole call, retries and waits included.
 
@@ -1050,20 +1053,23 @@ class AssetsResource:
 
         ``GET /api/v1/{organization_id}/assets/{asset_id}/``
 
-        Also the live-stream detail call. Adds viewing statistics and `download_url` to the asset.
-        The docs show `expiry` as a JSON body on this GET; it is sent as a query parameter here
-        (reference §8.8).
+        Also the live-stream detail call. Adds viewing statistics and `download_url` to the asset. ⚠
+        The docs disagree with themselves on `expiry`: their "Fields" table types it as a string,
+        their sample body sends the integer `300`, and both put it in a JSON body on this GET
+        (reference §4 row 8, §8.8). It is sent as an integer query parameter here, the one form that
+        reads as both.
 
         Args:
             asset_id: The asset `id`, an 11-character string such as `4PtERT9d9uK` (older examples
                 show UUIDs).
             expiry: Seconds the playback URL stays valid. Non-encrypted videos default to no expiry;
-                AES videos default to 120. At least 1.
+                AES videos default to 120. At least 1. Inferred: The docs type `expiry` as a string
+                in a GET body and send 300; an integer query parameter is inferred.
             timeout: Per-call option: this call's timeout per attempt (seconds or
                 ``httpx2.Timeout``).
             max_retries: Per-call option: retries of this call (a create is never resent blindly).
-            extra_headers: Per-call option: headers added to this request (never replacing
-                credentials).
+            extra_headers: Per-call option: headers for this request, over the client's (credentials
+                included).
             extra_query: Per-call option: query parameters added to this request.
             total_timeout: Per-call option: seconds for the whole call, retries and waits included.
 
@@ -1109,8 +1115,8 @@ class AssetsResource:
             timeout: Per-call option: this call's timeout per attempt (seconds or
                 ``httpx2.Timeout``).
             max_retries: Per-call option: retries of this call (a create is never resent blindly).
-            extra_headers: Per-call option: headers added to this request (never replacing
-                credentials).
+            extra_headers: Per-call option: headers for this request, over the client's (credentials
+                included).
             extra_query: Per-call option: query parameters added to this request.
             total_timeout: Per-call option: seconds for the whole call, retries and waits included.
 
@@ -1160,12 +1166,13 @@ class AssetsResource:
                 1.
             offset: Index of the first item of the page. At least 0.
             q: Search text. Not in the official docs: only third-party client code sends it, so it
-                is unverified.
+                is unverified. Inferred: Only third-party client code sends `q` (tpstreams.md §7,
+                §8.3); the docs list no search.
             timeout: Per-call option: this call's timeout per attempt (seconds or
                 ``httpx2.Timeout``).
             max_retries: Per-call option: retries of this call (a create is never resent blindly).
-            extra_headers: Per-call option: headers added to this request (never replacing
-                credentials).
+            extra_headers: Per-call option: headers for this request, over the client's (credentials
+                included).
             extra_query: Per-call option: query parameters added to this request.
             total_timeout: Per-call option: seconds for the whole call, retries and waits included.
 
@@ -1228,8 +1235,8 @@ class AssetsResource:
             timeout: Per-call option: this call's timeout per attempt (seconds or
                 ``httpx2.Timeout``).
             max_retries: Per-call option: retries of this call (a create is never resent blindly).
-            extra_headers: Per-call option: headers added to this request (never replacing
-                credentials).
+            extra_headers: Per-call option: headers for this request, over the client's (credentials
+                included).
             extra_query: Per-call option: query parameters added to this request.
             extra_body: Per-call option: JSON fields the spec lacks, merged last into the body.
             total_timeout: Per-call option: seconds for the whole call, retries and waits included.
@@ -1283,8 +1290,8 @@ class AssetsResource:
             timeout: Per-call option: this call's timeout per attempt (seconds or
                 ``httpx2.Timeout``).
             max_retries: Per-call option: retries of this call (a create is never resent blindly).
-            extra_headers: Per-call option: headers added to this request (never replacing
-                credentials).
+            extra_headers: Per-call option: headers for this request, over the client's (credentials
+                included).
             extra_query: Per-call option: query parameters added to this request.
             total_timeout: Per-call option: seconds for the whole call, retries and waits included.
 
@@ -1336,8 +1343,8 @@ class AssetsResource:
             timeout: Per-call option: this call's timeout per attempt (seconds or
                 ``httpx2.Timeout``).
             max_retries: Per-call option: retries of this call (a create is never resent blindly).
-            extra_headers: Per-call option: headers added to this request (never replacing
-                credentials).
+            extra_headers: Per-call option: headers for this request, over the client's (credentials
+                included).
             extra_query: Per-call option: query parameters added to this request.
             extra_body: Per-call option: JSON fields the spec lacks, merged last into the body.
             total_timeout: Per-call option: seconds for the whole call, retries and waits included.
@@ -1398,8 +1405,8 @@ class AssetsResource:
             timeout: Per-call option: this call's timeout per attempt (seconds or
                 ``httpx2.Timeout``).
             max_retries: Per-call option: retries of this call (a create is never resent blindly).
-            extra_headers: Per-call option: headers added to this request (never replacing
-                credentials).
+            extra_headers: Per-call option: headers for this request, over the client's (credentials
+                included).
             extra_query: Per-call option: query parameters added to this request.
             extra_body: Per-call option: JSON fields the spec lacks, merged last into the body.
             total_timeout: Per-call option: seconds for the whole call, retries and waits included.
@@ -1460,8 +1467,8 @@ class AssetsResource:
             timeout: Per-call option: this call's timeout per attempt (seconds or
                 ``httpx2.Timeout``).
             max_retries: Per-call option: retries of this call (a create is never resent blindly).
-            extra_headers: Per-call option: headers added to this request (never replacing
-                credentials).
+            extra_headers: Per-call option: headers for this request, over the client's (credentials
+                included).
             extra_query: Per-call option: query parameters added to this request.
             extra_body: Per-call option: JSON fields the spec lacks, merged last into the body.
             total_timeout: Per-call option: seconds for the whole call, retries and waits included.

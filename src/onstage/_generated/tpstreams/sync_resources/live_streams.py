@@ -86,8 +86,8 @@ class LiveStreamsResource:
             timeout: Per-call option: this call's timeout per attempt (seconds or
                 ``httpx2.Timeout``).
             max_retries: Per-call option: retries of this call (a create is never resent blindly).
-            extra_headers: Per-call option: headers added to this request (never replacing
-                credentials).
+            extra_headers: Per-call option: headers for this request, over the client's (credentials
+                included).
             extra_query: Per-call option: query parameters added to this request.
             extra_body: Per-call option: JSON fields the spec lacks, merged last into the body.
             total_timeout: Per-call option: seconds for the whole call, retries and waits included.
@@ -146,8 +146,8 @@ class LiveStreamsResource:
             timeout: Per-call option: this call's timeout per attempt (seconds or
                 ``httpx2.Timeout``).
             max_retries: Per-call option: retries of this call (a create is never resent blindly).
-            extra_headers: Per-call option: headers added to this request (never replacing
-                credentials).
+            extra_headers: Per-call option: headers for this request, over the client's (credentials
+                included).
             extra_query: Per-call option: query parameters added to this request.
             total_timeout: Per-call option: seconds for the whole call, retries and waits included.
 
@@ -187,20 +187,23 @@ class LiveStreamsResource:
 
         ``GET /api/v1/{organization_id}/assets/{asset_id}/``
 
-        Also the live-stream detail call. Adds viewing statistics and `download_url` to the asset.
-        The docs show `expiry` as a JSON body on this GET; it is sent as a query parameter here
-        (reference §8.8).
+        Also the live-stream detail call. Adds viewing statistics and `download_url` to the asset. ⚠
+        The docs disagree with themselves on `expiry`: their "Fields" table types it as a string,
+        their sample body sends the integer `300`, and both put it in a JSON body on this GET
+        (reference §4 row 8, §8.8). It is sent as an integer query parameter here, the one form that
+        reads as both.
 
         Args:
             asset_id: The asset `id`, an 11-character string such as `4PtERT9d9uK` (older examples
                 show UUIDs).
             expiry: Seconds the playback URL stays valid. Non-encrypted videos default to no expiry;
-                AES videos default to 120. At least 1.
+                AES videos default to 120. At least 1. Inferred: The docs type `expiry` as a string
+                in a GET body and send 300; an integer query parameter is inferred.
             timeout: Per-call option: this call's timeout per attempt (seconds or
                 ``httpx2.Timeout``).
             max_retries: Per-call option: retries of this call (a create is never resent blindly).
-            extra_headers: Per-call option: headers added to this request (never replacing
-                credentials).
+            extra_headers: Per-call option: headers for this request, over the client's (credentials
+                included).
             extra_query: Per-call option: query parameters added to this request.
             total_timeout: Per-call option: seconds for the whole call, retries and waits included.
 
@@ -243,8 +246,8 @@ class LiveStreamsResource:
             timeout: Per-call option: this call's timeout per attempt (seconds or
                 ``httpx2.Timeout``).
             max_retries: Per-call option: retries of this call (a create is never resent blindly).
-            extra_headers: Per-call option: headers added to this request (never replacing
-                credentials).
+            extra_headers: Per-call option: headers for this request, over the client's (credentials
+                included).
             extra_query: Per-call option: query parameters added to this request.
             total_timeout: Per-call option: seconds for the whole call, retries and waits included.
 
@@ -297,8 +300,8 @@ class LiveStreamsResource:
             timeout: Per-call option: this call's timeout per attempt (seconds or
                 ``httpx2.Timeout``).
             max_retries: Per-call option: retries of this call (a create is never resent blindly).
-            extra_headers: Per-call option: headers added to this request (never replacing
-                credentials).
+            extra_headers: Per-call option: headers for this request, over the client's (credentials
+                included).
             extra_query: Per-call option: query parameters added to this request.
             total_timeout: Per-call option: seconds for the whole call, retries and waits included.
 
@@ -354,8 +357,8 @@ class LiveStreamsResource:
             timeout: Per-call option: this call's timeout per attempt (seconds or
                 ``httpx2.Timeout``).
             max_retries: Per-call option: retries of this call (a create is never resent blindly).
-            extra_headers: Per-call option: headers added to this request (never replacing
-                credentials).
+            extra_headers: Per-call option: headers for this request, over the client's (credentials
+                included).
             extra_query: Per-call option: query parameters added to this request.
             extra_body: Per-call option: JSON fields the spec lacks, merged last into the body.
             total_timeout: Per-call option: seconds for the whole call, retries and waits included.

@@ -615,7 +615,6 @@ def webinar_set_host_video_state(
     client: ClientCore,
     id: str | uuid.UUID,
     *,
-    body: Mapping[str, Any] | NotGiven = NOT_GIVEN,
     options: RequestOptions | None = None,
 ) -> Any:
     """Broadcast host video state change
@@ -629,7 +628,6 @@ def webinar_set_host_video_state(
         f"/sessions/{path_param('id', id, 'uuid')}/host_video_state",
         _parse_webinar_set_host_video_state,
         params=params,
-        json=NOT_GIVEN if isinstance(body, NotGiven) else jsonable(body),
         options=options,
     )
 
@@ -654,7 +652,6 @@ def webinar_set_host_audio_state(
     client: ClientCore,
     id: str | uuid.UUID,
     *,
-    body: Mapping[str, Any] | NotGiven = NOT_GIVEN,
     options: RequestOptions | None = None,
 ) -> Any:
     """Broadcast host audio state change
@@ -668,7 +665,6 @@ def webinar_set_host_audio_state(
         f"/sessions/{path_param('id', id, 'uuid')}/host_audio_state",
         _parse_webinar_set_host_audio_state,
         params=params,
-        json=NOT_GIVEN if isinstance(body, NotGiven) else jsonable(body),
         options=options,
     )
 

@@ -17,7 +17,6 @@ if TYPE_CHECKING:
     from ._other import CreateSessionRequest as CreateSessionRequest
     from ._other import ErrorBody as ErrorBody
     from ._other import FieldError as FieldError
-    from ._other import HostMediaStateRequest as HostMediaStateRequest
     from ._other import RescheduleSessionRequest as RescheduleSessionRequest
     from ._other import UpdateRoomRequest as UpdateRoomRequest
     from ._other import UpdateSessionSettingsRequest as UpdateSessionSettingsRequest
@@ -52,7 +51,6 @@ __all__ = [
     "ErrorBody",
     "FieldError",
     "GoogleTagManager",
-    "HostMediaStateRequest",
     "JoinSessionResponse",
     "MonitorToken",
     "Preset",
@@ -85,7 +83,6 @@ WHERE: dict[str, str] = {
     "ErrorBody": "_other",
     "FieldError": "_other",
     "GoogleTagManager": "_rooms__sessions",
-    "HostMediaStateRequest": "_other",
     "JoinSessionResponse": "_sessions",
     "MonitorToken": "_sessions",
     "Preset": "_sessions",

@@ -23,7 +23,6 @@ __all__ = [
     "CreateSessionRequest",
     "ErrorBody",
     "FieldError",
-    "HostMediaStateRequest",
     "RescheduleSessionRequest",
     "UpdateRoomRequest",
     "UpdateSessionSettingsRequest",
@@ -90,7 +89,10 @@ class CreateRoomResponse:
     """CreateRoomResponse.
 
     Attributes:
-        room: ``room``
+        room: Spec `RoomResponse`. As published (webinar.md §7.8), no field is nullable and only `id` is
+            always present here; a field with no value (`active_session_id` while no session is
+            active, `description` when none was given) is left out, and the SDK model reads it as
+            `None`.
     Unknown fields sent by the API are kept: see ``additional_properties`` and ``to_dict()``.
     """
 
@@ -316,51 +318,6 @@ class FieldError:
             out["code"] = jsonable(self.code)
         if self.message is not None:
             out["message"] = jsonable(self.message)
-        return out
-
-    @property
-    def additional_properties(self) -> dict[str, Any]:
-        """Fields the API sent that this model does not describe."""
-        return {k: v for k, v in self._raw.items() if k not in self._FIELDS}
-
-    def __getitem__(self, key: str) -> Any:
-        return self._raw[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self._raw
-
-
-@define(slots=True, eq=True)
-class HostMediaStateRequest:
-    """INFERENCE: the spec publishes no request schema for `host_video_state` / `host_audio_state`. A free-
-    form object; `enabled` is the assumed on/off flag.
-
-    Attributes:
-        enabled: The host's new media state, `true` on and `false` off (the camera for `host_video_state`,
-            the microphone for `host_audio_state`).
-    Unknown fields sent by the API are kept: see ``additional_properties`` and ``to_dict()``.
-    """
-
-    _FIELDS: ClassVar[frozenset[str]] = frozenset(
-        {
-            "enabled",
-        }
-    )
-    enabled: bool | None = None
-    _raw: Mapping[str, Any] = _field(init=False, repr=False, eq=False, default=EMPTY)
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> HostMediaStateRequest:
-        # Hot path: slots are filled directly (no __init__ keyword call, no dict copy).
-        obj = _new(cls)
-        obj.enabled = d.get("enabled")
-        obj._raw = d
-        return obj
-
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {k: v for k, v in self._raw.items() if k not in self._FIELDS}
-        if self.enabled is not None:
-            out["enabled"] = jsonable(self.enabled)
         return out
 
     @property

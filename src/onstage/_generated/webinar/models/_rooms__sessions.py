@@ -117,7 +117,9 @@ class GoogleTagManager:
 
 @define(slots=True, eq=True)
 class Room:
-    """Room.
+    """Spec `RoomResponse`. As published (webinar.md §7.8), no field is nullable and only `id` is always
+    present here; a field with no value (`active_session_id` while no session is active, `description`
+    when none was given) is left out, and the SDK model reads it as `None`.
 
     Attributes:
         id: ``id``
@@ -125,10 +127,10 @@ class Room:
         host: A user; the room's `host`.
         library_id: INFERENCE — the Vidinfra video library that receives recordings.
         title: ``title``
-        description: ``description``
+        description: Description of the room.
         analytics: Analytics integrations of the room; currently Google Tag Manager (`google_tag_manager`:
             `container_id`, e.g. `GTM-XXXXXX`, and `enabled`).
-        active_session_id: ``active_session_id``
+        active_session_id: ID of the room's active session.
         created_at: ``created_at``
         updated_at: ``updated_at``
     Unknown fields sent by the API are kept: see ``additional_properties`` and ``to_dict()``.

@@ -79,7 +79,9 @@ class CreateSessionResponse:
     """The SDK model reads session fields through (`created.id` is `created.session.id`).
 
     Attributes:
-        session: ``session``
+        session: Spec `SessionResponse`. As published (webinar.md §7.8), no field is nullable and only `id`
+            is always present here; a field with no value (`description`, `started_at`, `ended_at`,
+            `scheduled_start_time`) is left out, and the SDK model reads it as `None`.
         rtmp_url: ``rtmp_url``
         stream_key: ``stream_key``
     Unknown fields sent by the API are kept: see ``additional_properties`` and ``to_dict()``.
@@ -793,25 +795,30 @@ class RtmpSetup:
 
 @define(slots=True, eq=True)
 class Session:
-    """Session.
+    """Spec `SessionResponse`. As published (webinar.md §7.8), no field is nullable and only `id` is always
+    present here; a field with no value (`description`, `started_at`, `ended_at`,
+    `scheduled_start_time`) is left out, and the SDK model reads it as `None`.
 
     Attributes:
         id: ``id``
         room_id: ``room_id``
-        room: ``room``
+        room: Spec `RoomResponse`. As published (webinar.md §7.8), no field is nullable and only `id` is
+            always present here; a field with no value (`active_session_id` while no session is
+            active, `description` when none was given) is left out, and the SDK model reads it as
+            `None`.
         preset: Spec `PresetResponse`, nested in Session. The spec has no preset paths. Its
             `CreatePresetRequest` allows `max_join_limit` 1–100 but `UpdatePresetRequest` allows 1–5
             (an inconsistency in the spec); no range is applied to this response model.
         title: ``title``
-        description: ``description``
+        description: Description of the session.
         status: `scheduled` on create, `live` after start/go_live, `ended` after end; a scheduled session
             that never starts becomes `expired` (INFERENCE).
         mode: How the host's video enters the session: `webcam` (a camera, through LiveKit) or `rtmp`
             (an encoder pushing to the returned `rtmp_url` with `stream_key`).
-        started_at: ``started_at``
-        ended_at: ``ended_at``
+        started_at: When the session started.
+        ended_at: When the session ended.
         duration: Duration in seconds.
-        scheduled_start_time: ``scheduled_start_time``
+        scheduled_start_time: Planned start time.
         viewer_count: ``viewer_count``
         max_viewers: ``max_viewers``
         recording_enabled: ``recording_enabled``
@@ -895,17 +902,11 @@ class Session:
             None if (_v7 := d.get("status")) is None else (_SessionStatus_get(_v7) or SessionStatus(_v7))
         )
         obj.mode = None if (_v8 := d.get("mode")) is None else (_SessionMode_get(_v8) or SessionMode(_v8))
-        obj.started_at = (
-            None if (_v9 := d.get("started_at")) is None else (None if _v9 is None else parse_datetime(_v9))
-        )
-        obj.ended_at = (
-            None if (_v10 := d.get("ended_at")) is None else (None if _v10 is None else parse_datetime(_v10))
-        )
+        obj.started_at = None if (_v9 := d.get("started_at")) is None else parse_datetime(_v9)
+        obj.ended_at = None if (_v10 := d.get("ended_at")) is None else parse_datetime(_v10)
         obj.duration = d.get("duration")
         obj.scheduled_start_time = (
-            None
-            if (_v12 := d.get("scheduled_start_time")) is None
-            else (None if _v12 is None else parse_datetime(_v12))
+            None if (_v12 := d.get("scheduled_start_time")) is None else parse_datetime(_v12)
         )
         obj.viewer_count = d.get("viewer_count")
         obj.max_viewers = d.get("max_viewers")
@@ -1113,7 +1114,9 @@ class StartSessionResponse:
     session fields through (`started.status` is `started.session.status`).
 
     Attributes:
-        session: ``session``
+        session: Spec `SessionResponse`. As published (webinar.md §7.8), no field is nullable and only `id`
+            is always present here; a field with no value (`description`, `started_at`, `ended_at`,
+            `scheduled_start_time`) is left out, and the SDK model reads it as `None`.
         livekit_token: The host's LiveKit JWT.
         rtmp: A LiveKit RTMP ingress.
         rtmp_setup: Encoder setup text.
