@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.bench-installed
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup generate check-generated lint test coverage demo docs bench bench-import bench-throughput spec-diff api-diff vendor clean
+.PHONY: setup generate check-generated lint test coverage demo docs fidelity bench bench-import bench-throughput spec-diff api-diff vendor clean
 
 setup: $(STAMP)
 
@@ -70,6 +70,11 @@ bench-throughput: setup $(BENCH_STAMP)
 # Spec changes between a git ref and the working tree: make spec-diff BASE=origin/main
 spec-diff: setup
 	@$(PY) -m scripts.spec_diff --base-ref $(or $(BASE),HEAD) openapi/onstage.yaml
+
+# What backs each operation of the spec (the official SDK's schema, docs prose, inference), per API,
+# and every description marked x-onstage-inferred.
+fidelity: setup
+	@$(PY) -m scripts.fidelity
 
 # Public Python API changes: make api-diff BASE=v0.1.0
 api-diff: setup

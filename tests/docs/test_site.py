@@ -3,6 +3,7 @@ its API reference covers every generated resource and models module."""
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import subprocess
@@ -11,6 +12,8 @@ import time
 from pathlib import Path
 
 import pytest
+
+from scripts.fidelity import measure
 
 from .blocks import ROOT
 
@@ -78,6 +81,13 @@ def test_site_builds_in_strict_mode(tmp_path: Path) -> None:
     site = tmp_path / "site"
     for page in ("index.html", "per-call-options/index.html", "reference/realtimekit/resources/index.html"):
         assert (site / page).is_file(), page
+    # the inferences the spec marks are listed on the site, computed from the spec at build time
+    fidelity = (site / "fidelity" / "index.html").read_text(encoding="utf-8")
+    assert "onstage: fidelity" not in fidelity
+    for report in measure():
+        assert f"<td>{report.api}</td>" in fidelity
+        for where, _reason in report.inferred_fields:
+            assert html.escape(" ".join(where.split()), quote=False) in fidelity, where
     options = (site / "per-call-options" / "index.html").read_text(encoding="utf-8")
     for option in PER_CALL_OPTIONS:
         assert f'id="{option}"' in options, option
