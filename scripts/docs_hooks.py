@@ -11,6 +11,7 @@ from scripts.fidelity import markdown, measure
 
 __all__ = ["on_page_markdown"]
 
+
 def _fidelity() -> str:
     return markdown(measure())
 
