@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import inspect
 import pydoc
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +16,7 @@ import onstage
 import onstage.sync
 from onstage.webinar.models import CreateSessionResponse, StartSessionResponse
 from scripts.doc_coverage import args_section, measure
+from tests._mypy import strict
 
 pytestmark = pytest.mark.anyio
 
@@ -98,22 +97,16 @@ def test_read_through_properties_are_typed_and_fail_clearly() -> None:
 
 
 def test_mypy_sees_read_through_fields_and_resources_typed(tmp_path: Path) -> None:
-    snippet = tmp_path / "snippet.py"
-    snippet.write_text(
+    out = strict(
+        tmp_path,
         "from onstage import RealtimeKit\n"
         "from onstage.webinar.models import CreateSessionResponse, StartSessionResponse\n"
         "def f(cs: CreateSessionResponse, st: StartSessionResponse, rtk: RealtimeKit) -> None:\n"
         "    reveal_type(cs.id)\n"
         "    reveal_type(st.status)\n"
         "    reveal_type(rtk.meetings.participants)\n"
-        "    cs.idd\n"
+        "    cs.idd\n",
     )
-    out = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path / "cache"), str(snippet)],
-        capture_output=True,
-        text=True,
-        check=False,  # mypy exits 1: the misspelt name is an error on purpose
-    ).stdout
     assert 'has no attribute "idd"' in out, out
     assert 'Revealed type is "str"' in out or 'Revealed type is "builtins.str"' in out, out
     assert "SessionStatus | None" in out and "MeetingsParticipantsResource" in out, out

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import inspect
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import httpx2
@@ -14,6 +12,7 @@ import pytest
 
 from onstage.testing import Control, Faults, Sandbox, ThreadedSandbox
 from onstage.testing._services import SERVICES
+from tests._mypy import strict
 
 pytestmark = pytest.mark.anyio
 
@@ -148,15 +147,10 @@ def test_type_checkers_see_the_shortcuts(tmp_path: Path) -> None:
         "        reveal_type(threaded.control.expire_session('s'))\n"
         "        threaded.encoder_conect('org1', 'a')\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path / "cache"), str(snippet)],
-        capture_output=True,
-        text=True,
-        check=False,  # mypy exits 1: the misspelt names are errors on purpose
-    )
-    lines = [line for line in result.stdout.splitlines() if line.startswith(str(snippet))]
+    stdout = strict(tmp_path, snippet.read_text())
+    lines = [line for line in stdout.splitlines() if line.startswith(str(snippet))]
     errors = [line for line in lines if ": error:" in line]
-    assert len(errors) == 3, result.stdout
+    assert len(errors) == 3, stdout
     assert 'has no attribute "jion"' in errors[0] and ":7:" in errors[0]
     assert ":8:" in errors[1] and "participant" in errors[1]
     assert 'has no attribute "encoder_conect"' in errors[2] and ":12:" in errors[2]

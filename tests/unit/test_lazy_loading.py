@@ -15,6 +15,7 @@ import pytest
 from onstage._generated.realtimekit import models as rtk_index
 from onstage._generated.tpstreams import models as tp_index
 from onstage._generated.webinar import models as wb_index
+from tests._mypy import strict
 
 API_LAYERS = ("api", "models", "resources")
 
@@ -99,22 +100,16 @@ def test_public_models_modules_list_every_name() -> None:
 def test_type_checkers_see_every_model_and_no_fallback(tmp_path: Path) -> None:
     """The lazy modules' ``__getattr__`` is hidden from type checkers: a model is its class, a
     misspelt name an error (not ``Any``)."""
-    snippet = tmp_path / "snippet.py"
-    snippet.write_text(
+    out = strict(
+        tmp_path,
         "from onstage.realtimekit.models import Meeting, Meetin\n"
         "import onstage.tpstreams.models as tm\n"
         "from onstage._generated.webinar.models import Room\n"
         "reveal_type(Meeting)\n"
         "reveal_type(tm.Asset)\n"
         "reveal_type(Room)\n"
-        "tm.Assett\n"
+        "tm.Assett\n",
     )
-    out = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path / "cache"), str(snippet)],
-        capture_output=True,
-        text=True,
-        check=False,  # mypy exits 1: the misspelt names are errors on purpose
-    ).stdout
     assert 'has no attribute "Meetin"' in out and 'has no attribute "Assett"' in out
     assert 'Revealed type is "def (' in out and "Meeting" in out
     assert out.count("Revealed type is") == 3 and "Any" not in out, out
