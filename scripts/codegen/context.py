@@ -18,7 +18,7 @@ from openapi_python_client.parser.bodies import BodyType
 from openapi_python_client.parser.properties import ListProperty, ModelProperty, NoneProperty, UnionProperty
 
 from onstage._retry import is_idempotent
-from scripts.codegen.docs import MISSING, describe, inferred, is_datetime
+from scripts.codegen.docs import MISSING, PER_CALL, describe, inferred, is_datetime
 from scripts.codegen.parse import s
 from scripts.codegen.secret_marks import is_secret_param
 from scripts.codegen.spec import Json, operations, resolve
@@ -118,7 +118,10 @@ def facade_context(spec: Json, api: str, data: GeneratorData, bound: Sequence[st
         entries += [(xo["resource"], v["method"], v.get("body") or {}) for v in xo.get("variants") or []]
         entries += [(a.rsplit(".", 1)[0], a.rsplit(".", 1)[1], None) for a in xo.get("also") or []]
         for resource, name, fixed in entries:
-            resources.setdefault(resource, []).append({"op": ctx, "method": name, "fixed": fixed or {}})
+            fixed = fixed or {}
+            resources.setdefault(resource, []).append(
+                {"op": ctx, "method": name, "fixed": fixed, "args": _arguments(ctx, fixed)}
+            )
     tree = _tree(resources)
     return {
         "tags": sorted(ops_by_tag),
@@ -132,6 +135,46 @@ def facade_context(spec: Json, api: str, data: GeneratorData, bound: Sequence[st
         },
         "facade_types": {tag: _facade_types(ops) for tag, ops in ops_by_tag.items()},
     }
+
+
+def _arguments(op: dict[str, Any], fixed: dict[str, Any]) -> list[dict[str, Any]]:
+    """A facade method's parameters in signature order, each ``name``, ``annotation``, ``default``
+    (None: no default) and ``doc``; ``star`` on the first keyword-only one. The signature and the
+    docstring's ``Args:`` both iterate this list, so they cannot disagree."""
+    body = op["body"]
+    out = [
+        {"name": p["py"], "annotation": p["type"], "default": None, "doc": p["doc"]}
+        for p in op["path_params"]
+        if not p["bound"]
+    ]
+    if body and body["param"]:
+        out.append(
+            {
+                "name": body["param"],
+                "annotation": body["type"] if body["required"] else f"{body['type']} | NotGiven",
+                "default": None if body["required"] else "NOT_GIVEN",
+                "doc": body["doc"],
+            }
+        )
+    keywords = []
+    if body and not body["param"]:
+        props = [b for b in body["props"] if b["name"] not in fixed]
+        needed = [b for b in props if b["required"] and b["name"] not in op["defaults"]]
+        for b in needed + [b for b in props if b not in needed]:
+            default = None if b in needed else "NOT_GIVEN"
+            annotation = b["type"] if default is None else f"{b['type']} | NotGiven"
+            keywords.append({"name": b["py"], "annotation": annotation, "default": default, "doc": b["doc"]})
+    for q in op["query"]:
+        annotation = q["type"] if q["required"] else f"{q['type']} | NotGiven"
+        default = None if q["required"] else "NOT_GIVEN"
+        keywords.append({"name": q["py"], "annotation": annotation, "default": default, "doc": q["doc"]})
+    object_body = bool(body and not body["param"])
+    keywords += [
+        {"name": name, "annotation": annotation, "default": default, "doc": doc}
+        for name, annotation, default, doc, with_body in PER_CALL
+        if object_body or not with_body
+    ]
+    return [{**a, "star": False} for a in out] + [{**a, "star": i == 0} for i, a in enumerate(keywords)]
 
 
 def _facade_types(ops: list[dict[str, Any]]) -> list[str]:

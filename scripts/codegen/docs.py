@@ -18,18 +18,51 @@ __all__ = ["MISSING", "PER_CALL", "RAISES", "describe", "inferred", "is_datetime
 #: The text of a parameter the spec does not describe (``scripts.doc_coverage`` counts these).
 MISSING = "(not described in the spec)"
 
-#: The per-call options every method takes, in signature order: ``(name, text, only with a body)``.
-PER_CALL: tuple[tuple[str, str, bool], ...] = (
-    ("timeout", "Per-call option: this call's timeout per attempt (seconds or ``httpx2.Timeout``).", False),
-    ("max_retries", "Per-call option: retries of this call (a create is never resent blindly).", False),
+#: The per-call options every method takes, in signature order: ``(name, annotation, default, text,
+#: only with an object body)``.
+PER_CALL: tuple[tuple[str, str, str, str, bool], ...] = (
+    (
+        "timeout",
+        "float | httpx2.Timeout | None | NotGiven",
+        "NOT_GIVEN",
+        "Per-call option: this call's timeout per attempt (seconds or ``httpx2.Timeout``).",
+        False,
+    ),
+    (
+        "max_retries",
+        "int | NotGiven",
+        "NOT_GIVEN",
+        "Per-call option: retries of this call (a create is never resent blindly).",
+        False,
+    ),
     (
         "extra_headers",
+        "Mapping[str, str] | None",
+        "None",
         "Per-call option: headers for this request, over the client's (credentials included).",
         False,
     ),
-    ("extra_query", "Per-call option: query parameters added to this request.", False),
-    ("extra_body", "Per-call option: JSON fields the spec lacks, merged last into the body.", True),
-    ("total_timeout", "Per-call option: seconds for the whole call, retries and waits included.", False),
+    (
+        "extra_query",
+        "Mapping[str, Any] | None",
+        "None",
+        "Per-call option: query parameters added to this request.",
+        False,
+    ),
+    (
+        "extra_body",
+        "Mapping[str, Any] | None",
+        "None",
+        "Per-call option: JSON fields the spec lacks, merged last into the body.",
+        True,
+    ),
+    (
+        "total_timeout",
+        "float | None | NotGiven",
+        "NOT_GIVEN",
+        "Per-call option: seconds for the whole call, retries and waits included.",
+        False,
+    ),
 )
 
 #: ``Raises:`` of every facade method, as ``(exception, when)``.
@@ -71,19 +104,31 @@ def _range(low: Any, high: Any, unit: str = "") -> str | None:
     return None
 
 
-def _constraints(spec: Json, schema: dict[str, Any]) -> list[str]:
+def _numbers(schema: dict[str, Any]) -> str | None:
+    """``Range: 60–600.``, or the one-sided bounds (``At least 1 and less than 10.``)."""
+    low, high = schema.get("minimum"), schema.get("maximum")
+    if low is not None and high is not None:
+        return f"Range: {low}–{high}."
+    bounds = [
+        f"{words} {schema[key]}"
+        for key, words in (
+            ("minimum", "at least"),
+            ("exclusiveMinimum", "more than"),
+            ("maximum", "at most"),
+            ("exclusiveMaximum", "less than"),
+        )
+        if schema.get(key) is not None
+    ]
+    return " and ".join(bounds).capitalize() + "." if bounds else None
+
+
+def _constraints(schema: dict[str, Any]) -> list[str]:
     out: list[str] = []
     chars = _range(schema.get("minLength"), schema.get("maxLength"), " characters")
     if chars:
         out.append(chars.capitalize() + ".")
-    low = schema.get("minimum", schema.get("exclusiveMinimum"))
-    high = schema.get("maximum", schema.get("exclusiveMaximum"))
-    if "exclusiveMinimum" in schema or "exclusiveMaximum" in schema:
-        parts = [f"> {schema['exclusiveMinimum']}" if "exclusiveMinimum" in schema else ""]
-        parts.append(f"< {schema['exclusiveMaximum']}" if "exclusiveMaximum" in schema else "")
-        out.append("Must be " + " and ".join(p for p in parts if p) + ".")
-    elif (span := _range(low, high)) is not None:
-        out.append(f"Range: {span}." if low is not None and high is not None else span.capitalize() + ".")
+    if numbers := _numbers(schema):
+        out.append(numbers)
     items = _range(schema.get("minItems"), schema.get("maxItems"), " items")
     if items:
         out.append(items.capitalize() + ".")
@@ -125,7 +170,7 @@ def describe(spec: Json, node: dict[str, Any], schema: Any = None) -> str:
     target = _schema(spec, node if schema is None else schema)
     text = " ".join(str(node.get("description") or target.get("description") or "").split())
     parts = [text if not text or text.endswith((".", "!", "?", ")")) else text + "."] if text else []
-    parts += [c for c in _constraints(spec, target) if not _already_said(c, text)]
+    parts += [c for c in _constraints(target) if not _already_said(c, text)]
     reason = inferred(node) or inferred(target)
     if reason:
         parts.append(f"Inferred: {reason}")

@@ -26,7 +26,7 @@ from openapi_python_client.parser.properties import (
     UnionProperty,
 )
 
-from scripts.codegen.docs import PER_CALL, RAISES
+from scripts.codegen.docs import RAISES
 from scripts.codegen.parse import s
 from scripts.codegen.paths import RUFF_CONFIG, TEMPLATES
 from scripts.codegen.split import index_module, names_used, resolve_model_imports, split_models
@@ -108,7 +108,6 @@ def environment(templates: Path = TEMPLATES) -> Environment:
         banner=BANNER,
         doc_entry=doc_entry,
         delegated_fields=delegated_fields,
-        PER_CALL=PER_CALL,
         RAISES=RAISES,
     )
     return env
