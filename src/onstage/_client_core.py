@@ -457,7 +457,5 @@ class ClientCore:
 def _target(op: Operation, request: httpx2.Request) -> str:
     """``METHOD scheme://host/path`` of ``request`` for an error message: no query, user info and the
     operation's secret path segments masked (the path as sent, so a doubled base-URL prefix shows)."""
-    url = request.url
-    path = url.raw_path.split(b"?")[0].decode("ascii", "replace")
-    bare = f"{url.scheme}://{url.netloc.decode('ascii', 'replace')}{path}"
+    bare = str(request.url.copy_with(query=None, fragment=None))
     return f"{request.method} {redact_url(bare, op.path, op.secret_params)}"

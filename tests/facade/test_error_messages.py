@@ -117,3 +117,19 @@ async def test_a_missing_bound_id_names_its_environment_variables(
             await _invoke(fn, args, kwargs)
     assert wire.requests == []
     assert f"needs {bound}" in str(info.value) and all(name in str(info.value) for name in names)
+
+
+async def test_the_target_masks_secret_path_segments() -> None:
+    wire = Wire(404, NOT_FOUND["tpstreams"][0])
+    async with onstage.TPStreams(
+        token="tok",
+        organization_id="org1",
+        http_client=httpx2.AsyncClient(transport=httpx2.MockTransport(wire)),
+    ) as tp:
+        with pytest.raises(onstage.NotFoundError) as info:
+            await tp.assets.access_tokens.get("asset-1", "S3cretCode")
+    (request,) = wire.requests
+    assert "S3cretCode" in str(request.url)  # it was sent...
+    text = str(info.value)  # ...and is masked where the message says where the request went
+    assert "S3cretCode" not in text
+    assert "from GET https://app.tpstreams.com/api/v1/org1/assets/asset-1/access_tokens/[redacted]/" in text
