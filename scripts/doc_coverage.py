@@ -18,9 +18,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from scripts import fidelity
 from scripts.codegen.docs import MISSING
-from scripts.codegen.paths import SPEC
-from scripts.codegen.spec import load_spec
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "src" / "onstage"
@@ -110,24 +109,6 @@ def measure(modules: list[Path] | None = None) -> Coverage:
     return cov
 
 
-def inferred_marks() -> int:
-    """How many nodes of the spec carry ``x-onstage-inferred`` (descriptions resting on inference)."""
-    seen: set[int] = set()
-    stack: list[object] = [load_spec(SPEC)]
-    count = 0
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:  # the loaded document shares nodes
-            continue
-        seen.add(id(node))
-        if isinstance(node, dict):
-            count += "x-onstage-inferred" in node
-            stack.extend(node.values())
-        elif isinstance(node, list):
-            stack.extend(node)
-    return count
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -139,7 +120,8 @@ def main(argv: list[str] | None = None) -> int:
         f"documented: {cov.complete} of {cov.methods} public resource methods ({cov.share:.1f}%) describe "
         f"every parameter; {cov.described} of {cov.params} parameters described"
     )
-    print(f"inferred: {inferred_marks()} descriptions in the spec rest on inference (x-onstage-inferred)")
+    inferred = sum(len(r.inferred_operations) + len(r.inferred_fields) for r in fidelity.measure())
+    print(f"inferred: {inferred} descriptions in the spec rest on inference (make fidelity lists them)")
     for line in cov.missing[:20]:
         print(f"  not described: {line}")
     if len(cov.missing) > 20:

@@ -60,11 +60,17 @@ def test_docstrings_are_google_style_with_every_parameter(dotted: str) -> None:
 
 
 def test_constraints_and_formats_reach_the_docstring() -> None:
-    wb = onstage.Webinar(api_key="k")
-    args = args_section(inspect.getdoc(wb.rooms.sessions.create) or "")
-    assert "3–255 characters" in args["title"] or ("3" in args["title"] and "255" in args["title"])
-    assert "UUID" in args["preset_id"]
-    assert "naive one is refused" in args["scheduled_start_time"]
+    rtk = onstage.RealtimeKit(api_token="t", account_id="a", app_id="b")
+    keep_alive = args_section(inspect.getdoc(rtk.meetings.create) or "")["session_keep_alive_time_in_secs"]
+    # the spec's description, then its schema: range and the API's default
+    assert keep_alive == (
+        "Seconds a session stays active after the last participant has left. Range: 60–600. "
+        "The API's default: ``60``."
+    )
+    args = args_section(inspect.getdoc(onstage.Webinar(api_key="k").rooms.sessions.create) or "")
+    assert args["title"] == "Title of the session, 3–255 characters."  # said once, by the description
+    assert args["preset_id"].endswith("A UUID.")
+    assert args["scheduled_start_time"].endswith("(a naive one is refused).")
 
 
 def test_every_public_method_describes_every_parameter() -> None:
