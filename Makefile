@@ -44,10 +44,9 @@ demo: setup
 # The documentation site (mkdocs.yml, docs/) into site/, built offline and strict (tests/docs builds it
 # the same way in `make test`); then the share of public methods whose parameters are all documented.
 docs: setup
-	@$(PY) -c "import mkdocs, material, mkdocstrings_handlers.python" 2>/dev/null || $(PY) -m pip install --quiet -e '.[docs]'
-	@NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs build --strict --site-dir site
+	@NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs build --strict
 	@echo "open site/index.html"
-	@! test -f scripts/doc_coverage.py || $(PY) -m scripts.doc_coverage
+	@$(PY) -m scripts.doc_coverage
 
 # The bench extra (uvicorn, aiohttp, the official cloudflare SDK on the old httpx): reinstalled only
 # when pyproject.toml changes.

@@ -4,23 +4,14 @@ so the site never drifts from it. ``<!-- onstage: fidelity -->`` becomes ``scrip
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from scripts.fidelity import markdown, measure
 
-__all__ = ["on_page_markdown"]
+__all__ = ["FIDELITY", "on_page_markdown"]
 
-
-def _fidelity() -> str:
-    return markdown(measure())
-
-
-MARKERS: dict[str, Callable[[], str]] = {"<!-- onstage: fidelity -->": _fidelity}
+FIDELITY = "<!-- onstage: fidelity -->"
 
 
 def on_page_markdown(text: str, **_: Any) -> str:
-    for marker, render in MARKERS.items():
-        if marker in text:
-            text = text.replace(marker, render())
-    return text
+    return text.replace(FIDELITY, markdown(measure())) if FIDELITY in text else text

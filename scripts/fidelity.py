@@ -23,13 +23,12 @@ from onstage._openapi import operations as walk
 from scripts.codegen.paths import SPEC
 from scripts.codegen.spec import Json, load_spec
 
-__all__ = ["EVIDENCE", "LEVELS", "MARK", "Fidelity", "main", "markdown", "measure"]
+__all__ = ["EVIDENCE", "LEVELS", "MARK", "Fidelity", "main", "markdown", "marks", "measure"]
 
 EVIDENCE = "x-onstage-evidence"
 MARK = "x-onstage-inferred"
 #: The values of ``x-onstage-evidence``, strongest first.
 LEVELS = ("official", "docs", "inferred")
-_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
 @dataclass
@@ -58,21 +57,25 @@ def _api_of(name: str) -> str | None:
     return None
 
 
-def _marks(node: Any, where: tuple[str, ...], seen: set[int]) -> Iterator[tuple[tuple[str, ...], str]]:
-    """``(location, reason)`` of every ``x-onstage-inferred`` at or below ``node`` (``$ref``s not followed;
-    a list item with a ``name``, a parameter, is located by it)."""
+def marks(
+    node: Any, where: tuple[str, ...] = (), seen: set[int] | None = None
+) -> Iterator[tuple[tuple[str, ...], Json]]:
+    """``(location, node)`` of every node at or below ``node`` that carries ``x-onstage-inferred``, each
+    once (``$ref``s not followed; nodes in ``seen`` skipped; a list item with a ``name``, a parameter, is
+    located by it)."""
+    seen = set() if seen is None else seen
     if id(node) in seen:  # YAML aliases share nodes
         return
     seen.add(id(node))
     if isinstance(node, dict):
         if MARK in node:
-            yield where, str(node[MARK])
+            yield where, node
         for key, value in node.items():
-            yield from _marks(value, (*where, str(key)), seen)
+            yield from marks(value, (*where, str(key)), seen)
     elif isinstance(node, list):
         for i, value in enumerate(node):
             label = value.get("name") if isinstance(value, dict) and "name" in value else str(i)
-            yield from _marks(value, (*where, str(label)), seen)
+            yield from marks(value, (*where, str(label)), seen)
 
 
 _STRUCTURAL = {"properties", "schema", "content", "items", "additionalProperties", "allOf", "oneOf", "anyOf"}
@@ -99,7 +102,7 @@ def measure(spec: Json | None = None) -> list[Fidelity]:
     doc = spec if spec is not None else load_spec(SPEC)
     reports = {api: Fidelity(api) for api in API_NAMES}
     seen: set[int] = set()
-    for path, method, op, _item in walk(doc):
+    for path, method, op, item in walk(doc):
         api = _api_of(str((op.get("tags") or [""])[0]))
         if api is None:
             continue
@@ -112,22 +115,19 @@ def measure(spec: Json | None = None) -> list[Fidelity]:
             report.unmarked.append(name)
         if MARK in op:
             report.inferred_operations.append((name, str(op[MARK])))
-        for key in ("parameters", "requestBody", "responses"):
-            for where, reason in _marks(op.get(key), (str(op.get("operationId")), key), seen):
-                report.inferred_fields.append((_label(where), reason))
-    for path, item in (doc.get("paths") or {}).items():  # parameters shared by a path's operations
-        tags = [t for m in _METHODS for t in ((item.get(m) or {}).get("tags") or [])]
-        api = _api_of(str(tags[0])) if tags else None
-        if api is not None:
-            for where, reason in _marks(item.get("parameters"), (str(path), "parameters"), seen):
-                reports[api].inferred_fields.append((_label(where), reason))
+        # its parameters, body and responses, and the parameters its path item shares (listed with the
+        # path's first operation: ``seen`` skips them after)
+        inline = [((str(op.get("operationId")), key), op.get(key)) for key in _KINDS]
+        for where, node in [*inline, ((path, "parameters"), item.get("parameters"))]:
+            for at, marked in marks(node, where, seen):
+                report.inferred_fields.append((_label(at), str(marked[MARK])))
     for section, entries in (doc.get("components") or {}).items():
         for key, node in (entries or {}).items() if isinstance(entries, dict) else ():
             api = _api_of(str(key))
             if api is None:
                 continue
-            for where, reason in _marks(node, (str(section), str(key)), seen):
-                reports[api].inferred_fields.append((_label(where), reason))
+            for at, marked in marks(node, (str(section), str(key)), seen):
+                reports[api].inferred_fields.append((_label(at), str(marked[MARK])))
     return list(reports.values())
 
 

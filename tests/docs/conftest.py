@@ -24,6 +24,8 @@ TPSTREAMS_WEBHOOK_SECRET_ENV = "TPSTREAMS_WEBHOOK_SECRET"
 
 #: Outcome of each example run in this session: id -> "passed" / "failed".
 OUTCOMES: dict[str, str] = {}
+#: Outcome of the one mypy run over every example (``test_examples_typecheck``), once it ran.
+TYPECHECK: dict[str, str] = {}
 
 
 def sandbox_environment(sb: ThreadedSandbox) -> dict[str, str]:
@@ -72,20 +74,25 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         report.when == "call" or (report.when == "setup" and report.outcome != "passed")
     ):
         OUTCOMES[example.id] = report.outcome
+    if item.name == "test_examples_typecheck" and report.when == "call":
+        TYPECHECK["outcome"] = report.outcome
     return report
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    if not OUTCOMES:
+    if not OUTCOMES and not TYPECHECK:
         return
     passed = [e for e in EXAMPLES if OUTCOMES.get(e.id) == "passed"]
     executed = sum(1 for e in passed for block in e.blocks if block.no_run is None)
     no_run = [(e, block) for e in EXAMPLES for block in e.blocks if block.no_run is not None]
     failed = sum(1 for outcome in OUTCOMES.values() if outcome != "passed")
+    blocks = sum(len(e.blocks) for e in EXAMPLES)
+    mypy = TYPECHECK.get("outcome", "not run")
+    typed = f"all {blocks} type-checked" if mypy == "passed" else f"mypy --strict on the {blocks}: {mypy}"
     terminalreporter.write_sep("-", "documentation examples")
     terminalreporter.write_line(
         f"README/guide blocks: {executed} executed ({len(passed)} examples passed, {failed} failed), "
-        f"{len(no_run)} marked no-run; all {sum(len(e.blocks) for e in EXAMPLES)} type-checked"
+        f"{len(no_run)} marked no-run; {typed}"
     )
     for example, block in no_run:
         where = f"{example.path.relative_to(ROOT).as_posix()}:{block.first_line}"

@@ -11,9 +11,9 @@ import pytest
 
 from onstage._openapi import operations, resolve
 from onstage.testing._spec import load_spec
+from scripts.fidelity import MARK, marks
 
 SPEC_PATH = Path(__file__).resolve().parents[2] / "openapi" / "onstage.yaml"
-MARK = "x-onstage-inferred"
 
 
 @pytest.fixture(scope="module")
@@ -75,21 +75,10 @@ def test_every_request_body_property_is_described(spec: dict[str, Any]) -> None:
     assert not missing, f"{len(missing)} request-body fields without a description:\n" + "\n".join(missing)
 
 
-def _marks(node: Any, where: str = "#") -> Iterator[tuple[str, dict[str, Any]]]:
-    if isinstance(node, dict):
-        if MARK in node:
-            yield where, node
-        for key, value in node.items():
-            yield from _marks(value, f"{where}/{key}")
-    elif isinstance(node, list):
-        for i, value in enumerate(node):
-            yield from _marks(value, f"{where}/{i}")
-
-
 def test_inferred_marks_are_one_line_reasons(spec: dict[str, Any]) -> None:
-    marks = list(_marks(spec))
-    assert marks, f"no {MARK} in the spec"
-    for where, node in marks:
+    found = [("/".join(at), node) for at, node in marks(spec)]
+    assert found, f"no {MARK} in the spec"
+    for where, node in found:
         reason = node[MARK]
         assert isinstance(reason, str), f"{where}: {MARK} must be a string, not {reason!r}"
         assert reason.strip(), f"{where}: {MARK} is empty"

@@ -11,7 +11,6 @@ there (``Required[...]`` is still a string when the class is built). The require
 
 from __future__ import annotations
 
-import typing
 from pathlib import Path
 from typing import Any
 
@@ -49,11 +48,11 @@ def _unwrap(hint: Any) -> tuple[Any, bool, str | None]:
     alias = None
     while True:
         origin = te.get_origin(hint)
-        if origin in (te.Required, typing.Required):
+        if origin is te.Required:
             required, hint = True, te.get_args(hint)[0]
-        elif origin in (te.NotRequired, typing.NotRequired):
+        elif origin is te.NotRequired:
             hint = te.get_args(hint)[0]
-        elif origin in (te.Annotated, typing.Annotated):
+        elif origin is te.Annotated:
             args = te.get_args(hint)
             alias = next((m.alias for m in args[1:] if getattr(m, "alias", None)), alias)
             hint = args[0]
@@ -62,7 +61,7 @@ def _unwrap(hint: Any) -> tuple[Any, bool, str | None]:
 
 
 def _literals(hint: Any) -> set[str] | None:
-    if te.get_origin(hint) in (te.Literal, typing.Literal):
+    if te.get_origin(hint) is te.Literal:
         return {str(v) for v in te.get_args(hint)}
     return None
 
@@ -92,7 +91,7 @@ def _compare(spec: dict[str, Any], typed: Any, schema: Any, where: str, out: lis
             out.append(f"{where}.{name}: enum {sorted(sub.get('enum') or [])} != official {sorted(literal)}")
         if te.is_typeddict(inner):
             count += _compare(spec, inner, props[name], f"{where}.{name}", out)
-        elif te.get_origin(inner) in (dict, typing.Dict):  # noqa: UP006  # map<name, TypedDict>
+        elif te.get_origin(inner) is dict:  # map<name, TypedDict>
             value = te.get_args(inner)[1]
             if te.is_typeddict(value):
                 count += _compare(
