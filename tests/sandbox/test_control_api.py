@@ -110,7 +110,7 @@ def test_no_getattr_on_the_sandbox_classes() -> None:
         assert not any("__getattr__" in vars(klass) for klass in cls.__mro__ if klass is not object), cls
 
 
-@pytest.mark.parametrize("name", ACTIONS)
+@pytest.mark.parametrize("name", [*ACTIONS, "count", "reset"])
 def test_every_action_is_a_typed_method_everywhere(name: str) -> None:
     from onstage.testing._threaded import ThreadedControl
 

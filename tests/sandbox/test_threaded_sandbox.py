@@ -46,7 +46,3 @@ def test_every_shortcut_goes_through_the_sandboxs_thread(sb: ThreadedSandbox) ->
         sb.encoder_connect("org1", "no-such-asset")
     with pytest.raises(ValueError, match="create_meeting"):
         sb.count("create_meetng")
-
-
-def test_webinar_preset_ids_match_the_sandboxs(sb: ThreadedSandbox) -> None:
-    assert sb.webinar_preset_ids == Sandbox().webinar_preset_ids

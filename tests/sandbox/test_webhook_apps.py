@@ -112,7 +112,15 @@ async def test_a_failing_app_is_retried_and_an_app_that_raises_is_a_500() -> Non
 
 
 @pytest.mark.parametrize(
-    "origin", ["app.example", "https://app.example/hooks", "ftp://app.example", "https://"]
+    "origin",
+    [
+        "app.example",
+        "https://app.example/hooks",
+        "ftp://app.example",
+        "https://",
+        "http://[::1",
+        "http://:pw@host",
+    ],
 )
 def test_add_app_wants_an_origin(origin: str) -> None:
     app = Starlette()

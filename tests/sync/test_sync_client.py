@@ -15,7 +15,6 @@ import pytest
 import onstage
 import onstage.sync
 from onstage.testing import Sandbox, ThreadedSandbox
-from onstage.testing.sandbox import Marshalled
 
 
 @pytest.fixture(scope="module")
@@ -156,22 +155,13 @@ def test_closed_sync_client_says_how_it_was_closed() -> None:
 
 
 def test_control_calls_run_in_the_sandboxs_thread(sb: ThreadedSandbox) -> None:
-    class Probe:
-        def __init__(self) -> None:
-            self.calls: list[int] = []
-
-        def where(self) -> int:
-            self.calls.append(threading.get_ident())
-            return threading.get_ident()
-
-        @property
-        def seen(self) -> list[int]:
-            return self.calls
-
     sandbox_thread = sb.call(threading.get_ident)
     assert sandbox_thread != threading.get_ident()
-    target = Probe()
-    probe = Marshalled(sb.portal, target)
-    assert probe.where() == sandbox_thread
-    seen = probe.seen
-    assert seen == [sandbox_thread] and seen is not target.calls  # a copy taken in that thread
+
+    async def where() -> int:
+        return threading.get_ident()
+
+    assert sb.call(where) == sandbox_thread  # a coroutine function is awaited there
+    sb.realtimekit().meetings.create(title="Copied")
+    requests, live = sb.requests, sb.sandbox.requests
+    assert requests == live and requests is not live  # a copy taken in that thread

@@ -1,6 +1,7 @@
 """``Control``: the typed control actions (what the services' users, encoders and time would do), and
-``ControlShortcuts``: the same actions as methods of the sandbox itself (``sb.join(...)``). Both are
-plain typed methods, so a type checker sees every action and refuses a misspelt one."""
+``ControlShortcuts``: the same actions, the inspection and reset as methods of the sandbox itself
+(``sb.join(...)``, ``sb.count(...)``). Both are plain typed methods, so a type checker sees every
+action and refuses a misspelt one."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from collections.abc import Callable
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from ._engine.control import ControlBase
+from ._engine.core import RecordedRequest
 from .realtimekit import livestreams as rtk_livestreams
 from .realtimekit import recordings as rtk_recordings
 from .realtimekit import sessions as rtk_sessions
@@ -128,12 +130,22 @@ def _shortcut(action: Callable[Concatenate[Control, P], R]) -> Callable[Concaten
 
 
 class ControlShortcuts:
-    """Every control action as a method of the sandbox itself: ``sb.join(...)`` is
-    ``sb.control.join(...)`` (``_actions`` says which ``Control``). Same signatures (typed: a
-    misspelt action is a type error), same docstrings, same results; written once, in ``Control``."""
+    """Every control action, and the inspection and reset, as a method of the sandbox itself:
+    ``sb.join(...)`` is ``sb.control.join(...)``, ``sb.count(...)`` ``sb.control.count(...)``
+    (``_actions`` says which ``Control``). Same signatures (typed: a misspelt action is a type
+    error), same docstrings, same results; written once, in ``Control``."""
 
     def _actions(self) -> Control:
         raise NotImplementedError
+
+    @property
+    def requests(self) -> list[RecordedRequest]:
+        """The requests received so far (``RecordedRequest``: method, path, operation id, body...);
+        from a sandbox in another thread, a copy taken there."""
+        return self._actions().requests
+
+    count = _shortcut(Control.count)
+    reset = _shortcut(Control.reset)
 
     join = _shortcut(Control.join)
     leave = _shortcut(Control.leave)

@@ -25,16 +25,16 @@ from ..webinar import Webinar
 from . import _spec, realtimekit, tpstreams, webinar
 from ._control import Control, ControlShortcuts
 from ._engine.app import SandboxApp
-from ._engine.core import Core, RecordedRequest
+from ._engine.core import Core
 from ._engine.faults import Faults
 from ._engine.raw_http_server import HttpServer
 from ._engine.routes import RouteIndex
 from ._engine.webhooks import Delivery, Dispatcher
 from ._engine.world import World
 from ._services import SERVICES
-from ._threaded import Marshalled, ThreadedControl, copied
+from ._threaded import ThreadedControl, copied
 
-__all__ = ["Control", "Marshalled", "Sandbox", "ThreadedSandbox"]
+__all__ = ["Control", "Sandbox", "ThreadedSandbox"]
 
 T = TypeVar("T")
 C = TypeVar("C", sync.RealtimeKit, sync.TPStreams, sync.Webinar)
@@ -281,24 +281,9 @@ class Sandbox(ControlShortcuts):
         ``rtk.presets.list()``; each app starts with six defaults such as ``group_call_host``.)"""
         return webinar.SEEDED_PRESET_IDS
 
-    # -- control shortcuts -------------------------------------------------------------------------
+    # -- control shortcuts (``ControlShortcuts``: the actions, ``requests``, ``count``, ``reset``) --
     def _actions(self) -> Control:
         return self.control
-
-    @property
-    def requests(self) -> list[RecordedRequest]:
-        """The requests received so far (``RecordedRequest``: method, path, operation id, body...)."""
-        return self.control.requests
-
-    def count(self, key: str) -> int:
-        """Requests received for an operation id (``"create_meeting"``) or a route (``"POST /meetings"``,
-        as below the API's bound ids); a key that names no operation of the spec raises
-        ``UnknownRouteError`` (a ``ValueError``) with the closest names."""
-        return self.control.count(key)
-
-    def reset(self) -> None:
-        """Forget all state, recorded requests, faults and deliveries."""
-        self.control.reset()
 
 
 # -- the sandbox for synchronous tests ---------------------------------------------------------------
@@ -418,22 +403,9 @@ class ThreadedSandbox(ControlShortcuts):
         return self._sandbox.faults
 
     @property
-    def requests(self) -> list[RecordedRequest]:
-        """A copy of the requests received so far."""
-        return self.control.requests
-
-    @property
     def deliveries(self) -> list[Delivery]:
         """A copy of the webhook deliveries so far."""
         return self.call(_deliveries, self._sandbox)
-
-    def count(self, key: str) -> int:
-        """``Sandbox.count``, in the sandbox's thread."""
-        return self.control.count(key)
-
-    def reset(self) -> None:
-        """Forget all state, recorded requests, faults and deliveries."""
-        self.control.reset()
 
     def flush_webhooks(self, timeout: float = 10.0) -> None:
         """Wait until every queued webhook delivery is done."""

@@ -79,7 +79,8 @@ class ControlBase:
         return self._run(self._requests)
 
     def count(self, key: str) -> int:
-        """Requests received for an operation id (``"create_meeting"``) or a route (``"POST /meetings"``).
+        """Requests received for an operation id (``"create_meeting"``) or a route (``"POST /meetings"``,
+        the path below the API's bound ids).
 
         A key that names no operation of the spec raises ``UnknownRouteError`` (a ``ValueError``)
         with the closest operation ids or routes."""

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from .routes import RouteIndex, route_matches, short_path
 from .spec import Operation
 
-__all__ = ["DEFAULT_DELAY", "KINDS", "FaultRule", "Faults", "route_matches", "short_path"]
+__all__ = ["DEFAULT_DELAY", "KINDS", "FaultRule", "Faults"]
 
 KINDS = frozenset(
     {

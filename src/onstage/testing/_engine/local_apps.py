@@ -7,7 +7,7 @@ sandbox)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 import httpx2
 
@@ -34,6 +34,11 @@ def origin_of(url: str) -> str | None:
     return f"{scheme}://{host}" + (f":{port}" if port is not None and port != _DEFAULT_PORTS[scheme] else "")
 
 
+def _bare(parts: SplitResult) -> bool:
+    """Nothing but scheme, host and port: no user info, path, query or fragment."""
+    return "@" not in parts.netloc and parts.path in ("", "/") and not (parts.query or parts.fragment)
+
+
 class LocalApps:
     """ASGI apps that receive the webhook deliveries addressed to their origin, in process."""
 
@@ -45,9 +50,8 @@ class LocalApps:
     def add(self, origin: str, app: App) -> None:
         """Send deliveries to ``origin`` (``"https://app.example"``: scheme, host, optional port and
         nothing else) to ``app``; replaces an app given before for the same origin."""
-        parts = urlsplit(origin.strip())
-        normal = origin_of(origin)
-        if normal is None or parts.path not in ("", "/") or parts.query or parts.fragment or parts.username:
+        normal = origin_of(origin)  # None for what does not parse, so split it only after
+        if normal is None or not _bare(urlsplit(origin.strip())):
             raise ValueError(
                 f"{origin!r} is not an origin: give scheme://host[:port] with http or https, "
                 "e.g. 'https://app.example'"
@@ -58,9 +62,6 @@ class LocalApps:
         """The app deliveries to ``url`` go to, or None (they go over the network)."""
         origin = origin_of(url)
         return None if origin is None else self._apps.get(origin)
-
-    def __len__(self) -> int:
-        return len(self._apps)
 
     @staticmethod
     async def post(

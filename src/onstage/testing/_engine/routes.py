@@ -6,14 +6,12 @@ ones the spec has (``difflib``), so that a typo fails loudly instead of never fi
 from __future__ import annotations
 
 import difflib
-import re
 
 from ..._apis import APIS
-from .spec import Operation, Spec
+from .spec import Operation, Spec, match_segments
 
 __all__ = ["RouteIndex", "UnknownRouteError", "route_matches", "short_path"]
 
-_PARAM = re.compile(r"^\{[^}]+\}$")
 _SUGGESTIONS = 3
 
 
@@ -28,11 +26,17 @@ def short_path(op: Operation, concrete: str) -> tuple[str, str]:
     return template.rstrip("/") or "/", concrete.rstrip("/") or "/"
 
 
+def _split(route: str) -> tuple[str, str]:
+    """``"post /meetings/"`` as ``("POST", "/meetings")``: the method upper-cased, the path without a
+    trailing slash (``"/"`` when there is none)."""
+    method, _, path = route.strip().partition(" ")
+    return method.upper(), path.strip().rstrip("/") or "/"
+
+
 def route_matches(route: str, method: str, template: str, concrete: str) -> bool:
     """Whether ``"POST /meetings"``-style ``route`` (``*`` for any method or path) names a request."""
-    want_method, _, want_path = route.partition(" ")
-    want = want_path.strip().rstrip("/") or "/"
-    return want_method.upper() in ("*", method) and want in ("*", template, concrete)
+    want_method, want = _split(route)
+    return want_method in ("*", method) and want in ("*", template, concrete)
 
 
 class UnknownRouteError(ValueError):
@@ -55,7 +59,6 @@ class RouteIndex:
         self._routes: list[tuple[str, str]] = sorted(
             {(op.method, short_path(op, op.path)[0]) for op in spec.operations.values()}
         )
-        self._methods = {method for method, _ in self._routes}
 
     @property
     def routes(self) -> list[str]:
@@ -70,29 +73,21 @@ class RouteIndex:
 
     def check_route(self, route: str) -> None:
         """``UnknownRouteError`` unless ``route`` (``route_matches``' form) can name some request."""
-        method, _, path = route.strip().partition(" ")
-        method = method.upper()
-        want = path.strip().rstrip("/") or "/"
-        if method == "*" and not path.strip():  # "*": everything
+        if route.strip() == "*":  # everything
             return
-        if (method == "*" or method in self._methods) and any(
-            (method in ("*", m)) and (want == "*" or _names(want, template)) for m, template in self._routes
-        ):
+        method, want = _split(route)
+        if any(method in ("*", m) and _names(want, template) for m, template in self._routes):
             return
-        normal = f"{method} {want}"
-        close = difflib.get_close_matches(normal, self.routes, n=_SUGGESTIONS, cutoff=0.5)
+        close = difflib.get_close_matches(f"{method} {want}", self.routes, n=_SUGGESTIONS, cutoff=0.5)
         note = " (a route is 'METHOD /path' below the API's bound ids, * for any method or path)"
         raise UnknownRouteError("route", route, close, note)
 
 
 def _names(want: str, template: str) -> bool:
-    """Whether path ``want`` is ``template`` itself or a concrete path of it (ids for its parameters)."""
-    if want == template:
+    """Whether path ``want`` is ``*``, ``template`` itself or a concrete path of it (ids for its
+    parameters; the spec's own segment matching)."""
+    if want in ("*", template):
         return True
-    if "{" in want:
+    if "{" in want:  # a template, not this one
         return False
-    parts, segments = want.strip("/").split("/"), template.strip("/").split("/")
-    return len(parts) == len(segments) and all(
-        part == seg or (bool(part) and _PARAM.match(seg) is not None)
-        for part, seg in zip(parts, segments, strict=True)
-    )
+    return match_segments(tuple(template.strip("/").split("/")), want.strip("/").split("/")) is not None

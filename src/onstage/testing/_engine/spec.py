@@ -14,7 +14,7 @@ from ..._apis import API_NAMES
 from ..._openapi import operations, resolve
 from .formats import FORMATS
 
-__all__ = ["FieldError", "Operation", "Router", "Spec"]
+__all__ = ["FieldError", "Operation", "Router", "Spec", "match_segments"]
 
 _PARAM = re.compile(r"^\{([^}]+)\}$")
 
@@ -57,22 +57,28 @@ class Operation:
     meta: dict[str, Any] = field(default_factory=dict)
 
     def match(self, parts: list[str]) -> dict[str, str] | None:
-        if len(parts) != len(self.segments):
-            return None
-        out: dict[str, str] = {}
-        for seg, part in zip(self.segments, parts, strict=True):
-            m = _PARAM.match(seg)
-            if m:
-                if not part:
-                    return None
-                out[m.group(1)] = part
-            elif seg != part:
-                return None
-        return out
+        return match_segments(self.segments, parts)
 
     @property
     def sort_key(self) -> tuple[int, ...]:
         return tuple(1 if _PARAM.match(s) else 0 for s in self.segments)
+
+
+def match_segments(segments: tuple[str, ...], parts: list[str]) -> dict[str, str] | None:
+    """The path parameters when concrete path ``parts`` fit template ``segments`` (a ``{name}``
+    segment takes any non-empty part, any other only itself), else None."""
+    if len(parts) != len(segments):
+        return None
+    out: dict[str, str] = {}
+    for seg, part in zip(segments, parts, strict=True):
+        m = _PARAM.match(seg)
+        if m:
+            if not part:
+                return None
+            out[m.group(1)] = part
+        elif seg != part:
+            return None
+    return out
 
 
 def _api_of(tags: Iterable[str]) -> str:
